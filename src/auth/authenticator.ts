@@ -1,0 +1,24 @@
+import type { Caller } from '../meetings/meeting-service.js';
+import { findApp, tokenFromHeader, type TokenEntry } from './tokens.js';
+
+export const UNAUTHENTICATED_MESSAGE =
+  'Missing or unknown API token: send it as `Authorization: <token>` or `Authorization: Bearer <token>`.';
+
+/** Turns an Authorization header into the calling app, or undefined. Tokens are never logged or echoed. */
+export class Authenticator {
+  private readonly allMeetings: ReadonlySet<string>;
+
+  constructor(
+    private readonly tokens: readonly TokenEntry[],
+    allMeetingsApps: readonly string[],
+  ) {
+    this.allMeetings = new Set(allMeetingsApps);
+  }
+
+  callerFor(authorization: string | undefined): Caller | undefined {
+    const token = tokenFromHeader(authorization);
+    if (token === undefined) return undefined;
+    const app = findApp(this.tokens, token);
+    return app === undefined ? undefined : { app, allMeetings: this.allMeetings.has(app) };
+  }
+}

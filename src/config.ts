@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './bbb/types.js';
+import { parseTokenList, type TokenEntry } from './auth/tokens.js';
+
+/** The gateway's whole configuration, validated once and frozen. Only `main.ts` reads `process.env`. */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** `null`: no BBB_URL outside production, so `main.ts` starts the embedded simulator. */
+  readonly bbb: BbbConfig | null;
+  readonly bbbDefaults: Omit<BbbConfig, 'url' | 'secret'>;
+  /** Empty outside production when API_TOKENS is unset: `main.ts` then generates a dev token. */
+  readonly tokens: readonly TokenEntry[];
+  /** App names (token names) allowed to see every meeting on the server, not only the ones they created. */
+  readonly allMeetingsApps: readonly string[];
+  readonly graphql: {
+    readonly sandbox: boolean;
+    readonly introspection: boolean;
+    readonly maxDepth: number;
+    readonly maxComplexity: number;
+  };
+  readonly http: {
+    readonly bodyLimitBytes: number;
+    readonly corsOrigins: readonly string[];
+    readonly trustProxy: boolean;
+    readonly requestTimeoutMs: number;
+  };
+  readonly joinCache: { readonly ttlMs: number; readonly maxEntries: number };
+  readonly rateLimit: { readonly points: number; readonly durationSeconds: number; readonly redisUrl: string | undefined };
+  readonly logLevel: string;
+  readonly shutdownGraceMs: number;
+}
+
+export interface BbbConfig {
+  readonly url: string;
+  readonly secret: string;
+  readonly algorithm: ChecksumAlgorithm;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  /** Also send the meeting password on join, for servers older than BBB 2.4 that ignore `role`. */
+  readonly sendJoinPassword: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`The gateway's configuration is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Every variable the gateway reads, with its default. Units are in the names. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(4000),
+  BBB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://bbb.example.org/bigbluebutton/' }).optional(),
+  BBB_SECRET: z.string().optional(),
+  BBB_SECRET_FILE: z.string().optional(),
+  BBB_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
+  BBB_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  BBB_RETRIES: int(0, 5).default(2),
+  BBB_JOIN_SEND_PASSWORD: bool.default(false),
+  API_TOKENS: z.string().optional(),
+  API_TOKENS_FILE: z.string().optional(),
+  API_ALL_MEETINGS_APPS: list.default([]),
+  GRAPHQL_SANDBOX: bool.optional(),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_DEPTH: int(2, 100).default(10),
+  GRAPHQL_MAX_COMPLEXITY: int(10, 100_000).default(1000),
+  BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
+  CORS_ORIGINS: list.default([]),
+  TRUST_PROXY: bool.default(false),
+  REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  JOIN_CACHE_TTL_MS: int(0, 600_000).default(2_000),
+  JOIN_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
+  RATE_LIMIT_POINTS: int(0, 10_000_000).default(1200),
+  RATE_LIMIT_DURATION_S: int(1, 86_400).default(60),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+});
+
+type Env = Record<string, string | undefined>;
+type ReadFile = (path: string) => string;
+
+/**
+ * Validates the environment and returns a frozen Config, or throws one ConfigError that lists every problem with the
+ * variable's name. Empty strings count as unset.
+ */
+export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p, 'utf8')): Config {
+  const cleaned: Env = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') cleaned[k] = v.trim();
+
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.success ? parsed.data : undefined;
+
+  const fromFile = (valueVar: string, fileVar: string): string | undefined => {
+    const direct = cleaned[valueVar];
+    const file = cleaned[fileVar];
+    if (direct !== undefined && file !== undefined) {
+      problems.push(`${valueVar} and ${fileVar}: set one or the other, not both`);
+      return undefined;
+    }
+    if (file === undefined) return direct;
+    try {
+      return readFile(file).trim();
+    } catch (err) {
+      problems.push(`${fileVar}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  };
+
+  const secret = fromFile('BBB_SECRET', 'BBB_SECRET_FILE');
+  const tokenText = fromFile('API_TOKENS', 'API_TOKENS_FILE');
+  const production = (cleaned.NODE_ENV ?? 'development') === 'production';
+
+  let tokens: TokenEntry[] = [];
+  if (tokenText !== undefined) {
+    const result = parseTokenList(tokenText);
+    tokens = result.tokens;
+    for (const p of result.problems) problems.push(`API_TOKENS: ${p}`);
+  } else if (production) {
+    problems.push('API_TOKENS: required in production (comma-separated name:token or name:sha256:<hex> pairs), or API_TOKENS_FILE');
+  }
+
+  if (cleaned.BBB_URL === undefined) {
+    if (production) problems.push('BBB_URL: required in production (as `bbb-conf --secret` prints it, e.g. https://bbb.example.org/bigbluebutton/)');
+    if (secret !== undefined) problems.push('BBB_SECRET: set, but BBB_URL is not; set both or neither');
+  } else if (secret === undefined && cleaned.BBB_SECRET_FILE === undefined) {
+    problems.push('BBB_SECRET: required when BBB_URL is set (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE');
+  }
+
+  if (e) {
+    const tokenNames = new Set(tokens.map((t) => t.name));
+    for (const app of e.API_ALL_MEETINGS_APPS) {
+      if (tokenText !== undefined && !tokenNames.has(app)) problems.push(`API_ALL_MEETINGS_APPS: "${app}" is not a token name in API_TOKENS`);
+    }
+    for (const origin of e.CORS_ORIGINS) {
+      if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" must be an origin such as https://lms.example.org (no path, no trailing slash)`);
+    }
+  }
+
+  if (problems.length > 0 || !e) throw new ConfigError(problems);
+
+  const bbbDefaults = {
+    algorithm: e.BBB_CHECKSUM_ALGORITHM,
+    timeoutMs: e.BBB_TIMEOUT_MS,
+    retries: e.BBB_RETRIES,
+    sendJoinPassword: e.BBB_JOIN_SEND_PASSWORD,
+  };
+  const devTools = e.NODE_ENV !== 'production';
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    bbb: e.BBB_URL !== undefined && secret !== undefined ? { url: e.BBB_URL, secret, ...bbbDefaults } : null,
+    bbbDefaults,
+    tokens,
+    allMeetingsApps: e.API_ALL_MEETINGS_APPS,
+    graphql: {
+      sandbox: e.GRAPHQL_SANDBOX ?? devTools,
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.GRAPHQL_SANDBOX ?? devTools,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+    },
+    http: {
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      corsOrigins: e.CORS_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
+    joinCache: { ttlMs: e.JOIN_CACHE_TTL_MS, maxEntries: e.JOIN_CACHE_MAX_ENTRIES },
+    rateLimit: { points: e.RATE_LIMIT_POINTS, durationSeconds: e.RATE_LIMIT_DURATION_S, redisUrl: e.REDIS_URL },
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

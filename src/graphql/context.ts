@@ -1,0 +1,9 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Caller } from '../meetings/meeting-service.js';
+
+/** Per-request GraphQL context. `caller` is undefined when the token is missing or unknown (refused in auth plugin). */
+export interface GatewayContext {
+  caller: Caller | undefined;
+  requestId: string;
+  log: FastifyBaseLogger;
+}

@@ -1,0 +1,51 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { URLResolver } from 'graphql-scalars';
+import { GatewayError } from '../errors.js';
+import type { Caller, MeetingService } from '../meetings/meeting-service.js';
+import type { GatewayContext } from './context.js';
+import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
+import { Meeting } from './meeting.type.js';
+
+export function callerOf(ctx: GatewayContext): Caller {
+  // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
+  if (!ctx.caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid API token in the Authorization header.');
+  return ctx.caller;
+}
+
+const str = (v: URL | string | null | undefined) => (v == null ? v : v.toString());
+
+@Resolver(() => Meeting)
+export class MeetingResolver {
+  constructor(private readonly service: MeetingService) {}
+
+  @Mutation(() => Meeting, { description: 'Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out.' })
+  async createMeeting(@Arg('input', () => CreateMeetingInput) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
+    const caller = callerOf(ctx);
+    const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout) });
+    return Meeting.fromCreated(created, () => this.service.getMeeting(caller, created.meetingId));
+  }
+
+  @Query(() => URLResolver, {
+    description:
+      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
+  })
+  async joinUrl(@Arg('input', () => JoinMeetingInput) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
+    return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
+  }
+
+  @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
+  async meeting(@Arg('meetingId', () => ID) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
+    return Meeting.fromInfo(await this.service.getMeeting(callerOf(ctx), meetingId));
+  }
+
+  @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant).' })
+  async meetings(@Ctx() ctx: GatewayContext): Promise<Meeting[]> {
+    return (await this.service.listMeetings(callerOf(ctx))).map((info) => Meeting.fromInfo(info));
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends a meeting for everyone. Its join links stop working. NOT_FOUND when it is unknown, ended, or another application\'s.' })
+  async endMeeting(@Arg('meetingId', () => ID) meetingId: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
+    await this.service.endMeeting(callerOf(ctx), meetingId);
+    return true;
+  }
+}

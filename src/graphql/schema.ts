@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import type { MeetingService } from '../meetings/meeting-service.js';
+import { mapErrors } from './errors.js';
+import { MeetingResolver } from './meeting.resolver.js';
+
+export interface SchemaServices {
+  meetings: MeetingService;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver];
+
+/** Resolvers get their collaborators through this map: no DI library, one instance per gateway. */
+function containerFor(services: SchemaServices): ContainerType {
+  const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
+  return {
+    get(someClass) {
+      const instance = instances.get(someClass);
+      if (!instance) throw new Error(`No resolver instance registered for ${String((someClass as { name?: string }).name)}`);
+      return instance;
+    },
+  };
+}
+
+/** Builds the executable schema (the class metadata is read once per gateway, not per request). */
+export async function buildGatewaySchema(services: SchemaServices): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: RESOLVERS,
+    container: containerFor(services),
+    globalMiddlewares: [mapErrors],
+    validate: false,
+  });
+}
+
+/** The SDL committed as schema/schema.graphql; a test fails when it is stale. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

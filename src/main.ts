@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { createGateway, type Gateway } from './app.js';
+import { sha256 } from './auth/tokens.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startSimulator, type Simulator } from './simulator/index.js';
+
+/** The entry file: the only place that reads process.env, listens, and handles signals. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let simulator: Simulator | undefined;
+  const notes: string[] = [];
+  if (!config.bbb) {
+    simulator = await startSimulator({ host: '127.0.0.1', port: Number(process.env.SIMULATOR_PORT ?? 0) });
+    config = { ...config, bbb: { ...config.bbbDefaults, url: simulator.url, secret: simulator.secret } };
+    notes.push(
+      '!! BBB_URL is not set: using the EMBEDDED BBB SIMULATOR, not a real BigBlueButton server.',
+      `!! Simulator: ${simulator.url} (join links open its test page instead of a conference).`,
+      '!! Set BBB_URL and BBB_SECRET (as `bbb-conf --secret` prints them) to use a real server.',
+    );
+  }
+
+  let devToken: string | undefined;
+  if (config.tokens.length === 0) {
+    devToken = randomBytes(18).toString('base64url');
+    config = { ...config, tokens: [{ name: 'dev', sha256: sha256(devToken) }] };
+    notes.push(`!! API_TOKENS is not set: generated a development token for app "dev": ${devToken}`);
+  }
+
+  const gateway = await createGateway(config);
+  const address = await gateway.app.listen({ host: config.host, port: config.port });
+  const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  banner(base, config, notes, devToken);
+  handleSignals(gateway, simulator, config.shutdownGraceMs);
+}
+
+function banner(base: string, config: Config, notes: string[], devToken: string | undefined): void {
+  const token = devToken ?? '<your token>';
+  const lines = [
+    '',
+    ...notes,
+    `bbb-interface listening on ${base}`,
+    config.graphql.sandbox ? `  GraphQL + Apollo Sandbox: ${base}/graphql  (set the header Authorization: ${token})` : `  GraphQL: ${base}/graphql`,
+    '  Try it:',
+    `  curl -s -X POST ${base}/create -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,
+    `       -d '{"name":"meeting01","attendee_pass":"password-for-attende","moderator_pass":"password-for-moderator","max_participant":100}'`,
+    `  curl -si -X POST ${base}/join -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,
+    `       -d '{"name":"Dosen","meeting_id":"<meeting_id>","password":"password-for-moderator","create_time":"<create_time>"}'`,
+    '',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function handleSignals(gateway: Gateway, simulator: Simulator | undefined, graceMs: number): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.app.log.info({ signal, graceMs }, 'shutting down: no new connections, finishing requests in flight');
+    const force = setTimeout(() => {
+      gateway.app.log.error({ graceMs }, 'grace period over with requests still in flight; exiting');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    void (async () => {
+      await gateway.close();
+      await simulator?.close();
+      gateway.app.log.info('stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bbb-interface failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

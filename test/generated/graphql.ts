@@ -1,0 +1,244 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** A field whose value conforms to the standard URL format as specified in RFC3986: https://www.ietf.org/rfc/rfc3986.txt. */
+  URL: { input: string; output: string; }
+};
+
+/** A participant connected to the meeting right now. */
+export type Attendee = {
+  __typename?: 'Attendee';
+  /** The client used, e.g. `HTML5`. */
+  clientType: Scalars['String']['output'];
+  /** Whether this participant is connected to the audio conference. */
+  hasJoinedVoice: Scalars['Boolean']['output'];
+  /** Whether this participant shares a webcam. */
+  hasVideo: Scalars['Boolean']['output'];
+  /** Whether this participant joined audio in listen-only mode. */
+  isListeningOnly: Scalars['Boolean']['output'];
+  /** Whether this participant currently presents. */
+  isPresenter: Scalars['Boolean']['output'];
+  /** Full name shown to the other participants. */
+  name: Scalars['String']['output'];
+  /** MODERATOR or VIEWER. */
+  role: Role;
+  /** The userId given when joining, or BigBlueButton's internal id (`w_…`) when none was given. */
+  userId: Scalars['String']['output'];
+};
+
+/** What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password. */
+export type CreateMeetingInput = {
+  /** Password that joins as VIEWER, 2 to 64 characters. Generated when absent. */
+  attendeePass?: InputMaybe<Scalars['String']['input']>;
+  /** Most participants allowed at once (a positive whole number). Unlimited when absent. */
+  maxParticipant?: InputMaybe<Scalars['Int']['input']>;
+  /** Password that joins as MODERATOR, 2 to 64 characters, different from attendeePass. Generated when absent. */
+  moderatorPass?: InputMaybe<Scalars['String']['input']>;
+  /** The meeting's name, 2 to 256 characters. */
+  name: Scalars['String']['input'];
+  /** Where participants go after leaving the meeting. http(s) only. */
+  redirectAtLogout?: InputMaybe<Scalars['URL']['input']>;
+};
+
+/** Who joins which meeting. The password decides the role. */
+export type JoinMeetingInput = {
+  /** URL of the user's avatar image. http(s) only. */
+  avatar?: InputMaybe<Scalars['URL']['input']>;
+  /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. */
+  createTime: Scalars['String']['input'];
+  /** True to join as a guest (subject to the meeting's guest policy). */
+  isGuest?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The meetingId createMeeting returned. */
+  meetingId: Scalars['ID']['input'];
+  /** The participant's full name as the others will see it. */
+  name: Scalars['String']['input'];
+  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). */
+  password: Scalars['String']['input'];
+  /** Your application's ID for this user; BigBlueButton reports it back in the attendee list. */
+  userId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A BigBlueButton meeting created through this gateway. Identity and passwords come from the create call; live fields (running, counts, attendees) are read from the server when selected. */
+export type Meeting = {
+  __typename?: 'Meeting';
+  /** Password that joins as VIEWER. Give it only to attendees. */
+  attendeePass: Scalars['String']['output'];
+  /** Participants connected now. */
+  attendees: Array<Attendee>;
+  /** BigBlueButton's createTime (epoch milliseconds, as a string). joinUrl requires it, so links stop working when the meeting is re-created. */
+  createTime: Scalars['String']['output'];
+  /** When BigBlueButton created this meeting (from createTime). */
+  createdAt: Scalars['DateTime']['output'];
+  /** True once anybody has joined since the meeting was created. */
+  hasUserJoined: Scalars['Boolean']['output'];
+  /** Participants in listen-only audio. */
+  listenerCount: Scalars['Int']['output'];
+  /** Most participants allowed at once; null when unlimited. */
+  maxParticipant?: Maybe<Scalars['Int']['output']>;
+  /** The meeting ID, generated by the gateway (URL-safe, random). Use it to join, read and end the meeting. */
+  meetingId: Scalars['ID']['output'];
+  /** The meeting's metadata, including `bbb-interface-app`, the app that created it. */
+  metadata: Array<MetadataEntry>;
+  /** Moderators connected now. */
+  moderatorCount: Scalars['Int']['output'];
+  /** Password that joins as MODERATOR. Give it only to moderators. */
+  moderatorPass: Scalars['String']['output'];
+  /** The meeting's name as shown to participants. */
+  name: Scalars['String']['output'];
+  /** Participants connected now. */
+  participantCount: Scalars['Int']['output'];
+  /** True when the meeting is being recorded (created with recording allowed). */
+  recording: Scalars['Boolean']['output'];
+  /** True while at least one participant is connected. */
+  running: Scalars['Boolean']['output'];
+  /** Webcams shared now. */
+  videoCount: Scalars['Int']['output'];
+  /** Participants connected to the audio conference. */
+  voiceParticipantCount: Scalars['Int']['output'];
+};
+
+/** One key/value pair of the meeting's metadata. BigBlueButton stores keys lowercased. */
+export type MetadataEntry = {
+  __typename?: 'MetadataEntry';
+  /** Metadata key, lowercased by BigBlueButton (e.g. `bbb-interface-app`). */
+  key: Scalars['String']['output'];
+  /** Metadata value. */
+  value: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out. */
+  createMeeting: Meeting;
+  /** Ends a meeting for everyone. Its join links stop working. NOT_FOUND when it is unknown, ended, or another application's. */
+  endMeeting: Scalars['Boolean']['output'];
+};
+
+
+export type MutationCreateMeetingArgs = {
+  input: CreateMeetingInput;
+};
+
+
+export type MutationEndMeetingArgs = {
+  meetingId: Scalars['ID']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** A signed BigBlueButton join link for one person. Open it in that person's browser. The password decides the role; the createTime must be the running meeting's. */
+  joinUrl: Scalars['URL']['output'];
+  /** A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application's. */
+  meeting: Meeting;
+  /** Your application's meetings that exist on the BigBlueButton server now (running or waiting for the first participant). */
+  meetings: Array<Meeting>;
+};
+
+
+export type QueryJoinUrlArgs = {
+  input: JoinMeetingInput;
+};
+
+
+export type QueryMeetingArgs = {
+  meetingId: Scalars['ID']['input'];
+};
+
+/** What a participant may do in the meeting. The password used to join decides it. */
+export type Role =
+  /** Joined with the moderator password: can mute, remove, record and end. */
+  | 'MODERATOR'
+  /** Joined with the attendee password. */
+  | 'VIEWER';
+
+/** What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password. */
+export type CreateMeetingInput = {
+  /** Password that joins as VIEWER, 2 to 64 characters. Generated when absent. */
+  attendeePass?: string | null | undefined;
+  /** Most participants allowed at once (a positive whole number). Unlimited when absent. */
+  maxParticipant?: number | null | undefined;
+  /** Password that joins as MODERATOR, 2 to 64 characters, different from attendeePass. Generated when absent. */
+  moderatorPass?: string | null | undefined;
+  /** The meeting's name, 2 to 256 characters. */
+  name: string;
+  /** Where participants go after leaving the meeting. http(s) only. */
+  redirectAtLogout?: string | null | undefined;
+};
+
+/** Who joins which meeting. The password decides the role. */
+export type JoinMeetingInput = {
+  /** URL of the user's avatar image. http(s) only. */
+  avatar?: string | null | undefined;
+  /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. */
+  createTime: string;
+  /** True to join as a guest (subject to the meeting's guest policy). */
+  isGuest?: boolean | null | undefined;
+  /** The meetingId createMeeting returned. */
+  meetingId: string | number;
+  /** The participant's full name as the others will see it. */
+  name: string;
+  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). */
+  password: string;
+  /** Your application's ID for this user; BigBlueButton reports it back in the attendee list. */
+  userId?: string | null | undefined;
+};
+
+/** What a participant may do in the meeting. The password used to join decides it. */
+export type Role =
+  /** Joined with the moderator password: can mute, remove, record and end. */
+  | 'MODERATOR'
+  /** Joined with the attendee password. */
+  | 'VIEWER';
+
+export type CreateMeetingMutationVariables = Exact<{
+  input: CreateMeetingInput;
+}>;
+
+
+export type CreateMeetingMutation = { createMeeting: { meetingId: string, name: string, attendeePass: string, moderatorPass: string, createTime: string, createdAt: string } };
+
+export type JoinUrlQueryVariables = Exact<{
+  input: JoinMeetingInput;
+}>;
+
+
+export type JoinUrlQuery = { joinUrl: string };
+
+export type MeetingQueryVariables = Exact<{
+  meetingId: string | number;
+}>;
+
+
+export type MeetingQuery = { meeting: { meetingId: string, name: string, createTime: string, createdAt: string, running: boolean, hasUserJoined: boolean, recording: boolean, participantCount: number, moderatorCount: number, listenerCount: number, voiceParticipantCount: number, videoCount: number, maxParticipant: number | null, attendees: Array<{ userId: string, name: string, role: Role, isPresenter: boolean, hasJoinedVoice: boolean, isListeningOnly: boolean, hasVideo: boolean, clientType: string }>, metadata: Array<{ key: string, value: string }> } };
+
+export type MeetingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeetingsQuery = { meetings: Array<{ meetingId: string, name: string, running: boolean, participantCount: number }> };
+
+export type EndMeetingMutationVariables = Exact<{
+  meetingId: string | number;
+}>;
+
+
+export type EndMeetingMutation = { endMeeting: boolean };
+
+
+export const CreateMeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateMeeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"attendeePass"}},{"kind":"Field","name":{"kind":"Name","value":"moderatorPass"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<CreateMeetingMutation, CreateMeetingMutationVariables>;
+export const JoinUrlDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"JoinUrl"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JoinMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"joinUrl"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<JoinUrlQuery, JoinUrlQueryVariables>;
+export const MeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Meeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"hasUserJoined"}},{"kind":"Field","name":{"kind":"Name","value":"recording"}},{"kind":"Field","name":{"kind":"Name","value":"participantCount"}},{"kind":"Field","name":{"kind":"Name","value":"moderatorCount"}},{"kind":"Field","name":{"kind":"Name","value":"listenerCount"}},{"kind":"Field","name":{"kind":"Name","value":"voiceParticipantCount"}},{"kind":"Field","name":{"kind":"Name","value":"videoCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxParticipant"}},{"kind":"Field","name":{"kind":"Name","value":"attendees"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"isPresenter"}},{"kind":"Field","name":{"kind":"Name","value":"hasJoinedVoice"}},{"kind":"Field","name":{"kind":"Name","value":"isListeningOnly"}},{"kind":"Field","name":{"kind":"Name","value":"hasVideo"}},{"kind":"Field","name":{"kind":"Name","value":"clientType"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<MeetingQuery, MeetingQueryVariables>;
+export const MeetingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Meetings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"participantCount"}}]}}]}}]} as unknown as DocumentNode<MeetingsQuery, MeetingsQueryVariables>;
+export const EndMeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EndMeeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}}]}]}}]} as unknown as DocumentNode<EndMeetingMutation, EndMeetingMutationVariables>;
