@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import type { ChecksumAlgorithm } from './types.js';
+
+/** Query parameters in the order they go on the wire; an undefined value means "do not send". */
+export type QueryParams = ReadonlyArray<readonly [string, string | undefined]> | Readonly<Record<string, string | undefined>>;
+
+// encodeURIComponent leaves these five alone, but browsers and the BBB 2.4 betas re-encode them, and a re-encoded byte
+// no longer matches the checksum (bbb-api.md §1.5, mconf/bigbluebutton-api-js#2).
+const SUB_DELIMS: Record<string, string> = { '!': '%21', "'": '%27', '(': '%28', ')': '%29', '*': '%2A' };
+
+// A lone UTF-16 surrogate (legal in JSON input) makes encodeURIComponent throw; U+FFFD is what node:crypto's UTF-8
+// conversion and every browser substitute for it, so the adapter does the same instead of failing the call.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function encodeComponent(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'))
+    .replace(/%20/g, '+')
+    .replace(/[!'()*]/g, (c) => SUB_DELIMS[c] as string);
+}
+
+/**
+ * Percent-encodes parameters as UTF-8 the way the PHP BBB library does (RFC 3986, space as `+`, `!'()*` escaped),
+ * keeping their order and skipping undefined values; the result is the exact string that is hashed and sent.
+ */
+export function encodeQuery(params: QueryParams): string {
+  const pairs: ReadonlyArray<readonly [string, string | undefined]> = isPairList(params) ? params : Object.entries(params);
+  const parts: string[] = [];
+  for (const [name, value] of pairs) {
+    if (value === undefined) continue;
+    parts.push(`${encodeComponent(name)}=${encodeComponent(value)}`);
+  }
+  return parts.join('&');
+}
+
+function isPairList(params: QueryParams): params is ReadonlyArray<readonly [string, string | undefined]> {
+  return Array.isArray(params);
+}
+
+/** Lowercase hex of H(call + query + secret), the checksum BBB expects; `query` must be the encoded string as sent. */
+export function checksum(call: string, query: string, secret: string, algorithm: ChecksumAlgorithm): string {
+  return createHash(algorithm).update(call + query + secret, 'utf8').digest('hex');
+}
+
+/**
+ * Returns the query string to send for `call`, with `checksum=<hex>` appended; the caller's params are not modified, and
+ * the string must go on the wire byte for byte because BBB hashes the raw query without decoding it.
+ */
+export function signQuery(call: string, params: QueryParams, secret: string, algorithm: ChecksumAlgorithm): string {
+  const query = encodeQuery(params);
+  const sum = checksum(call, query, secret, algorithm);
+  return query === '' ? `checksum=${sum}` : `${query}&checksum=${sum}`;
+}
