@@ -1,0 +1,15 @@
+/** The BBB simulator: a stateful stand-in for a BigBlueButton server (or Scalelite) over real HTTP. */
+export { startSimulator } from './server.js';
+export type {
+  Fault,
+  FaultRule,
+  ReceivedRequest,
+  RecordingStateName,
+  SeedRecording,
+  SimPlaybackFormat,
+  SimPreviewImage,
+  SimRecording,
+  SimulatedUser,
+  Simulator,
+  SimulatorOptions,
+} from './types.js';

@@ -1,0 +1,83 @@
+/** The stand-in for the HTML5 client: a self-contained page that shows who entered which meeting. */
+import type { SimulatorState } from './state.js';
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export interface HtmlReply {
+  status: number;
+  body: string;
+}
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:40rem;color:#1b2a3a}' +
+  'header{border-bottom:2px solid #2a6dd9;margin-bottom:1rem}dt{font-weight:600;margin-top:.6rem}dd{margin-left:0}' +
+  '.note{color:#5b6b7b;font-size:.9rem}';
+
+function page(title: string, body: string): string {
+  return (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    `<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n` +
+    '<header><p class="note">bbb-interface BBB simulator: this is not a real BigBlueButton client.</p></header>\n' +
+    `${body}\n</body>\n</html>\n`
+  );
+}
+
+function substitute(welcome: string, meetingName: string, voiceBridge: string, origin: string): string {
+  return welcome
+    .replace(/%%CONFNAME%%/g, meetingName)
+    .replace(/%%CONFNUM%%/g, voiceBridge)
+    .replace(/%%DIALNUM%%/g, '613-555-1234')
+    .replace(/%%SERVERURL%%/g, origin);
+}
+
+/** Visiting the page is the client entering: the user becomes an attendee and the meeting runs. */
+export function renderJoinPage(state: SimulatorState, sessionToken: string, origin: string, now: number): HtmlReply {
+  state.sweep(now);
+  const session = sessionToken ? state.sessions.get(sessionToken) : undefined;
+  const meeting = session ? state.meetings.get(session.internalMeetingID) : undefined;
+  if (!session || !meeting) {
+    return {
+      status: 404,
+      body: page(
+        'Unknown session - BBB simulator',
+        '<h1>Unknown session</h1>\n<p id="error">No join session matches this sessionToken: it was never issued, or its meeting has ended.</p>',
+      ),
+    };
+  }
+  if (meeting.endedAt !== undefined) {
+    return {
+      status: 404,
+      body: page('Meeting ended - BBB simulator', '<h1>Meeting ended</h1>\n<p id="error">This meeting has already ended.</p>'),
+    };
+  }
+  const attendee = state.addAttendee(meeting, {
+    userID: session.externalUserID,
+    fullName: session.fullName,
+    role: session.role,
+    customdata: session.customdata,
+  });
+  const welcome = meeting.welcome
+    ? `<p id="welcome">${escapeHtml(substitute(meeting.welcome, meeting.name, meeting.voiceBridge, origin))}</p>\n`
+    : '';
+  const body =
+    `<h1>You are in the meeting</h1>\n${welcome}<dl>\n` +
+    `<dt>Meeting</dt><dd id="meetingName">${escapeHtml(meeting.name)}</dd>\n` +
+    `<dt>Meeting ID</dt><dd id="meetingID">${escapeHtml(meeting.meetingID)}</dd>\n` +
+    `<dt>Name</dt><dd id="fullName">${escapeHtml(session.fullName)}</dd>\n` +
+    `<dt>Role</dt><dd id="role">${session.role}</dd>\n` +
+    `<dt>User ID</dt><dd id="userID">${escapeHtml(attendee.userID)}</dd>\n` +
+    `<dt>Presenter</dt><dd id="isPresenter">${attendee.isPresenter}</dd>\n` +
+    '</dl>\n' +
+    // Only http(s): a `javascript:` logoutURL must not become a live link.
+    (/^https?:\/\//i.test(meeting.logoutURL)
+      ? `<p><a id="logout" href="${escapeHtml(meeting.logoutURL)}">Leave (logout URL)</a></p>`
+      : '');
+  return { status: 200, body: page(`${meeting.name} - BBB simulator`, body) };
+}

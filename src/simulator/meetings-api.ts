@@ -1,0 +1,192 @@
+/** create, getMeetingInfo, isMeetingRunning, end and getMeetings (bbb-api.md §2, §4.1-4.4). */
+import { xml, type ApiContext, type Reply } from './api-context.js';
+import { MSG, failed, failedWithErrors, meetingNotFound, missingMeetingID, success } from './messages.js';
+import type { Meeting } from './state.js';
+import { el, type XmlElement } from './xml.js';
+
+const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
+// BBB checks for control characters before anything else about the ID.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** `Integer.parseInt` with BBB's fallback to the default when the value is not a number. */
+function intParam(value: string | undefined, fallback: number): number {
+  return value !== undefined && /^-?\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : fallback;
+}
+
+function isBooleanText(value: string): boolean {
+  return /^(true|false)$/i.test(value);
+}
+
+/** `meta_*` parameters as BBB stores them: valid names only, lowercased (for 0.81 compatibility, says BBB). */
+export function metadataFrom(paramList: Array<[string, string]>): Array<[string, string]> {
+  const out = new Map<string, string>();
+  for (const [name, value] of paramList) {
+    if (META_KEY.test(name)) out.set(name.slice('meta_'.length).toLowerCase(), value);
+  }
+  return [...out];
+}
+
+function createResponse(meeting: Meeting, duplicate: boolean): XmlElement {
+  return success([
+    el('meetingID', meeting.meetingID),
+    el('internalMeetingID', meeting.internalMeetingID),
+    el('parentMeetingID', 'bbb-none'),
+    ...(meeting.attendeePW ? [el('attendeePW', meeting.attendeePW)] : []),
+    ...(meeting.moderatorPW ? [el('moderatorPW', meeting.moderatorPW)] : []),
+    el('createTime', meeting.createTime),
+    el('voiceBridge', meeting.voiceBridge),
+    el('dialNumber', meeting.dialNumber),
+    el('createDate', meeting.createDate),
+    el('hasUserJoined', meeting.hasUserJoined),
+    el('duration', meeting.duration),
+    el('hasBeenForciblyEnded', meeting.endedAt !== undefined),
+    el('messageKey', duplicate ? 'duplicateWarning' : ''),
+    el('message', duplicate ? MSG.duplicateWarning : ''),
+  ]);
+}
+
+function validateCreate(ctx: ApiContext): XmlElement | undefined {
+  const p = ctx.params;
+  const meetingID = p['meetingID'];
+  if (meetingID === undefined || meetingID === '') return missingMeetingID(ctx.mode);
+  if (CONTROL_CHARS.test(meetingID)) return failed('validationError', MSG.invalidMeetingID);
+  if (meetingID.length < 2 || meetingID.length > 256) return failed('validationError', MSG.meetingIDSize);
+  if (meetingID.includes(',')) return failed('validationError', MSG.meetingIDComma);
+  const name = p['name'];
+  if (name === undefined || name === '') return failed('validationError', MSG.missingName);
+  if (name.length < 2 || name.length > 256) return failed('validationError', MSG.nameSize);
+  for (const pw of [p['attendeePW'], p['moderatorPW']]) {
+    // An empty password counts as absent: BBB then generates one.
+    if (pw && (pw.length < 2 || pw.length > 64)) return failed('validationError', MSG.passwordSize);
+  }
+  if (p['record'] !== undefined && p['record'] !== '' && !isBooleanText(p['record'])) {
+    return failed('validationError', MSG.recordBoolean);
+  }
+  if (p['voiceBridge'] && !/^\d+$/.test(p['voiceBridge'])) return failed('validationError', 'Voice bridge must be an integer');
+  return undefined;
+}
+
+export function handleCreate(ctx: ApiContext): Reply {
+  const invalid = validateCreate(ctx);
+  if (invalid) return xml(invalid);
+  const p = ctx.params;
+  const meetingID = p['meetingID']!;
+  const existing = ctx.state.findActive(meetingID);
+  if (existing) {
+    const attendeePW = p['attendeePW'] || '';
+    const moderatorPW = p['moderatorPW'] || '';
+    // PR #17937: a create without passwords is idempotent; with passwords, both must match the stored ones.
+    const samePasswords = attendeePW === existing.attendeePW && moderatorPW === existing.moderatorPW;
+    if (samePasswords || (!attendeePW && !moderatorPW)) return xml(createResponse(existing, true));
+    return xml(failed('idNotUnique', MSG.idNotUnique));
+  }
+  if (p['voiceBridge'] && ctx.state.voiceBridgeInUse(p['voiceBridge'])) {
+    return xml(failedWithErrors([{ key: 'nonUniqueVoiceBridge', message: MSG.nonUniqueVoiceBridge }]));
+  }
+  const expireMinutes = intParam(p['meetingExpireIfNoUserJoinedInMinutes'], -1);
+  const meeting = ctx.state.create(
+    {
+      meetingID,
+      name: p['name']!,
+      attendeePW: p['attendeePW'],
+      moderatorPW: p['moderatorPW'],
+      voiceBridge: p['voiceBridge'],
+      dialNumber: p['dialNumber'],
+      duration: Math.max(0, intParam(p['duration'], 0)),
+      maxParticipants: Math.max(0, intParam(p['maxParticipants'], 0)),
+      logoutURL: p['logoutURL'] || ctx.origin,
+      welcome: p['welcome'] ?? '',
+      record: /^true$/i.test(p['record'] ?? ''),
+      metadata: metadataFrom(ctx.paramList),
+      ...(expireMinutes >= 0 ? { expireIfNoUserJoinedMs: expireMinutes * 60_000 } : {}),
+    },
+    ctx.now,
+  );
+  return xml(createResponse(meeting, false));
+}
+
+function attendeeElement(a: Meeting['attendees'][number]): XmlElement {
+  return el('attendee', [
+    el('userID', a.userID),
+    el('fullName', a.fullName),
+    el('role', a.role),
+    el('isPresenter', a.isPresenter),
+    el('isListeningOnly', false),
+    el('hasJoinedVoice', false),
+    el('hasVideo', false),
+    el('clientType', 'HTML5'),
+    el(
+      'customdata',
+      a.customdata.map(([k, v]) => el(k, v)),
+    ),
+  ]);
+}
+
+/** The fields getMeetingInfo and each `<meeting>` of getMeetings share (get-meeting-info.ftlx order). */
+export function meetingFields(m: Meeting): XmlElement[] {
+  return [
+    el('meetingName', m.name),
+    el('meetingID', m.meetingID),
+    el('internalMeetingID', m.internalMeetingID),
+    el('createTime', m.createTime),
+    el('createDate', m.createDate),
+    el('voiceBridge', m.voiceBridge),
+    el('dialNumber', m.dialNumber),
+    el('attendeePW', m.attendeePW),
+    el('moderatorPW', m.moderatorPW),
+    el('running', m.attendees.length > 0),
+    el('duration', m.duration),
+    el('hasUserJoined', m.hasUserJoined),
+    el('recording', m.record),
+    el('hasBeenForciblyEnded', m.endedAt !== undefined),
+    el('startTime', m.startTime),
+    el('endTime', m.endTime),
+    el('participantCount', m.attendees.length),
+    el('listenerCount', 0),
+    el('voiceParticipantCount', 0),
+    el('videoCount', 0),
+    el('maxUsers', m.maxParticipants),
+    el('moderatorCount', m.attendees.filter((a) => a.role === 'MODERATOR').length),
+    el('attendees', m.attendees.map(attendeeElement)),
+    el(
+      'metadata',
+      m.metadata.map(([k, v]) => el(k, v)),
+    ),
+    el('isBreakout', false),
+  ];
+}
+
+export function handleGetMeetingInfo(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  // getMeetingInfo still sees a meeting that ended and lingers (hasBeenForciblyEnded=true); Scalelite forgot it at once.
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  if (!meeting) return xml(meetingNotFound(ctx.mode));
+  return xml(success(meetingFields(meeting)));
+}
+
+export function handleIsMeetingRunning(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  const meeting = ctx.state.findActive(meetingID);
+  return xml(success([el('running', !!meeting && meeting.attendees.length > 0)]));
+}
+
+export function handleEnd(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  if (!meeting) return xml(meetingNotFound(ctx.mode));
+  ctx.state.end(meeting, ctx.now);
+  return xml(success([el('messageKey', 'sentEndMeetingRequest'), el('message', MSG.sentEndMeetingRequest)]));
+}
+
+export function handleGetMeetings(ctx: ApiContext, disabled: boolean): Reply {
+  const meetings = disabled ? [] : ctx.state.activeMeetings();
+  if (meetings.length === 0) {
+    const empty = el('meetings', undefined, { selfClose: true });
+    const notice = [el('messageKey', 'noMeetings'), el('message', MSG.noMeetings)];
+    return xml(success(ctx.mode === 'scalelite' ? [...notice, empty] : [empty, ...notice]));
+  }
+  return xml(success([el('meetings', meetings.map((m) => el('meeting', meetingFields(m))))]));
+}

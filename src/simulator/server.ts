@@ -1,0 +1,465 @@
+/**
+ * The simulator's HTTP side: routing, request recording, latency and faults, and turning replies into bytes. node:http
+ * rather than a framework, because faults need to drop sockets and send arbitrary bytes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { ApiContext, Reply } from './api-context.js';
+import { xml } from './api-context.js';
+import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
+import { resolveConfig, type SimulatorConfig } from './config.js';
+import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
+import { BACKEND_PREFIX, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
+import { renderJoinPage } from './join-page.js';
+import {
+  handleCreate,
+  handleEnd,
+  handleGetMeetingInfo,
+  handleGetMeetings,
+  handleIsMeetingRunning,
+} from './meetings-api.js';
+import { MSG, failed, success } from './messages.js';
+import { firstValues, parseParamList, type ParamList } from './query.js';
+import {
+  handleDeleteRecordings,
+  handleGetRecordings,
+  handlePublishRecordings,
+  handleUpdateRecordings,
+} from './recordings-api.js';
+import { SimulatorState } from './state.js';
+import type { FaultRule, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
+import { el, renderXml } from './xml.js';
+
+const API_ROOT = '/bigbluebutton/api';
+// nginx's default client_max_body_size in BBB's config is about 2 MB.
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+// A simulator behind `npm start` can run for days; tests never come near this many requests.
+const MAX_RECEIVED = 10_000;
+const POST_CONTENT_TYPES = [FORM_TYPE, 'multipart/form-data', 'application/xml', 'text/xml'];
+
+interface Route {
+  handle: (ctx: ApiContext, sim: SimulatorCore) => Reply;
+  /** Whether the call also accepts POST (with a form body; the checksum still covers only the URL query). */
+  post: boolean;
+  /** Recording endpoints still use BBB's legacy checksum check and its wording. */
+  legacyChecksum?: boolean;
+  /** join reports a bad checksum itself, because in redirect mode the error is a 302. */
+  ownChecksum?: boolean;
+}
+
+const ROUTES: Record<string, Route> = {
+  create: { handle: (ctx) => handleCreate(ctx), post: true },
+  join: {
+    handle: (ctx, sim) => (ctx.mode === 'scalelite' ? handleScaleliteJoin(ctx, sim.backendSecret) : handleJoin(ctx)),
+    post: false,
+    ownChecksum: true,
+  },
+  getMeetingInfo: { handle: (ctx) => handleGetMeetingInfo(ctx), post: true },
+  isMeetingRunning: { handle: (ctx) => handleIsMeetingRunning(ctx), post: true },
+  end: { handle: (ctx) => handleEnd(ctx), post: true },
+  getMeetings: { handle: (ctx, sim) => handleGetMeetings(ctx, sim.config.getMeetingsDisabled), post: true },
+  getRecordings: { handle: (ctx) => handleGetRecordings(ctx), post: true, legacyChecksum: true },
+  publishRecordings: { handle: (ctx) => handlePublishRecordings(ctx), post: false, legacyChecksum: true },
+  deleteRecordings: { handle: (ctx) => handleDeleteRecordings(ctx), post: false, legacyChecksum: true },
+  updateRecordings: { handle: (ctx) => handleUpdateRecordings(ctx), post: true, legacyChecksum: true },
+};
+
+class Cancelled extends Error {
+  override readonly name = 'Cancelled';
+}
+
+/** Delays that `close()` can cancel, so a pending latency never keeps the process alive. */
+class Sleeper {
+  private readonly pending = new Set<{ timer: NodeJS.Timeout; reject: (e: Error) => void }>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.pending.delete(entry);
+          resolve();
+        }, ms),
+        reject,
+      };
+      this.pending.add(entry);
+    });
+  }
+
+  cancelAll(): void {
+    for (const entry of this.pending) {
+      clearTimeout(entry.timer);
+      entry.reject(new Cancelled('The simulator was closed.'));
+    }
+    this.pending.clear();
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** What a Spring app behind bbb-web answers for a path or method it has no mapping for. */
+function springError(status: 404 | 405, path: string): string {
+  const error = status === 404 ? 'Not Found' : 'Method Not Allowed';
+  return (
+    `<Map><timestamp>${Date.now()}</timestamp><status>${status}</status><error>${error}</error>` +
+    `<message>No message available</message><path>${path.replace(/[<>&]/g, '')}</path></Map>`
+  );
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8'));
+    });
+    // A client that goes away mid-body must not leave the handler waiting forever.
+    req.on('close', () => {
+      if (!ended) reject(new Cancelled('The client closed the connection.'));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Node hands the request target over as latin1; percent-escapes and any raw bytes are UTF-8. */
+function utf8(latin1: string): string {
+  return Buffer.from(latin1, 'latin1').toString('utf8');
+}
+
+class SimulatorCore implements Simulator {
+  readonly received: ReceivedRequest[] = [];
+  readonly backendSecret = randomBytes(16).toString('hex');
+  private readonly state: SimulatorState;
+  private readonly faults = new FaultBook();
+  private readonly sleeper = new Sleeper();
+  private readonly sockets = new Set<Socket>();
+  private latencyMs: number;
+  private closing?: Promise<void>;
+  private server!: Server;
+  private baseOrigin = '';
+
+  constructor(readonly config: SimulatorConfig) {
+    this.latencyMs = config.latencyMs;
+    this.state = new SimulatorState({
+      expireIfNoUserJoinedMs: config.expireIfNoUserJoinedMs,
+      endedMeetingLingerMs: config.endedMeetingLingerMs,
+      timeZone: config.timeZone,
+    });
+  }
+
+  get url(): string {
+    return `${this.baseOrigin}/bigbluebutton/`;
+  }
+
+  get secret(): string {
+    return this.config.secret;
+  }
+
+  async listen(): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.onRequest(req, res).catch((error: unknown) => this.onError(error, res));
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.config.port, this.config.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    const port = typeof address === 'object' && address ? address.port : this.config.port;
+    // A wildcard bind is not an address a browser can be sent to.
+    const host = this.config.host === '0.0.0.0' ? '127.0.0.1' : this.config.host === '::' ? '::1' : this.config.host;
+    this.baseOrigin = `http://${hostForUrl(host)}:${port}`;
+  }
+
+  /** bbb-web's serverURL. With a wildcard bind, the Host the client used is the better answer. */
+  private originFor(req: IncomingMessage): string {
+    const wildcard = this.config.host === '0.0.0.0' || this.config.host === '::';
+    return wildcard && req.headers.host ? `http://${req.headers.host}` : this.baseOrigin;
+  }
+
+  callCount(call: string): number {
+    return this.received.filter((r) => r.call === call).length;
+  }
+
+  setLatency(ms: number): void {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new Error(`setLatency: ms must be a number >= 0, got ${ms}.`);
+    this.latencyMs = ms;
+  }
+
+  injectFault(rule: FaultRule): void {
+    this.faults.add(rule);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  seedRecording(rec: SeedRecording): SimRecording {
+    return this.state.seedRecording(rec, this.baseOrigin, Date.now());
+  }
+
+  connectUser(meetingID: string, user: SimulatedUser): void {
+    const now = Date.now();
+    this.state.sweep(now);
+    const meeting = this.state.findActive(meetingID);
+    if (!meeting) throw new Error(`connectUser: no running meeting has the meetingID "${meetingID}".`);
+    if (user.role !== 'MODERATOR' && user.role !== 'VIEWER') {
+      throw new Error(`connectUser: role must be MODERATOR or VIEWER, got ${String(user.role)}.`);
+    }
+    this.state.addAttendee(meeting, user);
+  }
+
+  reset(): void {
+    this.state.reset();
+    this.faults.clear();
+    this.received.length = 0;
+    this.latencyMs = this.config.latencyMs;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.sleeper.cancelAll();
+      this.faults.clear();
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  private onError(error: unknown, res: ServerResponse): void {
+    if (error instanceof Cancelled) {
+      res.socket?.destroy();
+      return;
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    res.writeHead(500, { 'Content-Type': 'text/plain;charset=utf-8' });
+    res.end(`BBB simulator internal error: ${message}\n`);
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const rawQuery = q < 0 ? '' : target.slice(q + 1);
+    const method = req.method ?? 'GET';
+    const origin = this.originFor(req);
+
+    if (path === JOIN_PAGE_PATH) {
+      await readBody(req);
+      const sessionToken = firstValues(parseParamList(utf8(rawQuery)))['sessionToken'] ?? '';
+      const page = renderJoinPage(this.state, sessionToken, origin, Date.now());
+      res.writeHead(page.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(page.body);
+      return;
+    }
+    if (path === `${BACKEND_PREFIX}${API_ROOT}/join` && this.config.mode === 'scalelite') {
+      await readBody(req);
+      this.handleBackendJoin(rawQuery, method, origin, res);
+      return;
+    }
+    if (path === API_ROOT || path.startsWith(`${API_ROOT}/`)) {
+      await this.handleApi(req, res, { path, rawQuery, method, origin });
+      return;
+    }
+    await readBody(req);
+    if (path.startsWith('/bigbluebutton/')) {
+      res.writeHead(404, { 'Content-Type': 'application/xml;charset=UTF-8' });
+      res.end(springError(404, path));
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/html' });
+      res.end(nginxErrorPage(404));
+    }
+  }
+
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    { path, rawQuery, method, origin }: { path: string; rawQuery: string; method: string; origin: string },
+  ): Promise<void> {
+    const call = path === API_ROOT || path === `${API_ROOT}/` ? '' : path.slice(API_ROOT.length + 1);
+    const body = await readBody(req);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const queryList = parseParamList(utf8(rawQuery));
+    const bodyList: ParamList = method === 'POST' && contentType === FORM_TYPE && body ? parseParamList(body) : [];
+    const paramList = [...queryList, ...bodyList];
+    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), at: Date.now() });
+    if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
+
+    const decision = this.faults.take(call);
+    const delayMs = this.latencyMs + decision.delayMs;
+    if (delayMs > 0) await this.sleeper.sleep(delayMs);
+
+    if (decision.fault) {
+      const fault = decision.fault;
+      switch (fault.kind) {
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case 'status':
+          res.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'text/html' });
+          res.end(fault.body ?? nginxErrorPage(fault.status));
+          return;
+        case 'html':
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          res.end(HTML_PAGE);
+          return;
+        case 'garbage':
+          res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8' });
+          res.end(GARBAGE);
+          return;
+        case 'empty':
+          res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8', 'Content-Length': '0' });
+          res.end();
+          return;
+      }
+    }
+    if (body === undefined) {
+      res.writeHead(413, { 'Content-Type': 'text/html' });
+      res.end(nginxErrorPage(413));
+      return;
+    }
+
+    const now = Date.now();
+    this.state.sweep(now);
+    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path }));
+  }
+
+  private dispatch(r: {
+    call: string;
+    method: string;
+    contentType: string;
+    queryList: ParamList;
+    bodyList: ParamList;
+    paramList: ParamList;
+    rawQuery: string;
+    origin: string;
+    now: number;
+    path: string;
+  }): Reply {
+    const { mode } = this.config;
+    if (r.call === '') return xml(this.apiRoot(r.origin));
+    const route = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
+    const methodAllowed = route && (r.method === 'GET' || (r.method === 'POST' && route.post));
+    if (!route || !methodAllowed) {
+      // Scalelite's catch-all route; bbb-web has no such thing and answers like any Spring app.
+      if (mode === 'scalelite') return xml(failed('unsupportedRequest', MSG.unsupportedRequest));
+      const status = route ? 405 : 404;
+      return { type: 'raw', status, contentType: 'application/xml;charset=UTF-8', body: springError(status, r.path) };
+    }
+    const legacyWording = mode === 'scalelite' || route.legacyChecksum === true;
+    const checksumError = xml(failed('checksumError', legacyWording ? MSG.checksumLegacy : MSG.checksumBbb));
+    if (r.method === 'POST' && mode === 'bbb' && !POST_CONTENT_TYPES.includes(r.contentType)) {
+      return xml(failed('unsupportedContentType', MSG.unsupportedContentType));
+    }
+    // BBB checks the URL query only, so a parameter sent in both places cannot be trusted.
+    const queryNames = new Set(r.queryList.map(([name]) => name));
+    if (r.bodyList.some(([name]) => queryNames.has(name))) return checksumError;
+
+    const policy: ChecksumPolicy = {
+      secret: this.config.secret,
+      algorithms: this.config.algorithms,
+      caseSensitive: mode === 'scalelite',
+    };
+    const checksumValid = isChecksumValid(r.call, r.rawQuery, policy);
+    if (!checksumValid && !route.ownChecksum) return checksumError;
+    const params = firstValues(r.paramList.filter(([name]) => name !== 'checksum'));
+    const ctx: ApiContext = {
+      call: r.call,
+      method: r.method,
+      params,
+      paramList: r.paramList.filter(([name]) => name !== 'checksum'),
+      mode,
+      origin: r.origin,
+      now: r.now,
+      state: this.state,
+      checksumValid,
+    };
+    return route.handle(ctx, this);
+  }
+
+  private apiRoot(origin: string): ReturnType<typeof success> {
+    if (this.config.mode === 'scalelite') return success([el('version', '2.0')]);
+    const wsOrigin = origin.replace(/^http/, 'ws');
+    return success([
+      el('version', '2.0'),
+      el('apiVersion', '2.0'),
+      el('bbbVersion', this.config.serverVersion),
+      el('graphqlWebsocketUrl', `${wsOrigin}/graphql`),
+      el('graphqlApiUrl', `${origin}/api/rest`),
+    ]);
+  }
+
+  /** The BBB server behind the simulated Scalelite: only join reaches it, re-signed with the backend's own secret. */
+  private handleBackendJoin(rawQuery: string, method: string, origin: string, res: ServerResponse): void {
+    const now = Date.now();
+    this.state.sweep(now);
+    const paramList = parseParamList(utf8(rawQuery)).filter(([name]) => name !== 'checksum');
+    const checksumValid = isChecksumValid('join', rawQuery, {
+      secret: this.backendSecret,
+      algorithms: ['sha256'],
+      caseSensitive: false,
+    });
+    const reply =
+      method === 'GET'
+        ? handleJoin({
+            call: 'join',
+            method,
+            params: firstValues(paramList),
+            paramList,
+            mode: 'bbb',
+            origin,
+            now,
+            state: this.state,
+            checksumValid,
+          })
+        : ({ type: 'raw', status: 405, contentType: 'application/xml;charset=UTF-8', body: springError(405, '/bigbluebutton/api/join') } as const);
+    this.send(res, reply, 'bbb');
+  }
+
+  private send(res: ServerResponse, reply: Reply, style: 'bbb' | 'scalelite' = this.config.mode): void {
+    switch (reply.type) {
+      case 'xml': {
+        // Rails' `render xml:` says application/xml; bbb-web's Grails controllers say text/xml.
+        const contentType = style === 'scalelite' ? 'application/xml; charset=utf-8' : 'text/xml;charset=utf-8';
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache' });
+        res.end(renderXml(reply.body, style));
+        return;
+      }
+      case 'redirect':
+        res.writeHead(302, { Location: reply.location, 'Content-Length': '0', ...reply.headers });
+        res.end();
+        return;
+      case 'raw':
+        res.writeHead(reply.status, { 'Content-Type': reply.contentType });
+        res.end(reply.body);
+        return;
+    }
+  }
+}
+
+/** Starts a simulator listening on `host:port` (default 127.0.0.1, a random port); stop it with `close()`. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const core = new SimulatorCore(resolveConfig(options));
+  await core.listen();
+  return core;
+}

@@ -1,0 +1,284 @@
+/**
+ * The simulated bbb-web memory: meetings (keyed by internal ID, as BBB keys them), join sessions and recordings.
+ * Time-based transitions (expiry, removal of ended meetings) are applied lazily by `sweep`, which every entry point
+ * calls first: state is only observable through requests, and no timer can then outlive `close()`.
+ */
+import type { RecordingStateName, SeedRecording, SimRecording, SimulatedUser } from './types.js';
+import { formatJavaDate } from './java-date.js';
+import { randomLowerAlnum, randomPassword, randomVoiceBridge, sha1Hex } from './ids.js';
+
+export interface Attendee {
+  userID: string;
+  fullName: string;
+  role: 'MODERATOR' | 'VIEWER';
+  isPresenter: boolean;
+  customdata: Array<[string, string]>;
+}
+
+export interface Meeting {
+  meetingID: string;
+  internalMeetingID: string;
+  name: string;
+  attendeePW: string;
+  moderatorPW: string;
+  createTime: number;
+  createDate: string;
+  voiceBridge: string;
+  dialNumber: string;
+  /** Minutes; 0 is unlimited. */
+  duration: number;
+  maxParticipants: number;
+  logoutURL: string;
+  welcome: string;
+  record: boolean;
+  metadata: Array<[string, string]>;
+  expireIfNoUserJoinedMs: number;
+  startTime: number;
+  endTime: number;
+  hasUserJoined: boolean;
+  attendees: Attendee[];
+  /** External user IDs that went through join, for maxParticipants. */
+  joinedUserIDs: Set<string>;
+  /** Set once the meeting has ended (end call or expiry); it lingers as "forcibly ended" until removed. */
+  endedAt?: number;
+}
+
+export interface JoinSession {
+  sessionToken: string;
+  authToken: string;
+  internalUserID: string;
+  externalUserID: string;
+  fullName: string;
+  role: 'MODERATOR' | 'VIEWER';
+  internalMeetingID: string;
+  customdata: Array<[string, string]>;
+}
+
+export interface StateConfig {
+  expireIfNoUserJoinedMs: number;
+  endedMeetingLingerMs: number;
+  timeZone: string;
+}
+
+export interface NewMeeting {
+  meetingID: string;
+  name: string;
+  attendeePW?: string;
+  moderatorPW?: string;
+  voiceBridge?: string;
+  dialNumber?: string;
+  duration: number;
+  maxParticipants: number;
+  logoutURL: string;
+  welcome: string;
+  record: boolean;
+  metadata: Array<[string, string]>;
+  expireIfNoUserJoinedMs?: number;
+}
+
+const DEFAULT_DIAL_NUMBER = '613-555-1234';
+
+export class SimulatorState {
+  readonly meetings = new Map<string, Meeting>();
+  readonly sessions = new Map<string, JoinSession>();
+  readonly recordings = new Map<string, SimRecording>();
+  private lastCreateTime = 0;
+
+  constructor(private readonly config: StateConfig) {}
+
+  reset(): void {
+    this.meetings.clear();
+    this.sessions.clear();
+    this.recordings.clear();
+  }
+
+  /** Ends meetings whose timers ran out and removes ended meetings whose linger window is over. */
+  sweep(now: number): void {
+    for (const meeting of this.meetings.values()) {
+      if (meeting.endedAt === undefined) {
+        const expiry = this.expiryOf(meeting);
+        if (expiry !== undefined && now >= expiry) this.markEnded(meeting, expiry);
+      }
+      if (meeting.endedAt !== undefined && now >= meeting.endedAt + this.config.endedMeetingLingerMs) {
+        this.remove(meeting);
+      }
+    }
+  }
+
+  private expiryOf(meeting: Meeting): number | undefined {
+    const candidates: number[] = [];
+    // 0 disables the timer, as BBB's 0 does for its expiry properties.
+    if (!meeting.hasUserJoined && meeting.expireIfNoUserJoinedMs > 0) {
+      candidates.push(meeting.createTime + meeting.expireIfNoUserJoinedMs);
+    }
+    if (meeting.duration > 0) candidates.push(meeting.createTime + meeting.duration * 60_000);
+    return candidates.length ? Math.min(...candidates) : undefined;
+  }
+
+  private markEnded(meeting: Meeting, at: number): void {
+    meeting.endedAt = at;
+    meeting.endTime = at;
+    meeting.attendees = [];
+  }
+
+  private remove(meeting: Meeting): void {
+    this.meetings.delete(meeting.internalMeetingID);
+    for (const [token, session] of this.sessions) {
+      if (session.internalMeetingID === meeting.internalMeetingID) this.sessions.delete(token);
+    }
+  }
+
+  /** BBB's `getNotEndedMeetingWithId`. */
+  findActive(meetingID: string): Meeting | undefined {
+    for (const meeting of this.meetings.values()) {
+      if (meeting.meetingID === meetingID && meeting.endedAt === undefined) return meeting;
+    }
+    return undefined;
+  }
+
+  /** The not-ended meeting, or else one that ended and still lingers in memory. */
+  findAny(meetingID: string): Meeting | undefined {
+    const active = this.findActive(meetingID);
+    if (active) return active;
+    let latest: Meeting | undefined;
+    for (const meeting of this.meetings.values()) {
+      if (meeting.meetingID === meetingID && (!latest || meeting.createTime > latest.createTime)) latest = meeting;
+    }
+    return latest;
+  }
+
+  activeMeetings(): Meeting[] {
+    return [...this.meetings.values()].filter((m) => m.endedAt === undefined).sort((a, b) => a.createTime - b.createTime);
+  }
+
+  voiceBridgeInUse(voiceBridge: string): boolean {
+    return this.activeMeetings().some((m) => m.voiceBridge === voiceBridge);
+  }
+
+  private freeVoiceBridge(): string {
+    for (;;) {
+      const candidate = randomVoiceBridge();
+      if (!this.voiceBridgeInUse(candidate)) return candidate;
+    }
+  }
+
+  create(input: NewMeeting, now: number): Meeting {
+    // Two creates in one millisecond would otherwise share an internalMeetingID.
+    const createTime = Math.max(now, this.lastCreateTime + 1);
+    this.lastCreateTime = createTime;
+    const meeting: Meeting = {
+      meetingID: input.meetingID,
+      internalMeetingID: `${sha1Hex(input.meetingID)}-${createTime}`,
+      name: input.name,
+      attendeePW: input.attendeePW || randomPassword(),
+      moderatorPW: input.moderatorPW || randomPassword(),
+      createTime,
+      createDate: formatJavaDate(createTime, this.config.timeZone),
+      voiceBridge: input.voiceBridge || this.freeVoiceBridge(),
+      dialNumber: input.dialNumber || DEFAULT_DIAL_NUMBER,
+      duration: input.duration,
+      maxParticipants: input.maxParticipants,
+      logoutURL: input.logoutURL,
+      welcome: input.welcome,
+      record: input.record,
+      metadata: input.metadata,
+      expireIfNoUserJoinedMs: input.expireIfNoUserJoinedMs ?? this.config.expireIfNoUserJoinedMs,
+      // akka-apps reports MeetingStarted a few tens of milliseconds after create.
+      startTime: createTime + 38,
+      endTime: 0,
+      hasUserJoined: false,
+      attendees: [],
+      joinedUserIDs: new Set(),
+    };
+    this.meetings.set(meeting.internalMeetingID, meeting);
+    return meeting;
+  }
+
+  end(meeting: Meeting, now: number): void {
+    if (meeting.endedAt === undefined) this.markEnded(meeting, now);
+    this.sweep(now);
+  }
+
+  registerSession(meeting: Meeting, user: Omit<JoinSession, 'sessionToken' | 'authToken' | 'internalMeetingID'>): JoinSession {
+    const session: JoinSession = {
+      ...user,
+      sessionToken: randomLowerAlnum(16),
+      authToken: randomLowerAlnum(12),
+      internalMeetingID: meeting.internalMeetingID,
+    };
+    meeting.joinedUserIDs.add(user.externalUserID);
+    this.sessions.set(session.sessionToken, session);
+    return session;
+  }
+
+  /** The HTML5 client connected: the user is an attendee and the meeting runs. */
+  addAttendee(meeting: Meeting, user: SimulatedUser & { customdata?: Array<[string, string]> }): Attendee {
+    const userID = user.userID || `w_${randomLowerAlnum(12)}`;
+    meeting.joinedUserIDs.add(userID);
+    const existing = meeting.attendees.find((a) => a.userID === userID);
+    if (existing) return existing;
+    // BBB makes the first moderator in the room the presenter.
+    const isPresenter = user.role === 'MODERATOR' && !meeting.attendees.some((a) => a.isPresenter);
+    const attendee: Attendee = {
+      userID,
+      fullName: user.fullName,
+      role: user.role,
+      isPresenter,
+      customdata: user.customdata ?? [],
+    };
+    meeting.attendees.push(attendee);
+    meeting.hasUserJoined = true;
+    return attendee;
+  }
+
+  seedRecording(seed: SeedRecording, origin: string, now: number): SimRecording {
+    const startTime = seed.startTime ?? now - 3_600_000;
+    const endTime = seed.endTime ?? startTime + 1_800_000;
+    const internalMeetingID = `${sha1Hex(seed.meetingID)}-${startTime}`;
+    const state: RecordingStateName = seed.state ?? (seed.published === false ? 'unpublished' : 'published');
+    const isBreakout = seed.isBreakout ?? false;
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of Object.entries(seed.metadata ?? {})) {
+      // The same rule create applies to meta_ names; anything else could not be an XML element name.
+      if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(k)) throw new Error(`seedRecording: metadata key "${k}" is not a valid BBB meta name.`);
+      metadata[k.toLowerCase()] = v;
+    }
+    // BBB's recording scripts add these three to whatever the create call carried.
+    metadata['isBreakout'] ??= String(isBreakout);
+    metadata['meetingName'] ??= seed.name;
+    metadata['meetingId'] ??= seed.meetingID;
+    const lengthMinutes = Math.max(0, Math.round((endTime - startTime) / 60_000));
+    const formats = (seed.formats ?? [{ type: 'presentation' }]).map((f) => ({
+      type: f.type,
+      url: f.url ?? `${origin}/playback/${f.type}/2.3/${internalMeetingID}`,
+      processingTime: f.processingTime ?? 7177,
+      length: f.length ?? lengthMinutes,
+      preview:
+        f.preview ??
+        (f.type === 'presentation'
+          ? ['Welcome', 'Agenda', 'Questions'].map((alt, i) => ({
+              url: `${origin}/presentation/${internalMeetingID}/presentation/${sha1Hex(`${internalMeetingID}/slides`)}-${startTime + 10}/thumbnails/thumb-${i + 1}.png`,
+              width: 176,
+              height: 136,
+              alt,
+            }))
+          : []),
+    }));
+    const recording: SimRecording = {
+      recordID: internalMeetingID,
+      meetingID: seed.meetingID,
+      internalMeetingID,
+      name: seed.name,
+      isBreakout,
+      published: seed.published ?? state === 'published',
+      state,
+      startTime,
+      endTime,
+      participants: seed.participants ?? 1,
+      metadata,
+      formats,
+    };
+    this.recordings.set(recording.recordID, recording);
+    return structuredClone(recording);
+  }
+}

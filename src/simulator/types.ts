@@ -1,0 +1,145 @@
+/**
+ * Public types of the BBB simulator: a stateful stand-in for a BigBlueButton server (or a Scalelite load balancer) used by
+ * every test and by `npm start` when no BBB server is configured. What it models and what it does not: `src/simulator/README.md`.
+ */
+import type { ChecksumAlgorithm } from '../bbb/types.js';
+
+export interface SimulatorOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Shared secret (`securitySalt`). Default: 32 random hex characters. An empty string disables checksum checks, as in BBB. */
+  secret?: string;
+  /** Accepted checksum algorithms. Default all four; in scalelite mode sha1, sha256, sha512 (Scalelite never accepts sha384). */
+  algorithms?: ChecksumAlgorithm[];
+  /** Delay added before every API answer, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** A meeting nobody entered is ended this long after create, in milliseconds. Default 300000 (BBB's 5 minutes). */
+  expireIfNoUserJoinedMs?: number;
+  /**
+   * Accepted for interface parity; users never leave in the simulator, so it has no effect. Default 60000.
+   */
+  expireWhenLastUserLeftMs?: number;
+  /**
+   * How long an ended meeting stays in memory as "forcibly ended" (join answers `meetingForciblyEnded`, getMeetingInfo shows
+   * `hasBeenForciblyEnded=true`), in milliseconds. Real BBB keeps it a few seconds. Default 0: removed at once.
+   */
+  endedMeetingLingerMs?: number;
+  /** Behave like BigBlueButton (default) or like a Scalelite load balancer in front of it. */
+  mode?: 'bbb' | 'scalelite';
+  /** Scalelite `GET_MEETINGS_API_DISABLED`: getMeetings always answers noMeetings. Default false. */
+  getMeetingsDisabled?: boolean;
+  /** IANA time zone of the simulated JVM, used for `createDate`. Default `UTC`. */
+  timeZone?: string;
+  /** `bbbVersion` in the API root. Default `3.0.0`. */
+  serverVersion?: string;
+}
+
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  | { kind: 'html' }
+  | { kind: 'garbage' }
+  | { kind: 'empty' }
+  | { kind: 'drop' };
+
+export interface FaultRule {
+  fault: Fault;
+  /** API call names it applies to (the API root is the call `''`); all calls when absent. */
+  calls?: string[];
+  /** How many matching requests it applies to; forever when absent. */
+  times?: number;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  /** API call name (last path segment); `''` for the API root. */
+  call: string;
+  path: string;
+  /** The query string exactly as received, without `?`. */
+  rawQuery: string;
+  /** Decoded parameters of the query and of a form body; the first value wins for repeated names. */
+  params: Record<string, string>;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export type RecordingStateName = 'processing' | 'processed' | 'published' | 'unpublished' | 'deleted';
+
+export interface SimPreviewImage {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+export interface SimPlaybackFormat {
+  type: string;
+  url: string;
+  /** Milliseconds. */
+  processingTime: number;
+  /** Minutes. */
+  length: number;
+  preview: SimPreviewImage[];
+}
+
+export interface SimRecording {
+  recordID: string;
+  meetingID: string;
+  internalMeetingID: string;
+  name: string;
+  isBreakout: boolean;
+  published: boolean;
+  state: RecordingStateName;
+  /** Epoch milliseconds. */
+  startTime: number;
+  /** Epoch milliseconds. */
+  endTime: number;
+  participants: number;
+  /** Lowercased keys, plus the `meetingId`, `meetingName` and `isBreakout` entries BBB adds. */
+  metadata: Record<string, string>;
+  formats: SimPlaybackFormat[];
+}
+
+export interface SeedRecording {
+  meetingID: string;
+  name: string;
+  /** Default `published` (or `unpublished` when `published: false`). */
+  state?: RecordingStateName;
+  published?: boolean;
+  /** Epoch milliseconds; default one hour ago. The recordID is `sha1(meetingID)-startTime`. */
+  startTime?: number;
+  /** Epoch milliseconds; default startTime + 30 minutes. */
+  endTime?: number;
+  participants?: number;
+  isBreakout?: boolean;
+  metadata?: Record<string, string>;
+  /** Default: one `presentation` format with three preview images. */
+  formats?: Array<Partial<SimPlaybackFormat> & { type: string }>;
+}
+
+export interface SimulatedUser {
+  fullName: string;
+  role: 'MODERATOR' | 'VIEWER';
+  userID?: string;
+}
+
+export interface Simulator {
+  /** The base URL as `bbb-conf --secret` prints it: `http://127.0.0.1:PORT/bigbluebutton/`. */
+  readonly url: string;
+  readonly secret: string;
+  /** Every request under `/bigbluebutton/api`, in order (faulted ones included); the newest 10000 are kept. */
+  readonly received: ReceivedRequest[];
+  callCount(call: string): number;
+  setLatency(ms: number): void;
+  injectFault(rule: FaultRule): void;
+  clearFaults(): void;
+  seedRecording(rec: SeedRecording): SimRecording;
+  /** As if an HTML5 client entered: the user becomes an attendee and the meeting runs. Throws for an unknown meeting. */
+  connectUser(meetingID: string, user: SimulatedUser): void;
+  /** Forgets meetings, sessions, recordings, faults and received requests, and restores the configured latency. */
+  reset(): void;
+  /** Stops listening, cancels pending answers and destroys open sockets. */
+  close(): Promise<void>;
+}
