@@ -79,11 +79,22 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     return503OnClosing: true,
   });
 
+  // Set before any route is added: a route keeps the error handler that was in force when it was registered.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    sendError(req, reply, new GatewayError('NOT_FOUND', `No route ${req.method} ${path}. The gateway serves POST /create, POST /join and GraphQL at /graphql.`));
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    sendError(req, reply, fromFastifyError(error, config.http.bodyLimitBytes));
+  });
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
-  // Legacy clients do not always label their JSON; anything that is not JSON is still refused, as JSON, with 400.
+  // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
@@ -123,15 +134,6 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   registerLegacyRoutes(app, {
     meetings,
     callerOf: (req) => requireCaller(auth.callerFor(req.headers.authorization), UNAUTHENTICATED_MESSAGE),
-  });
-
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    sendError(req, reply, new GatewayError('NOT_FOUND', `No route ${req.method} ${path}. The gateway serves POST /create, POST /join and GraphQL at /graphql.`));
-  });
-
-  app.setErrorHandler((error: FastifyError, req, reply) => {
-    sendError(req, reply, fromFastifyError(error, config.http.bodyLimitBytes));
   });
 
   await app.ready();

@@ -94,7 +94,7 @@ export function fieldName(field: string, style: FieldStyle): string {
 
 /** Parses with a schema; on failure throws one BAD_USER_INPUT naming every bad field, e.g. `name must not be empty.` */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, style: FieldStyle): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const sentences = result.error.issues.map((issue) => {
     const field = issue.path.length > 0 ? issue.path.map((p) => fieldName(String(p), style)).join('.') : 'the input';
@@ -117,6 +117,8 @@ function expectedName(expected: string): string {
       return 'a number';
     case 'boolean':
       return 'true or false';
+    case 'int':
+      return 'a whole number';
     case 'object':
       return 'a JSON object';
     default:

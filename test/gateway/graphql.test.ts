@@ -100,7 +100,7 @@ describe('GraphQL createMeeting and joinUrl', () => {
     });
 
     it.each([
-      ['no token', undefined],
+      ['no token', null],
       ['an unknown token', 'who-knows-what-this-is'],
       ['an unknown Bearer token', 'Bearer who-knows-what-this-is'],
     ])('answers UNAUTHENTICATED (401) for %s, before BBB is called', async (_label, token) => {
@@ -118,7 +118,7 @@ describe('GraphQL createMeeting and joinUrl', () => {
     });
 
     it('lets Sandbox introspect the schema without a token', async () => {
-      const res = await gql<{ __schema: { queryType: { name: string } } }>(stack, '{ __schema { queryType { name } } }', {}, undefined);
+      const res = await gql<{ __schema: { queryType: { name: string } } }>(stack, '{ __schema { queryType { name } } }', {}, null);
       expect(res.status).toBe(200);
       expect(res.body.data?.__schema.queryType.name).toBe('Query');
     });

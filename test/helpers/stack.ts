@@ -110,14 +110,14 @@ export interface GraphQLBody<D = Record<string, unknown>> {
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
 }
 
-/** One GraphQL operation over HTTP POST. */
+/** One GraphQL operation over HTTP POST; `token` null sends no Authorization header. */
 export async function gql<D = Record<string, unknown>>(
   stack: { url: string },
   query: string,
   variables: Record<string, unknown> = {},
-  token: string | undefined = TOKENS.lms,
+  token: string | null = TOKENS.lms,
 ): Promise<HttpResult<GraphQLBody<D>>> {
-  return post<GraphQLBody<D>>(`${stack.url}/graphql`, { query, variables }, token === undefined ? {} : { authorization: token });
+  return post<GraphQLBody<D>>(`${stack.url}/graphql`, { query, variables }, token === null ? {} : { authorization: token });
 }
 
 /** Follows a signed join URL the way a browser does and returns the simulator's join page. */
