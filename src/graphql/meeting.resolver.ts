@@ -19,7 +19,7 @@ export class MeetingResolver {
   constructor(private readonly service: MeetingService) {}
 
   @Mutation(() => Meeting, { description: 'Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out.' })
-  async createMeeting(@Arg('input', () => CreateMeetingInput) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
+  async createMeeting(@Arg('input', () => CreateMeetingInput, { description: 'The meeting to create.' }) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     const caller = callerOf(ctx);
     const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout) });
     return Meeting.fromCreated(created, () => this.service.getMeeting(caller, created.meetingId));
@@ -29,22 +29,22 @@ export class MeetingResolver {
     description:
       'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
   })
-  async joinUrl(@Arg('input', () => JoinMeetingInput) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
+  async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
     return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
   }
 
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
-  async meeting(@Arg('meetingId', () => ID) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
+  async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     return Meeting.fromInfo(await this.service.getMeeting(callerOf(ctx), meetingId));
   }
 
-  @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant).' })
+  @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant). Always empty behind a Scalelite with GET_MEETINGS_API_DISABLED; meeting(meetingId) still works there.' })
   async meetings(@Ctx() ctx: GatewayContext): Promise<Meeting[]> {
     return (await this.service.listMeetings(callerOf(ctx))).map((info) => Meeting.fromInfo(info));
   }
 
   @Mutation(() => Boolean, { description: 'Ends a meeting for everyone. Its join links stop working. NOT_FOUND when it is unknown, ended, or another application\'s.' })
-  async endMeeting(@Arg('meetingId', () => ID) meetingId: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
+  async endMeeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
     await this.service.endMeeting(callerOf(ctx), meetingId);
     return true;
   }

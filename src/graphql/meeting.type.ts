@@ -16,7 +16,7 @@ registerEnumType(Role, {
   },
 });
 
-@ObjectType({ description: 'One key/value pair of the meeting\'s metadata. BigBlueButton stores keys lowercased.' })
+@ObjectType({ description: 'One key/value pair of a meeting\'s or a recording\'s metadata. BigBlueButton stores the keys sent with create lowercased.' })
 export class MetadataEntry {
   @Field({ description: 'Metadata key, lowercased by BigBlueButton (e.g. `bbb-interface-app`).' })
   key!: string;

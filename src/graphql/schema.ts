@@ -2,19 +2,24 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import type { MeetingService } from '../meetings/meeting-service.js';
+import type { RecordingService } from '../recordings/recording-service.js';
 import { mapErrors } from './errors.js';
 import { MeetingResolver } from './meeting.resolver.js';
+import { RecordingResolver } from './recording.resolver.js';
 
 export interface SchemaServices {
   meetings: MeetingService;
+  /** Optional only so the schema can be printed without services (`npm run schema`); the gateway always passes it. */
+  recordings?: RecordingService;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver];
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver];
 
 /** Resolvers get their collaborators through this map: no DI library, one instance per gateway. */
 function containerFor(services: SchemaServices): ContainerType {
   const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
+  if (services.recordings) instances.set(RecordingResolver, new RecordingResolver(services.recordings));
   return {
     get(someClass) {
       const instance = instances.get(someClass);

@@ -61,6 +61,9 @@ export const meetingIdSchema = z
   .refine((s) => !s.includes(','), 'must not contain a comma')
   .refine(noControl, 'must not contain control characters');
 
+/** A lone `meetingId` argument, as an object so that a refusal names it: `meetingId must not contain a comma.` */
+export const meetingIdArgSchema = z.object({ meetingId: meetingIdSchema });
+
 export const joinMeetingSchema = z.object({
   name: z
     .string()

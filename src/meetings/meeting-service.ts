@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../auth/tokens.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
 import { BbbNotFoundError } from '../bbb/errors.js';
 import { GatewayError, meetingNotFound } from '../errors.js';
@@ -6,7 +7,7 @@ import { MeetingInfoCache } from './meeting-info-cache.js';
 import {
   createMeetingSchema,
   joinMeetingSchema,
-  meetingIdSchema,
+  meetingIdArgSchema,
   validate,
   type CreateMeetingInput,
   type FieldStyle,
@@ -53,7 +54,9 @@ export class MeetingService {
 
   constructor(options: MeetingServiceOptions) {
     this.bbb = options.bbb;
-    this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), options.joinCache);
+    // A meeting joined during the last tenth of its entry's TTL is refreshed in the background, so joins to a busy meeting
+    // never wait for BBB after the first (about a tenth more calls for a busy meeting); a quiet one simply expires.
+    this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), { ...options.joinCache, refreshAheadMs: options.joinCache.ttlMs / 10 });
     this.sendJoinPassword = options.sendJoinPassword ?? false;
   }
 
@@ -114,18 +117,21 @@ export class MeetingService {
 
   /** The meeting's live details, or NOT_FOUND when it is unknown, ended, or belongs to another app. */
   async getMeeting(caller: Caller, meetingId: string): Promise<MeetingInfo> {
-    const id = validate(meetingIdSchema, meetingId, 'camel');
+    const { meetingId: id } = validate(meetingIdArgSchema, { meetingId }, 'camel');
     return this.visibleInfo(caller, id, undefined, { fresh: true });
   }
 
-  /** Every meeting on the server this caller may see. */
+  /**
+   * Every meeting on the server this caller may see. Behind Scalelite with GET_MEETINGS_API_DISABLED the list is empty:
+   * that is what Scalelite answers, and the gateway keeps no list of its own (it is stateless).
+   */
   async listMeetings(caller: Caller): Promise<MeetingInfo[]> {
     const all = await this.bbb.getMeetings();
-    return all.filter((m) => isVisible(caller, m));
+    return all.filter((m) => !m.hasBeenForciblyEnded && isVisible(caller, m));
   }
 
   async endMeeting(caller: Caller, meetingId: string): Promise<void> {
-    const id = validate(meetingIdSchema, meetingId, 'camel');
+    const { meetingId: id } = validate(meetingIdArgSchema, { meetingId }, 'camel');
     await this.visibleInfo(caller, id, undefined, { fresh: true });
     try {
       await this.bbb.end(id);
@@ -150,6 +156,11 @@ export class MeetingService {
     }
     // Another app's meeting is reported exactly like a missing one, so IDs cannot be probed across apps.
     if (!isVisible(caller, info)) throw meetingNotFound();
+    // BBB keeps an ended meeting for a few seconds before forgetting it (bbb-api.md §6); for callers it is gone already.
+    if (info.hasBeenForciblyEnded) {
+      this.infoCache.invalidate(meetingId);
+      throw meetingNotFound();
+    }
     return info;
   }
 }
@@ -168,11 +179,34 @@ export function generatePassword(): string {
  * always compared), so neither timing nor which comparison ran says anything about the passwords.
  */
 export function roleForPassword(presented: string, info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): BbbRole | undefined {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  const p = digest(presented);
-  const isModerator = info.moderatorPW !== '' && timingSafeEqual(p, digest(info.moderatorPW));
-  const isAttendee = info.attendeePW !== '' && timingSafeEqual(p, digest(info.attendeePW));
+  const p = sha256(presented);
+  const known = passwordDigests(info);
+  const isModerator = known.moderator !== undefined && timingSafeEqual(p, known.moderator);
+  const isAttendee = known.attendee !== undefined && timingSafeEqual(p, known.attendee);
   if (isModerator) return 'MODERATOR';
   if (isAttendee) return 'VIEWER';
   return undefined;
+}
+
+interface PasswordDigests {
+  moderatorPW: string;
+  attendeePW: string;
+  moderator: Buffer | undefined;
+  attendee: Buffer | undefined;
+}
+
+// One cached MeetingInfo answers every join of a burst: its two passwords are hashed once, not on every join.
+const digestsByInfo = new WeakMap<object, PasswordDigests>();
+
+function passwordDigests(info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): PasswordDigests {
+  const cached = digestsByInfo.get(info);
+  if (cached !== undefined && cached.moderatorPW === info.moderatorPW && cached.attendeePW === info.attendeePW) return cached;
+  const fresh: PasswordDigests = {
+    moderatorPW: info.moderatorPW,
+    attendeePW: info.attendeePW,
+    moderator: info.moderatorPW === '' ? undefined : sha256(info.moderatorPW),
+    attendee: info.attendeePW === '' ? undefined : sha256(info.attendeePW),
+  };
+  digestsByInfo.set(info, fresh);
+  return fresh;
 }

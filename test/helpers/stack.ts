@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -120,21 +121,56 @@ export async function gql<D = Record<string, unknown>>(
   return post<GraphQLBody<D>>(`${stack.url}/graphql`, { query, variables }, token === null ? {} : { authorization: token });
 }
 
-/** Follows a signed join URL the way a browser does and returns the simulator's join page. */
-export async function openJoinLink(joinUrl: string): Promise<{ status: number; role?: string; fullName?: string; meetingName?: string; location?: string; html: string }> {
-  const first = await fetch(joinUrl, { redirect: 'manual' });
-  const location = first.headers.get('location') ?? undefined;
+/**
+ * Follows a signed join URL the way a browser does and returns the simulator's join page. Redirects from one join call
+ * to another (Scalelite hands the join to a backend with a 302) are followed, up to `maxHops`; any other redirect that
+ * is not to the client page (an error redirect) is returned as it is, with its status and location.
+ */
+export async function openJoinLink(
+  joinUrl: string,
+  maxHops = 3,
+): Promise<{ status: number; role?: string; fullName?: string; meetingName?: string; location?: string; html: string; hops: string[] }> {
+  const hops: string[] = [joinUrl];
+  let current = joinUrl;
+  let first = await fetch(current, { redirect: 'manual' });
+  let location = first.headers.get('location') ?? undefined;
   await first.text();
-  if (first.status !== 302 || !location || !location.includes('sessionToken=')) {
-    return { status: first.status, location, html: '' };
+  while (isRedirect(first.status) && location && isJoinCall(new URL(location, current)) && hops.length <= maxHops) {
+    current = new URL(location, current).toString();
+    hops.push(current);
+    first = await fetch(current, { redirect: 'manual' });
+    location = first.headers.get('location') ?? undefined;
+    await first.text();
   }
-  const page = await fetch(new URL(location, joinUrl));
+  if (first.status !== 302 || !location || !location.includes('sessionToken=')) {
+    return { status: first.status, location, html: '', hops };
+  }
+  const page = await fetch(new URL(location, current));
   const html = await page.text();
   const field = (id: string) => {
     const m = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(html);
     return m ? decodeHtml(m[1]!) : undefined;
   };
-  return { status: page.status, role: field('role'), fullName: field('fullName'), meetingName: field('meetingName'), location, html };
+  return { status: page.status, role: field('role'), fullName: field('fullName'), meetingName: field('meetingName'), location, html, hops };
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function isJoinCall(url: URL): boolean {
+  return url.pathname.endsWith('/api/join');
+}
+
+/**
+ * Calls the simulator's BBB API directly, signed here with node:crypto (sha256 over call + query + secret), never with
+ * the adapter's signing code: for meetings made outside the gateway and for checking what the server holds.
+ */
+export async function callSimulator(sim: Pick<Simulator, 'url' | 'secret'>, call: string, params: Record<string, string>): Promise<string> {
+  const query = new URLSearchParams(params).toString();
+  const checksum = createHash('sha256').update(`${call}${query}${sim.secret}`, 'utf8').digest('hex');
+  const res = await fetch(`${sim.url}api/${call}?${query}${query ? '&' : ''}checksum=${checksum}`);
+  return res.text();
 }
 
 function decodeHtml(s: string): string {

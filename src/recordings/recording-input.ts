@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { RecordingState } from '../bbb/types.js';
+import { APP_META_KEY } from '../meetings/meeting-service.js';
+import { meetingIdSchema } from '../meetings/meeting-input.js';
+
+/** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
+
+export const RECORDING_STATES = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const satisfies readonly RecordingState[];
+
+/** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+/** Most recordIds one mutation may name: every ID travels in one signed GET URL to BBB. */
+export const MAX_RECORD_IDS = 100;
+/** Most metadata entries, and their encoded size, one updateRecordingMetadata may send: they travel in the same URL. */
+export const MAX_METADATA_ENTRIES = 20;
+export const MAX_METADATA_ENCODED_BYTES = 4096;
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const noControl = (s: string) => !CONTROL.test(s);
+// What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); anything else it drops without a word.
+const META_KEY = /^[a-zA-Z][a-zA-Z0-9-]*$/;
+
+const recordId = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .refine((s) => !s.includes(','), 'must not contain a comma')
+  .refine(noControl, 'must not contain control characters');
+
+export const recordIdsSchema = z
+  .array(recordId)
+  .min(1, `must name 1 to ${MAX_RECORD_IDS} recordings`)
+  .max(MAX_RECORD_IDS, `must name 1 to ${MAX_RECORD_IDS} recordings`)
+  // A repeated ID is the same recording; BBB would be sent it once.
+  .transform((ids) => [...new Set(ids)]);
+
+/** The `recordIds` argument alone, as an object so that a refusal names it: `recordIds.2 must not contain a comma.` */
+export const recordIdsArgSchema = z.object({ recordIds: recordIdsSchema });
+
+export const listRecordingsSchema = z.object({
+  meetingId: meetingIdSchema.nullish(),
+  states: z.array(z.enum(RECORDING_STATES)).nullish(),
+  first: z
+    .number()
+    .int('must be a whole number')
+    .min(1, `must be 1 to ${MAX_PAGE_SIZE}`)
+    .max(MAX_PAGE_SIZE, `must be 1 to ${MAX_PAGE_SIZE}`)
+    .nullish()
+    .transform((n) => n ?? DEFAULT_PAGE_SIZE),
+  after: z.string().max(1024, 'is not a cursor this API returned').nullish(),
+});
+
+export type ListRecordingsInput = z.input<typeof listRecordingsSchema>;
+
+const metadataEntry = z.object({
+  key: z
+    .string()
+    .regex(META_KEY, 'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)')
+    .max(64, 'must be at most 64 characters')
+    // BBB lowercases meta names, so `BBB-Interface-App` would overwrite the tag as surely as the lowercase spelling.
+    .refine((k) => k.toLowerCase() !== APP_META_KEY, `must not be ${APP_META_KEY}: the gateway uses that key to tell applications apart`),
+  value: z.string().max(1000, 'must be at most 1000 characters').refine(noControl, 'must not contain control characters'),
+});
+
+export const updateMetadataSchema = z.object({
+  recordIds: recordIdsSchema,
+  metadata: z
+    .array(metadataEntry)
+    .min(1, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
+    .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
+    .refine((entries) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length, {
+      message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
+    })
+    .refine(
+      (entries) => entries.reduce((sum, e) => sum + encodeURIComponent(e.key).length + encodeURIComponent(e.value).length + 7, 0) <= MAX_METADATA_ENCODED_BYTES,
+      { message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL` },
+    ),
+});
+
+export type UpdateMetadataInput = z.input<typeof updateMetadataSchema>;
