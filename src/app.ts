@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import fastifyApollo from '@as-integrations/fastify';
 import type { DestinationStream } from 'pino';
 import { Authenticator, UNAUTHENTICATED_MESSAGE } from './auth/authenticator.js';
 import { createBbbClient } from './bbb/client.js';
@@ -14,8 +14,20 @@ import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin } from './graphql/auth-plugin.js';
+import { complexityLimitPlugin, depthLimitRule } from './graphql/limits.js';
+import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
+import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
+import { createReadinessCheck } from './http/readiness.js';
+import { registerSecurity } from './http/security.js';
+import { bbbCallObserver } from './observability/bbb-call-observer.js';
+import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
+import { scrubbingLogStream } from './observability/log-stream.js';
+import { createMetrics } from './observability/metrics.js';
+import { observationOf } from './observability/request-context.js';
+import { observeRequests } from './observability/request-hooks.js';
 import { buildGatewaySchema } from './graphql/schema.js';
-import { MeetingService } from './meetings/meeting-service.js';
+import { MeetingService, type Caller } from './meetings/meeting-service.js';
+import { RecordingService } from './recordings/recording-service.js';
 import { registerLegacyRoutes, requireCaller } from './rest/legacy-routes.js';
 
 export interface GatewayDeps {
@@ -58,17 +70,31 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       retries: config.bbbDefaults.retries,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
+  // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
+  const probeClient =
+    deps.bbb ??
+    createBbbClient({
+      baseUrl: requireBbb(config).url,
+      secret: requireBbb(config).secret,
+      algorithm: config.bbbDefaults.algorithm,
+      timeoutMs: config.readiness.timeoutMs,
+      retries: 0,
+      onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
+    });
 
   const app = Fastify({
     logger: {
+      name: 'bbb-interface',
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
         // Only the path: GraphQL GET requests carry variables (passwords) in the query string.
         req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
       },
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      stream: scrubbingLogStream(secretsOf(config), deps.logStream),
     },
+    // observeRequests writes one line per request instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     requestTimeout: config.http.requestTimeoutMs,
@@ -93,6 +119,28 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     reply.header('x-request-id', req.id);
   });
 
+  // server.close() reaps only the keep-alive sockets idle at that moment; a socket busy with a request would stay open after
+  // its answer and hold the shutdown up, so every answer sent while draining closes its connection.
+  let draining = false;
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
+
+  const auth = new Authenticator(config.tokens, config.allMeetingsApps);
+  const metrics = createMetrics();
+  bbbEvents.push(bbbCallObserver(metrics, app.log));
+  // The token is hashed and compared once per request, however many places ask who is calling.
+  const callers = new WeakMap<FastifyRequest, Caller | undefined>();
+  const callerOfRequest = (req: FastifyRequest): Caller | undefined => {
+    if (!callers.has(req)) callers.set(req, auth.callerFor(req.headers.authorization));
+    return callers.get(req);
+  };
+  observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
+  await registerSecurity(app, { corsOrigins: config.http.corsOrigins, graphqlPath: '/graphql' });
+  const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
+  if (rateLimiter) registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES });
+
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
@@ -105,19 +153,23 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const auth = new Authenticator(config.tokens, config.allMeetingsApps);
   const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword });
 
-  const schema = await buildGatewaySchema({ meetings });
+  const recordings = new RecordingService({ bbb });
+  const schema = await buildGatewaySchema({ meetings, recordings });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
-    fastifyApolloDrainPlugin(app),
+    operationObserverPlugin(),
     authPlugin({ introspection: config.graphql.introspection }),
+    complexityLimitPlugin(config.graphql),
     config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimitRule(config.graphql)],
+    // main.ts owns the signals and closes the gateway, which stops Apollo after the HTTP server has drained.
+    stopOnTerminationSignals: false,
     plugins,
     formatError: (formatted) => {
       const code = formatted.extensions?.code;
@@ -128,21 +180,44 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   await apollo.start();
 
   await app.register(fastifyApollo(apollo), {
-    context: async (req): Promise<GatewayContext> => ({ caller: auth.callerFor(req.headers.authorization), requestId: req.id, log: req.log }),
+    context: async (req): Promise<GatewayContext> => ({ caller: callerOfRequest(req), requestId: req.id, log: req.log }),
   });
 
   registerLegacyRoutes(app, {
     meetings,
-    callerOf: (req) => requireCaller(auth.callerFor(req.headers.authorization), UNAUTHENTICATED_MESSAGE),
+    callerOf: (req) => requireCaller(callerOfRequest(req), UNAUTHENTICATED_MESSAGE),
   });
+
+  let lastReady: boolean | undefined;
+  const readiness = createReadinessCheck({
+    probe: () => probeClient.apiVersion(),
+    timeoutMs: config.readiness.timeoutMs,
+    cacheMs: config.readiness.cacheMs,
+    onResult: (result, err) => {
+      metrics.bbbUp.set(result.ready ? 1 : 0);
+      if (result.ready === lastReady) return;
+      lastReady = result.ready;
+      if (result.ready) app.log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
+      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer');
+    },
+  });
+  registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
 
   await app.ready();
 
+  let closing: Promise<void> | undefined;
   return {
     app,
     meetings,
-    async close() {
-      await app.close();
+    close() {
+      // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
+      closing ??= (async () => {
+        draining = true;
+        await app.close();
+        await apollo.stop();
+        await rateLimiter?.close();
+      })();
+      return closing;
     },
   };
 }
@@ -150,6 +225,16 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 function requireBbb(config: Config): NonNullable<Config['bbb']> {
   if (!config.bbb) throw new Error('createGateway needs config.bbb or deps.bbb');
   return config.bbb;
+}
+
+/** Values scrubbed from every log line as text, wherever they turn up. */
+function secretsOf(config: Config): string[] {
+  const secrets = [config.bbb?.secret, config.metrics.token].filter((s): s is string => s !== undefined);
+  if (config.rateLimit.redisUrl !== undefined) {
+    const password = decodeURIComponent(new URL(config.rateLimit.redisUrl).password);
+    if (password !== '') secrets.push(password);
+  }
+  return secrets;
 }
 
 function badJson(): GatewayError {
@@ -180,6 +265,8 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
 
 /** REST callers get `{"message"}`; GraphQL callers get a GraphQL-shaped error with the same code. */
 function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
+  const observation = observationOf(req);
+  if (observation !== undefined) observation.errorCode = err.code;
   if (err.status >= 500) req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));

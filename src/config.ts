@@ -28,7 +28,17 @@ export interface Config {
     readonly requestTimeoutMs: number;
   };
   readonly joinCache: { readonly ttlMs: number; readonly maxEntries: number };
-  readonly rateLimit: { readonly points: number; readonly durationSeconds: number; readonly redisUrl: string | undefined };
+  /** `points` 0 switches rate limiting off; `redisKeyPrefix` namespaces the shared counters when `redisUrl` is set. */
+  readonly rateLimit: {
+    readonly points: number;
+    readonly durationSeconds: number;
+    readonly redisUrl: string | undefined;
+    readonly redisKeyPrefix: string;
+  };
+  /** `/readyz` probes BBB's API root with `timeoutMs` and reuses the answer for `cacheMs`. */
+  readonly readiness: { readonly timeoutMs: number; readonly cacheMs: number };
+  /** `/metrics` is open unless `token` is set; then it wants `Authorization: Bearer <token>`. */
+  readonly metrics: { readonly token: string | undefined };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
 }
@@ -84,9 +94,17 @@ const envSchema = z.object({
   RATE_LIMIT_POINTS: int(0, 10_000_000).default(1200),
   RATE_LIMIT_DURATION_S: int(1, 86_400).default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:rate-limit'),
+  READINESS_TIMEOUT_MS: int(100, 60_000).default(2_000),
+  READINESS_CACHE_MS: int(0, 600_000).default(5_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 });
+
+/** The name of every variable `loadConfig` reads; docs/operations.md must describe each one (test/ops checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
 type Env = Record<string, string | undefined>;
 type ReadFile = (path: string) => string;
@@ -124,6 +142,10 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
 
   const secret = fromFile('BBB_SECRET', 'BBB_SECRET_FILE');
   const tokenText = fromFile('API_TOKENS', 'API_TOKENS_FILE');
+  const metricsToken = fromFile('METRICS_TOKEN', 'METRICS_TOKEN_FILE');
+  if (cleaned.METRICS_TOKEN_FILE !== undefined && metricsToken !== undefined && metricsToken.length < 16) {
+    problems.push('METRICS_TOKEN_FILE: the token in the file must be at least 16 characters');
+  }
   const production = (cleaned.NODE_ENV ?? 'development') === 'production';
 
   let tokens: TokenEntry[] = [];
@@ -182,7 +204,14 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
     joinCache: { ttlMs: e.JOIN_CACHE_TTL_MS, maxEntries: e.JOIN_CACHE_MAX_ENTRIES },
-    rateLimit: { points: e.RATE_LIMIT_POINTS, durationSeconds: e.RATE_LIMIT_DURATION_S, redisUrl: e.REDIS_URL },
+    rateLimit: {
+      points: e.RATE_LIMIT_POINTS,
+      durationSeconds: e.RATE_LIMIT_DURATION_S,
+      redisUrl: e.REDIS_URL,
+      redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    },
+    readiness: { timeoutMs: e.READINESS_TIMEOUT_MS, cacheMs: e.READINESS_CACHE_MS },
+    metrics: { token: metricsToken },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -77,7 +77,10 @@ function handleSignals(gateway: Gateway, simulator: Simulator | undefined, grace
       await simulator?.close();
       gateway.app.log.info('stopped');
       process.exit(0);
-    })();
+    })().catch((err: unknown) => {
+      gateway.app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

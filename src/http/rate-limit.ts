@@ -1,0 +1,171 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import { GatewayError } from '../errors.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { observationOf } from '../observability/request-context.js';
+
+/** A Redis that does not answer within these bounds is treated as gone; requests must not wait on the limiter. */
+const REDIS_CONNECT_TIMEOUT_MS = 1_000;
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+const REDIS_RECONNECT_MAX_DELAY_MS = 2_000;
+
+export interface RateLimitOptions {
+  /** Requests allowed per key and window; 0 switches rate limiting off. */
+  points: number;
+  /** Window length in seconds. */
+  durationSeconds: number;
+  /** With a URL, one Redis store is shared by every replica; without, each replica counts in its own memory. */
+  redisUrl: string | undefined;
+  /** Namespace of the shared counters in Redis; keys are `<prefix>:app:<name>` and `<prefix>:ip:<address>`. */
+  redisKeyPrefix: string;
+  log: FastifyBaseLogger;
+  metrics: GatewayMetrics;
+}
+
+export type RateLimitDecision =
+  | { allowed: true; remaining: number; resetSeconds: number }
+  | { allowed: false; retryAfterSeconds: number; resetSeconds: number };
+
+export interface RateLimiter {
+  readonly points: number;
+  readonly durationSeconds: number;
+  consume(key: string): Promise<RateLimitDecision>;
+  /** Releases the Redis connection, if any. */
+  close(): Promise<void>;
+}
+
+/**
+ * The per-token limiter, or undefined when switched off. With Redis it fails open to memory: when Redis is unreachable,
+ * slow or not yet connected, each replica counts in its own memory (rate-limiter-flexible's insuranceLimiter) until it is
+ * back, so a Redis outage loosens the limit to one budget per replica but never fails or delays a request.
+ */
+export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter | undefined> {
+  const { points, durationSeconds, log, metrics } = options;
+  if (points === 0) return undefined;
+
+  const memory = (): RateLimiterMemory => new RateLimiterMemory({ points, duration: durationSeconds, keyPrefix: options.redisKeyPrefix });
+  let limiter: RateLimiterAbstract | RateLimiterStoreAbstract = memory();
+  let redis: Redis | undefined;
+
+  if (options.redisUrl !== undefined) {
+    metrics.registry.registerMetric(metrics.redisUp);
+    metrics.redisUp.set(0);
+    redis = connectRedis(options.redisUrl, log, metrics);
+    await firstConnection(redis);
+    limiter = new RateLimiterRedis({
+      storeClient: redis,
+      points,
+      duration: durationSeconds,
+      keyPrefix: options.redisKeyPrefix,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory(),
+    });
+  }
+
+  return {
+    points,
+    durationSeconds,
+    async consume(key) {
+      try {
+        const res = await limiter.consume(key);
+        return { allowed: true, remaining: res.remainingPoints, resetSeconds: seconds(res.msBeforeNext) };
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterSeconds: seconds(rejection.msBeforeNext), resetSeconds: seconds(rejection.msBeforeNext) };
+        }
+        // Both stores failed (the insurance limiter should not): let the request through rather than refuse it.
+        log.warn({ err: rejection }, 'the rate limiter failed; the request is let through');
+        return { allowed: true, remaining: points, resetSeconds: durationSeconds };
+      }
+    },
+    async close() {
+      if (redis === undefined) return;
+      redis.removeAllListeners('ready');
+      redis.removeAllListeners('close');
+      redis.disconnect();
+    },
+  };
+}
+
+function connectRedis(url: string, log: FastifyBaseLogger, metrics: GatewayMetrics): Redis {
+  const redis = new Redis(url, {
+    // Commands issued while disconnected fail at once (and go to the insurance limiter) instead of queueing.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, REDIS_RECONNECT_MAX_DELAY_MS),
+    // ioredis arms this timer on disconnect() even when the socket is already gone, and it holds the process up that long.
+    disconnectTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  });
+  let connected = false;
+  let warned = false;
+  redis.on('ready', () => {
+    metrics.redisUp.set(1);
+    if (!connected) log.info({ store: 'redis' }, 'rate limits are shared through Redis');
+    connected = true;
+    warned = false;
+  });
+  redis.on('close', () => {
+    metrics.redisUp.set(0);
+    connected = false;
+  });
+  // ioredis emits an error per failed reconnect; one warning per outage is enough. The URL (it may hold a password) is never logged.
+  redis.on('error', (err: NodeJS.ErrnoException) => {
+    if (warned) return;
+    warned = true;
+    log.warn(
+      { store: 'redis', code: err.code },
+      'Redis is unreachable: each replica enforces the rate limit in its own memory until Redis is back',
+    );
+  });
+  return redis;
+}
+
+/** Waits until Redis is connected or has failed once, so a gateway that can share limits starts sharing them. */
+async function firstConnection(redis: Redis): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS + 100);
+    redis.once('ready', done);
+    redis.once('error', done);
+  });
+}
+
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+export interface RateLimitHookOptions {
+  /** Routes never limited: probes and metrics, which load balancers and Prometheus call on their own schedule. */
+  exemptRoutes: ReadonlySet<string>;
+}
+
+/**
+ * Counts every request against its app's budget (or, without a valid token, its client address's) before the body is read,
+ * and refuses an exhausted one with RATE_LIMITED (429) and Retry-After, as JSON on REST and as a GraphQL error on /graphql.
+ */
+export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: GatewayMetrics, options: RateLimitHookOptions): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'OPTIONS' || options.exemptRoutes.has(req.routeOptions.url ?? '')) return;
+    const appName = observationOf(req)?.app;
+    const decision = await limiter.consume(appName === undefined ? `ip:${req.ip}` : `app:${appName}`);
+    void reply.header('x-ratelimit-limit', String(limiter.points));
+    void reply.header('x-ratelimit-remaining', String(decision.allowed ? decision.remaining : 0));
+    void reply.header('x-ratelimit-reset', String(decision.resetSeconds));
+    if (decision.allowed) return;
+    metrics.rateLimited.inc({ app: appName ?? '(anonymous)' });
+    const who = appName === undefined ? 'this client address (no valid API token)' : `the app "${appName}"`;
+    throw new GatewayError(
+      'RATE_LIMITED',
+      `Too many requests for ${who}: the limit is ${limiter.points} per ${limiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
+      { retryAfterSeconds: decision.retryAfterSeconds },
+    );
+  });
+}

@@ -1,0 +1,81 @@
+import cors from '@fastify/cors';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+/**
+ * An API answers JSON and redirects, never pages: nothing may load, frame or submit from its responses (the OWASP REST
+ * header set).
+ */
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+/**
+ * The Apollo Sandbox landing page (GET /graphql as HTML) carries its own nonce-based CSP in a meta tag that allows
+ * exactly its CDN scripts, styles and iframe. A header policy is intersected with it, so this one only adds what a meta
+ * tag cannot say.
+ */
+const LANDING_PAGE_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+export interface SecurityOptions {
+  /** Browser origins allowed to call the API; empty switches CORS off (no CORS headers, preflights unanswered). */
+  corsOrigins: readonly string[];
+  /** The GraphQL path whose HTML answer is the Sandbox page. */
+  graphqlPath: string;
+}
+
+/** Security headers on every answer (helmet), and CORS for an allow-list of browser frontends. Register before routes. */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  const headers = await helmetHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    frameguard: { action: 'deny' },
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method === 'GET' && req.routeOptions.url === options.graphqlPath && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      void reply.header('content-security-policy', LANDING_PAGE_CSP);
+    }
+    return payload;
+  });
+
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      exposedHeaders: ['retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'location'],
+      // Tokens travel in the Authorization header, never in cookies.
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+}
+
+/**
+ * The headers helmet sets with these options, worked out once. @fastify/helmet builds helmet's middleware again on every
+ * request (parsing the CSP directives each time) for headers that never change here; it costs a bare-Fastify request's
+ * worth of CPU per answer. So the plugin answers one request on a private instance, and its headers are reused as a block.
+ */
+async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
+  const answer = async (withHelmet: boolean) => {
+    const probe = Fastify();
+    if (withHelmet) await probe.register(helmet, options);
+    probe.get('/', async () => '');
+    const res = await probe.inject('/');
+    await probe.close();
+    return res.headers;
+  };
+  const [plain, helmeted] = [await answer(false), await answer(true)];
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(helmeted)) {
+    if (plain[name] === undefined && typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}

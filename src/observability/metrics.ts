@@ -1,0 +1,100 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BbbCallEvent } from '../bbb/types.js';
+
+/** Seconds; from a cached answer (a few ms) to BBB_TIMEOUT_MS's upper range. */
+const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+// BBB's messageKeys are camelCase words; anything else (a proxy's page, a future key with odd bytes) is one label value,
+// so a misbehaving server cannot grow the number of series without bound.
+const MESSAGE_KEY = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/** The gateway's Prometheus metrics, in a registry of its own: tests run several gateways in one process. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'operation' | 'status' | 'app'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'operation' | 'status'>;
+  readonly httpInFlight: Gauge;
+  readonly bbbCalls: Counter<'call' | 'outcome' | 'message_key'>;
+  readonly bbbDuration: Histogram<'call' | 'outcome'>;
+  /** 1 when the last readiness probe reached BBB, 0 when it did not. */
+  readonly bbbUp: Gauge;
+  readonly rateLimited: Counter<'app'>;
+  /** 1 while the shared Redis store is connected, 0 while limits fall back to this replica's memory; absent without REDIS_URL. */
+  readonly redisUp: Gauge;
+  observeBbbCall(event: BbbCallEvent): void;
+}
+
+/** Every metric name starts with this; the process and Node.js runtime metrics keep their standard names. */
+export const METRIC_PREFIX = 'bbb_interface_';
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  // Standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …) so stock Node.js dashboards work.
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: `${METRIC_PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by route, operation (GraphQL root fields or REST route), status and calling app.',
+    labelNames: ['method', 'route', 'operation', 'status', 'app'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: `${METRIC_PREFIX}http_request_duration_seconds`,
+    help: 'Time from receiving a request to finishing its answer, in seconds.',
+    labelNames: ['method', 'route', 'operation', 'status'] as const,
+    buckets: LATENCY_BUCKETS_S,
+    registers,
+  });
+  const httpInFlight = new Gauge({
+    name: `${METRIC_PREFIX}http_requests_in_flight`,
+    help: 'HTTP requests received and not yet answered.',
+    registers,
+  });
+  const bbbCalls = new Counter({
+    name: `${METRIC_PREFIX}bbb_calls_total`,
+    help: 'Calls to the BigBlueButton API, by call, outcome (success, failed, protocol, unavailable) and BBB messageKey.',
+    labelNames: ['call', 'outcome', 'message_key'] as const,
+    registers,
+  });
+  const bbbDuration = new Histogram({
+    name: `${METRIC_PREFIX}bbb_call_duration_seconds`,
+    help: 'Duration of calls to the BigBlueButton API including retries, in seconds.',
+    labelNames: ['call', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS_S,
+    registers,
+  });
+  const bbbUp = new Gauge({
+    name: `${METRIC_PREFIX}bbb_up`,
+    help: '1 when the last readiness probe got an answer from the BigBlueButton API root, else 0.',
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: `${METRIC_PREFIX}rate_limited_total`,
+    help: 'Requests refused with 429 because the calling app (or anonymous address) used up its rate limit.',
+    labelNames: ['app'] as const,
+    registers,
+  });
+  const redisUp = new Gauge({
+    name: `${METRIC_PREFIX}rate_limit_redis_up`,
+    help: '1 while the shared Redis rate-limit store is connected; 0 while limits fall back to this replica\'s memory.',
+    registers: [],
+  });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    httpInFlight,
+    bbbCalls,
+    bbbDuration,
+    bbbUp,
+    rateLimited,
+    redisUp,
+    observeBbbCall(event) {
+      const messageKey = event.messageKey === undefined ? '' : MESSAGE_KEY.test(event.messageKey) ? event.messageKey : 'other';
+      bbbCalls.inc({ call: event.call, outcome: event.outcome, message_key: messageKey });
+      bbbDuration.observe({ call: event.call, outcome: event.outcome }, event.durationMs / 1000);
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { assertNoSecretsIn, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { parseLogs, tryConnect, waitFor } from './support/ops-helpers.js';
+
+const lms = { authorization: TOKENS.lms };
+const MAIN = 'dist/src/main.js';
+
+describe('Gateway.close()', () => {
+  let stack: Stack | undefined;
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('stops accepting connections at once and lets a request in flight finish with 200', async () => {
+    stack = await startStack();
+    const port = Number(new URL(stack.url).port);
+    stack.sim.setLatency(1500);
+    let settled = false;
+    const inFlight = post<Record<string, string>>(`${stack.url}/create`, { name: 'in flight' }, lms).finally(() => {
+      settled = true;
+    });
+    await waitFor(() => stack!.sim.callCount('create') === 1, 'the create to reach BBB');
+
+    const closing = stack.gateway.close();
+    await waitFor(() => !stack!.gateway.app.server.listening, 'the listener to close');
+    expect(settled).toBe(false);
+    expect(await tryConnect(port)).toBe('ECONNREFUSED');
+
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.meeting_id).toEqual(expect.any(String));
+    await closing;
+  });
+});
+
+/** Starts `node dist/src/main.js` against a simulator and resolves once it prints the address it listens on. */
+async function startMain(sim: Simulator, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: string[]; stderr: string[] }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BBB_URL: sim.url,
+      BBB_SECRET: sim.secret,
+      API_TOKENS: `lms:${TOKENS.lms}`,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  let url: string | undefined;
+  await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`main.js exited with ${child.exitCode}: ${stderr.join('\n')}`);
+    url = stderr.map((l) => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean);
+    return url !== undefined;
+  }, 'main.js to listen');
+  return { child, url: url!, stdout, stderr };
+}
+
+describe('node dist/src/main.js on SIGTERM', () => {
+  let sim: Simulator | undefined;
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    child = undefined;
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('finishes the request in flight, refuses new connections and exits 0 within SHUTDOWN_GRACE_MS', async () => {
+    sim = await startSimulator();
+    const main = await startMain(sim, { SHUTDOWN_GRACE_MS: '20000' });
+    child = main.child;
+    const exited = once(main.child, 'exit');
+    sim.setLatency(1500);
+    let settled = false;
+    const inFlight = post<Record<string, string>>(`${main.url}/create`, { name: 'in flight at SIGTERM' }, lms).finally(() => {
+      settled = true;
+    });
+    await waitFor(() => sim!.callCount('create') === 1, 'the create to reach BBB');
+
+    main.child.kill('SIGTERM');
+    const port = Number(new URL(main.url).port);
+    await waitFor(async () => (await tryConnect(port)) === 'ECONNREFUSED', 'the listener to close');
+    // Refused while the slow request is still being served.
+    expect(settled).toBe(false);
+    expect(main.child.exitCode).toBeNull();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body.meeting_id).toEqual(expect.any(String));
+
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const logs = parseLogs(main.stdout);
+    expect(logs.some((l) => l.msg === 'request completed' && l.operation === 'create' && l.status === 200)).toBe(true);
+    expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
+    assertNoSecretsIn([...main.stdout, ...main.stderr], [sim.secret, TOKENS.lms]);
+  });
+
+  it('exits 1 when a request is still in flight at the end of SHUTDOWN_GRACE_MS', async () => {
+    sim = await startSimulator();
+    const main = await startMain(sim, { SHUTDOWN_GRACE_MS: '200', BBB_TIMEOUT_MS: '60000' });
+    child = main.child;
+    const exited = once(main.child, 'exit');
+    sim.setLatency(30_000);
+    const inFlight = post(`${main.url}/create`, { name: 'too slow' }, lms).then(
+      (r) => r.status,
+      () => 'connection closed',
+    );
+    await waitFor(() => sim!.callCount('create') === 1, 'the create to reach BBB');
+
+    main.child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(1);
+    expect(await inFlight).toBe('connection closed');
+    expect(parseLogs(main.stdout).some((l) => l.msg === 'grace period over with requests still in flight; exiting')).toBe(true);
+  });
+});
