@@ -103,7 +103,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 });
 
-/** The name of every variable `loadConfig` reads; docs/operations.md must describe each one (test/ops checks). */
+/** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
 type Env = Record<string, string | undefined>;

@@ -189,7 +189,7 @@ describe('when the checksum algorithm does not match the server', () => {
     expect(r.status).toBe(502);
     expect(r.body.message).toMatch(/BBB_SECRET and BBB_CHECKSUM_ALGORITHM/);
     expect(r.text).not.toContain(stack.sim.secret);
-    // The API root needs no checksum: BBB is up, the gateway's configuration is what is wrong (see docs/operations.md).
+    // The API root needs no checksum: BBB is up, the gateway's configuration is what is wrong (see README.md, Endpoints).
     expect((await readyz(stack)).status).toBe(200);
   });
 });
