@@ -1,24 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems, fakeFiles } from '../helpers/config.js';
 
-const files: Record<string, string> = {
+const readFile = fakeFiles({
   '/run/secrets/metrics': 'metrics-token-from-a-file-01\n',
   '/run/secrets/short': 'short\n',
-};
-const readFile = (p: string) => {
-  if (!(p in files)) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-  return files[p]!;
-};
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, readFile);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+});
+const problems = (env: Record<string, string>) => configProblems(env, readFile);
 
 describe('operations settings in loadConfig', () => {
   it('has documented defaults for readiness, metrics and the rate-limit store', () => {

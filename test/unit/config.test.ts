@@ -1,26 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems, fakeFiles } from '../helpers/config.js';
 import { findApp, parseTokenList, tokenFromHeader } from '../../src/auth/tokens.js';
 
-const files: Record<string, string> = {
+const readFile = fakeFiles({
   '/run/secrets/bbb': '  file-secret-value \n',
   '/run/secrets/tokens': 'lms:lms-token-from-a-file-0001\n',
-};
-const readFile = (p: string) => {
-  if (!(p in files)) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-  return files[p]!;
-};
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env, readFile);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('expected a ConfigError');
-}
+});
+const problems = (env: Record<string, string>) => configProblems(env, readFile);
 
 describe('loadConfig', () => {
   it('runs with no variables at all outside production (embedded simulator, dev token)', () => {
