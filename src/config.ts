@@ -91,7 +91,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   JOIN_CACHE_TTL_MS: int(0, 600_000).default(2_000),
   JOIN_CACHE_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
-  RATE_LIMIT_POINTS: int(0, 10_000_000).default(1200),
+  RATE_LIMIT_POINTS: int(0, 10_000_000).default(6000),
   RATE_LIMIT_DURATION_S: int(1, 86_400).default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:rate-limit'),

@@ -13,7 +13,7 @@ describe('operations settings in loadConfig', () => {
     const c = loadConfig({}, readFile);
     expect(c.readiness).toEqual({ timeoutMs: 2000, cacheMs: 5000 });
     expect(c.metrics).toEqual({ token: undefined });
-    expect(c.rateLimit).toEqual({ points: 1200, durationSeconds: 60, redisUrl: undefined, redisKeyPrefix: 'bbb-interface:rate-limit' });
+    expect(c.rateLimit).toEqual({ points: 6000, durationSeconds: 60, redisUrl: undefined, redisKeyPrefix: 'bbb-interface:rate-limit' });
     expect(Object.isFrozen(c.readiness)).toBe(true);
   });
 
