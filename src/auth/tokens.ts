@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 
 /** One calling application: its name travels in the request context and tags the meetings it creates. */
 export interface TokenEntry {
@@ -11,8 +12,13 @@ export interface TokenEntry {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MIN_TOKEN_LENGTH = 16;
 
+// crypto.hash (Node 20.12+) is the one-shot form, about twice as fast for short inputs; a namespace lookup rather than
+// a named import, which would fail to link on Node 20.11. Every request hashes its token, every join a password.
+const ONE_SHOT_HASH: ((algorithm: string, data: string, encoding: 'buffer') => Buffer) | undefined =
+  typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 export function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return ONE_SHOT_HASH ? ONE_SHOT_HASH('sha256', text, 'buffer') : crypto.createHash('sha256').update(text, 'utf8').digest();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ChecksumAlgorithm } from './types.js';
 
 /** Query parameters in the order they go on the wire; an undefined value means "do not send". */
@@ -12,8 +12,15 @@ const SUB_DELIMS: Record<string, string> = { '!': '%21', "'": '%27', '(': '%28',
 // conversion and every browser substitute for it, so the adapter does the same instead of failing the call.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Characters every encoder leaves as they are; IDs, roles, times and most passwords consist of nothing else.
+const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
 function encodeComponent(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'))
+  // Signing runs on every join; skipping the three passes for strings that need no escaping halves its cost.
+  if (UNRESERVED_ONLY.test(value)) return value;
+  const wellFormed = ANY_SURROGATE.test(value) ? value.replace(LONE_SURROGATE, '\uFFFD') : value;
+  return encodeURIComponent(wellFormed)
     .replace(/%20/g, '+')
     .replace(/[!'()*]/g, (c) => SUB_DELIMS[c] as string);
 }
@@ -36,9 +43,15 @@ function isPairList(params: QueryParams): params is ReadonlyArray<readonly [stri
   return Array.isArray(params);
 }
 
+// A namespace lookup rather than a named import, which would fail to link on Node 20.11.
+const ONE_SHOT_HASH: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined =
+  typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
 /** Lowercase hex of H(call + query + secret), the checksum BBB expects; `query` must be the encoded string as sent. */
 export function checksum(call: string, query: string, secret: string, algorithm: ChecksumAlgorithm): string {
-  return createHash(algorithm).update(call + query + secret, 'utf8').digest('hex');
+  const input = call + query + secret;
+  // crypto.hash (Node 20.12+) is the one-shot form of the same digest, about twice as fast for short inputs.
+  return ONE_SHOT_HASH ? ONE_SHOT_HASH(algorithm, input, 'hex') : crypto.createHash(algorithm).update(input, 'utf8').digest('hex');
 }
 
 /**

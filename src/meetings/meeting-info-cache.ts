@@ -5,6 +5,11 @@ export interface MeetingInfoCacheOptions {
   ttlMs: number;
   /** Most meetings kept; the least recently used is dropped first. */
   maxEntries: number;
+  /**
+   * When an entry is used with less than this many milliseconds left, it is fetched again in the background while it keeps
+   * answering, so joins to a busy meeting never wait for BBB after the first. Default 0: entries simply expire.
+   */
+  refreshAheadMs?: number;
   /** Clock in milliseconds; injectable for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -14,6 +19,12 @@ interface Entry {
   expiresAt: number;
 }
 
+interface Fetch {
+  promise: Promise<MeetingInfo>;
+  /** Fetches are numbered in the order they start; a caller can tell whether one began before it arrived. */
+  seq: number;
+}
+
 /**
  * getMeetingInfo for the join path: concurrent requests for one meeting share one BBB call, and the answer is reused
  * briefly, so a burst of 1,000 joins at 9:00 costs BBB one call instead of 1,000. An entry whose createTime differs
@@ -21,14 +32,17 @@ interface Entry {
  */
 export class MeetingInfoCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<MeetingInfo>>();
+  private readonly inflight = new Map<string, Fetch>();
   private readonly now: () => number;
+  private readonly refreshAheadMs: number;
+  private fetches = 0;
 
   constructor(
     private readonly fetchInfo: (meetingID: string) => Promise<MeetingInfo>,
     private readonly options: MeetingInfoCacheOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.refreshAheadMs = Math.min(options.refreshAheadMs ?? 0, options.ttlMs);
   }
 
   get enabled(): boolean {
@@ -39,42 +53,73 @@ export class MeetingInfoCache {
     return this.entries.size;
   }
 
-  /** The meeting's info; cached unless `expectCreateTime` is given and differs from the cached entry. */
+  /**
+   * The meeting's info. With `expectCreateTime`, an entry or a shared answer that is older than that createTime (the
+   * meeting was re-created since) is fetched again before it is returned; an answer that still differs is returned as
+   * it is, for the caller to decide (CONFLICT).
+   */
   async get(meetingID: string, expectCreateTime?: string): Promise<MeetingInfo> {
     if (!this.enabled) return this.fetchInfo(meetingID);
+    const arrivedAt = this.fetches;
     const entry = this.entries.get(meetingID);
     if (entry) {
-      if (entry.expiresAt > this.now() && (expectCreateTime === undefined || entry.info.createTime === expectCreateTime)) {
+      const now = this.now();
+      if (entry.expiresAt > now && !olderThan(entry.info, expectCreateTime)) {
         // Re-inserting keeps Map order = recency, which is what eviction walks.
         this.entries.delete(meetingID);
         this.entries.set(meetingID, entry);
+        if (entry.expiresAt - now <= this.refreshAheadMs) this.refreshInBackground(meetingID);
         return entry.info;
       }
       this.entries.delete(meetingID);
     }
-    return this.fetchShared(meetingID);
+    const joined = this.inflight.get(meetingID) ?? this.startFetch(meetingID);
+    const info = await joined.promise;
+    // A fetch that left before this caller arrived may predate a re-create: one that starts after its arrival decides.
+    if (olderThan(info, expectCreateTime) && joined.seq <= arrivedAt) return this.fetchShared(meetingID, arrivedAt);
+    return info;
   }
 
   invalidate(meetingID: string): void {
     this.entries.delete(meetingID);
+    // A fetch already on its way may carry the state from before the change; its answer is not stored.
+    this.inflight.delete(meetingID);
   }
 
   clear(): void {
     this.entries.clear();
+    this.inflight.clear();
   }
 
-  private fetchShared(meetingID: string): Promise<MeetingInfo> {
+  /** Joins a fetch for the meeting that started after fetch number `notBefore`, or starts one. */
+  private fetchShared(meetingID: string, notBefore: number): Promise<MeetingInfo> {
     const pending = this.inflight.get(meetingID);
-    if (pending) return pending;
+    if (pending && pending.seq > notBefore) return pending.promise;
+    return this.startFetch(meetingID).promise;
+  }
+
+  private startFetch(meetingID: string): Fetch {
+    const seq = ++this.fetches;
     const startedAt = this.now();
-    const promise = this.fetchInfo(meetingID)
-      .then((info) => {
-        this.store(meetingID, info, startedAt);
-        return info;
-      })
-      .finally(() => this.inflight.delete(meetingID));
-    this.inflight.set(meetingID, promise);
-    return promise;
+    const record: Fetch = {
+      seq,
+      promise: this.fetchInfo(meetingID)
+        .then((info) => {
+          if (this.inflight.get(meetingID) === record) this.store(meetingID, info, startedAt);
+          return info;
+        })
+        .finally(() => {
+          if (this.inflight.get(meetingID) === record) this.inflight.delete(meetingID);
+        }),
+    };
+    this.inflight.set(meetingID, record);
+    return record;
+  }
+
+  private refreshInBackground(meetingID: string): void {
+    if (this.inflight.has(meetingID)) return;
+    // A failed refresh leaves the entry to expire at its time; the next join after that asks BBB itself and sees the error.
+    this.startFetch(meetingID).promise.catch(() => undefined);
   }
 
   private store(meetingID: string, info: MeetingInfo, fetchedAt: number): void {
@@ -86,4 +131,14 @@ export class MeetingInfoCache {
       this.entries.delete(oldest);
     }
   }
+}
+
+/**
+ * True when the caller holds a createTime the cached answer does not match and the answer may be the outdated one:
+ * createTimes are epoch milliseconds, and a re-created meeting has a later one. An answer newer than the caller's
+ * createTime is final (the caller's link is the outdated one), so it costs no BBB call.
+ */
+function olderThan(info: MeetingInfo, expectCreateTime: string | undefined): boolean {
+  if (expectCreateTime === undefined || info.createTime === expectCreateTime) return false;
+  return !(Number(expectCreateTime) < Number(info.createTime));
 }

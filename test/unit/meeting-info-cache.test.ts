@@ -101,6 +101,79 @@ describe('MeetingInfoCache', () => {
     expect(fetched).toBe('abcdb');
   });
 
+  it('answers a caller whose createTime is older than the cached one from the cache, for the caller to refuse', async () => {
+    const f = controlledFetch(() => '2000');
+    const cache = new MeetingInfoCache(f.fetch, { ttlMs: 60_000, maxEntries: 10 });
+    const first = cache.get('m', '2000');
+    f.release();
+    await first;
+    // A link for the meeting before it was re-created: BBB would only say again what the entry says.
+    const results = await Promise.all(Array.from({ length: 100 }, () => cache.get('m', '1000')));
+    expect(results.every((r) => r.createTime === '2000')).toBe(true);
+    expect(f.calls).toHaveLength(1);
+  });
+
+  it('fetches once more for callers whose shared fetch left before the meeting was re-created: two calls for a whole burst', async () => {
+    // BBB answers with the createTime the meeting had when the request reached it.
+    let createTime = '1000';
+    const calls: string[] = [];
+    const waiting: (() => void)[] = [];
+    const fetch = (id: string) => {
+      calls.push(id);
+      const answer = info(id, createTime);
+      return new Promise<MeetingInfo>((resolve) => waiting.push(() => resolve(answer)));
+    };
+    const release = () => waiting.splice(0).forEach((r) => r());
+    const cache = new MeetingInfoCache(fetch, { ttlMs: 60_000, maxEntries: 10 });
+    const early = cache.get('m');
+    // The meeting is ended and re-created while that call is on its way; a burst of links with the new createTime arrives.
+    createTime = '2000';
+    const burst = Array.from({ length: 500 }, () => cache.get('m', '2000'));
+    release();
+    expect((await early).createTime).toBe('1000');
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(2);
+    release();
+    const results = await Promise.all(burst);
+    expect(results.every((r) => r.createTime === '2000')).toBe(true);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('refreshes a busy entry in the background during its last refreshAheadMs, and the caller does not wait', async () => {
+    let now = 0;
+    let createTime = '1';
+    const f = controlledFetch(() => createTime);
+    const cache = new MeetingInfoCache(f.fetch, { ttlMs: 100, maxEntries: 10, refreshAheadMs: 25, now: () => now });
+    const first = cache.get('m');
+    f.release();
+    await first;
+    now = 74;
+    await cache.get('m');
+    expect(f.calls).toHaveLength(1);
+    now = 80;
+    // Answered from the entry at once although BBB has not answered the refresh yet.
+    expect((await cache.get('m')).createTime).toBe('1');
+    expect((await cache.get('m')).createTime).toBe('1');
+    expect(f.calls).toHaveLength(2);
+    createTime = '2';
+    f.release();
+    await new Promise((r) => setImmediate(r));
+    // The refreshed entry lives for a full TTL from when the refresh left (80 + 100).
+    now = 150;
+    expect((await cache.get('m')).createTime).toBe('2');
+    expect(f.calls).toHaveLength(2);
+  });
+
+  it('does not store an answer that was on its way when the meeting was invalidated', async () => {
+    const f = controlledFetch(() => '1');
+    const cache = new MeetingInfoCache(f.fetch, { ttlMs: 60_000, maxEntries: 10 });
+    const before = cache.get('m');
+    cache.invalidate('m');
+    f.release();
+    await before;
+    expect(cache.size).toBe(0);
+  });
+
   it('with ttlMs 0 calls BBB for every request (the naive behaviour, for comparison)', async () => {
     let calls = 0;
     const cache = new MeetingInfoCache(async (id) => ((calls += 1), info(id, '1')), { ttlMs: 0, maxEntries: 3 });

@@ -1,0 +1,577 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signQuery } from '../src/bbb/signing.js';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
+import { mergeResults, runLoad, type BenchRequest, type LoadResult } from './load-generator.js';
+import { benchOptions, type BenchOptions } from './options.js';
+import { readProfile, summarise, type ProfileSummary } from './profile-summary.js';
+import { machineDescription, markdownTable, settingsDescription, textTable, type Row } from './report.js';
+import { runBurst } from './burst-driver.js';
+import { spawnServer, type ServerProcess } from './server-process.js';
+import {
+  answersPost,
+  bbbCallsSince,
+  gatewayAnswers,
+  gatewayEnv,
+  graphqlCreate,
+  graphqlJoin,
+  joinPool,
+  restJoin,
+  seedMeetings,
+  type SeededMeeting,
+} from './workload.js';
+
+/**
+ * `npm run bench`: the gateway, two bare baselines and the gateway with its join cache off, each in a child process
+ * (`node dist/...`), driven over loopback by autocannon in this process, against the BBB simulator (also in this process).
+ * Prints one table and writes it to bench/results/<date>.md. Scenarios and targets: docs/performance.md.
+ */
+
+const GATEWAY = 'dist/src/main.js';
+const BARE_FASTIFY = 'dist/bench/servers/bare-fastify.server.js';
+const BARE_APOLLO = 'dist/bench/servers/bare-apollo.server.js';
+const REST_OK = [303];
+const GRAPHQL_OK = [200];
+const MIXED_OK = [200, 303];
+/** Distinct join requests cycled through in the throughput scenarios. */
+const WARM_POOL = 2_000;
+const MB = 1024 * 1024;
+/**
+ * The heap limit docs/performance.md recommends for deployment. Without it V8 sizes the heap from the machine's memory
+ * and lets garbage pile up to several times the live heap before a full collection.
+ */
+const RECOMMENDED_HEAP_FLAG = '--max-old-space-size=128';
+
+interface Throughput {
+  result: LoadResult;
+  serverCpuPct: number;
+  getMeetingInfoCalls: number;
+  /** Requests per second of each interleaved slice, in order. */
+  perSliceReqPerSec: number[];
+}
+
+interface Ctx {
+  o: BenchOptions;
+  sim: Simulator;
+  rows: Row[];
+  notes: string[];
+  profiles: Array<{ title: string; requests: number; summary: ProfileSummary }>;
+  startupsMs: number[];
+  log: (line: string) => void;
+}
+
+async function main(): Promise<void> {
+  const o = benchOptions(process.env);
+  const began = performance.now();
+  const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+  // Meetings must outlive the run: BBB ends one nobody joined after 5 minutes.
+  const sim = await startSimulator({ latencyMs: o.bbbLatencyMs, expireIfNoUserJoinedMs: 3_600_000 });
+  const ctx: Ctx = { o, sim, rows: [], notes: [], profiles: [], startupsMs: [], log };
+  const want = (group: string) => o.only === undefined || o.only.has(group);
+
+  try {
+    log(`machine: ${machineDescription()}`);
+    log(`settings: ${settingsDescription(o)}`);
+
+    // One gateway serves the warm, create and burst scenarios; its meetings also shape the baselines' requests.
+    const gateway = await startGateway(ctx, {});
+    const naive = await startGateway(ctx, { JOIN_CACHE_TTL_MS: '0' });
+    const meetings = await seedMeetings(gateway.url, o.meetings);
+    const restPool = joinPool(meetings, WARM_POOL, restJoin);
+    const graphqlPool = joinPool(meetings, WARM_POOL, graphqlJoin);
+    try {
+      if (want('baselines') || want('warm') || want('naive')) {
+        const bareFastify = await spawnServer({ script: BARE_FASTIFY, env: {}, probe: answersPost('/join', restPool[0]!.body!) });
+        const bareApollo = await spawnServer({ script: BARE_APOLLO, env: {}, probe: answersPost('/graphql', graphqlPool[0]!.body!) });
+        try {
+          const rest = { requests: restPool, okStatuses: REST_OK };
+          const graphql = { requests: graphqlPool, okStatuses: GRAPHQL_OK, rejectBody: '"errors"' };
+          log(`warm joins: baselines (a) and (b), the gateway, and (c) the gateway with its join cache off, interleaved in ${o.rounds} rounds`);
+          const t = await interleaved(ctx, [
+            { name: 'a', server: bareFastify, ...rest },
+            { name: 'rest', server: gateway, ...rest },
+            { name: 'c-rest', server: naive, ...rest },
+            { name: 'b', server: bareApollo, ...graphql },
+            { name: 'graphql', server: gateway, ...graphql },
+            { name: 'c-graphql', server: naive, ...graphql },
+          ]);
+          const [a, b] = [t.get('a')!, t.get('b')!];
+          ctx.rows.push(throughputRow('(a) bare Fastify, constant POST /join', a));
+          ctx.rows.push(throughputRow('(b) bare Apollo on Fastify, constant joinUrl', b));
+          ctx.rows.push(ratioRow('GraphQL joinUrl, warm', t.get('graphql')!, b, '(b)', 0.7));
+          ctx.rows.push(ratioRow('REST /join, warm', t.get('rest')!, a, '(a)', 0.5));
+          ctx.rows.push(ratioRow('(c) GraphQL joinUrl, warm, join cache off', t.get('c-graphql')!, b, '(b)'));
+          ctx.rows.push(ratioRow('(c) REST /join, warm, join cache off', t.get('c-rest')!, a, '(a)'));
+          const slices = (name: string) => t.get(name)!.perSliceReqPerSec.map((v) => Math.round(v).toLocaleString('en-US')).join(' / ');
+          ctx.notes.push(
+            `Warm joins, req/s per interleaved slice: (a) ${slices('a')}; REST /join ${slices('rest')}; (b) ${slices('b')}; GraphQL joinUrl ${slices('graphql')}.`,
+          );
+          const us = (name: string) => cpuPerRequestUs(t.get(name)!).toFixed(0);
+          ctx.notes.push(
+            `Server CPU per request (the cost each request adds, whatever the machine's load): (a) ${us('a')} µs, REST /join ${us('rest')} µs, (c) REST ${us('c-rest')} µs; (b) ${us('b')} µs, GraphQL joinUrl ${us('graphql')} µs, (c) GraphQL ${us('c-graphql')} µs.`,
+          );
+        } finally {
+          await Promise.all([bareFastify.stop(), bareApollo.stop()]);
+        }
+      }
+
+      if (want('burst') || want('naive')) {
+        log(`bursts of ${o.burst} concurrent joins on cold meetings, ${o.rounds} rounds: (a), REST, (c) REST, (b), GraphQL, (c) GraphQL`);
+        ctx.rows.push(...(await bursts(ctx, gateway, naive, restPool, graphqlPool, want('naive'))));
+      }
+    } finally {
+      await Promise.all([gateway.stop(), naive.stop()]);
+    }
+
+    if (want('create')) {
+      log('(d) BBB create called directly, then createMeeting through a gateway, on a simulator of their own');
+      ctx.rows.push(...(await createScenarios(ctx)));
+    }
+
+    if (want('memory')) {
+      log(`memory: 2 × ${o.memoryRequests} requests on a fresh gateway, Node's default heap sizing`);
+      ctx.rows.push(...(await memoryScenario(ctx, [])));
+      log(`memory: 2 × ${o.memoryRequests} requests on a fresh gateway, ${RECOMMENDED_HEAP_FLAG}`);
+      ctx.rows.push(...(await memoryScenario(ctx, [RECOMMENDED_HEAP_FLAG])));
+    }
+
+    if (want('coldstart')) {
+      log(`cold start × ${o.coldStarts}`);
+      ctx.rows.push(await coldStartScenario(ctx));
+    }
+
+    if (o.profile && want('profile')) {
+      log('profiling the gateway under the warm join loads (node --cpu-prof)');
+      await profileScenario(ctx, 'REST /join, warm', restPool, REST_OK);
+      await profileScenario(ctx, 'GraphQL joinUrl, warm', graphqlPool, GRAPHQL_OK);
+    }
+  } finally {
+    await sim.close();
+  }
+
+  const totalS = (performance.now() - began) / 1000;
+  process.stdout.write(`\n${textTable(ctx.rows)}\n\n`);
+  const file = writeResults(ctx, totalS);
+  process.stdout.write(`Written to ${file} (${totalS.toFixed(0)} s).\n`);
+}
+
+async function startGateway(ctx: Ctx, extraEnv: Record<string, string>, nodeArgs: string[] = [], sim: Simulator = ctx.sim): Promise<ServerProcess> {
+  const server = await spawnServer({ script: GATEWAY, env: gatewayEnv(sim, extraEnv), probe: gatewayAnswers, nodeArgs });
+  if (nodeArgs.length === 0) ctx.startupsMs.push(server.startupMs);
+  return server;
+}
+
+interface LoadTarget {
+  name: string;
+  server: ServerProcess;
+  requests: BenchRequest[];
+  okStatuses: number[];
+  rejectBody?: string;
+}
+
+/**
+ * Every target warmed up once, then measured in `rounds` slices of durationS / rounds, taking turns, so a neighbour that
+ * loads the machine for a while slows the gateway and its baseline alike. Slices of one target are merged.
+ */
+async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string, Throughput>> {
+  const { o } = ctx;
+  const load = (t: LoadTarget, durationS: number) =>
+    runLoad({ url: t.server.url, requests: t.requests, connections: o.connections, okStatuses: t.okStatuses, rejectBody: t.rejectBody, durationS });
+  if (o.warmupS > 0) for (const t of targets) await load(t, o.warmupS);
+  const slices = new Map<string, Array<{ result: LoadResult; cpuMs: number; calls: number }>>();
+  for (let round = 0; round < o.rounds; round++) {
+    for (const t of targets) {
+      const since = Date.now();
+      const cpu0 = t.server.cpuMs();
+      const result = await load(t, o.durationS / o.rounds);
+      const cpuMs = t.server.cpuMs() - cpu0;
+      const calls = bbbCallsSince(ctx.sim, 'getMeetingInfo', since).count;
+      slices.set(t.name, [...(slices.get(t.name) ?? []), { result, cpuMs, calls }]);
+    }
+  }
+  const out = new Map<string, Throughput>();
+  for (const [name, list] of slices) {
+    const result = mergeResults(list.map((s) => s.result));
+    const cpuMs = list.reduce((acc, s) => acc + s.cpuMs, 0);
+    out.set(name, {
+      result,
+      serverCpuPct: (100 * cpuMs) / (result.durationS * 1000),
+      getMeetingInfoCalls: list.reduce((acc, s) => acc + s.calls, 0),
+      perSliceReqPerSec: list.map((s) => s.result.reqPerSec),
+    });
+  }
+  return out;
+}
+
+function cpuPerRequestUs(t: Throughput): number {
+  return (t.serverCpuPct / 100) * t.result.durationS * 1e6 / Math.max(t.result.requests, 1);
+}
+
+function throughputRow(scenario: string, t: Throughput): Row {
+  const r = t.result;
+  return { scenario, reqPerSec: r.reqPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, bbbCalls: '0', serverCpuPct: t.serverCpuPct };
+}
+
+function ratioRow(scenario: string, t: Throughput, baseline: Throughput, name: string, target?: number): Row {
+  const ratio = t.result.reqPerSec / baseline.result.reqPerSec;
+  const row: Row = {
+    ...throughputRow(scenario, t),
+    bbbCalls: `${t.getMeetingInfoCalls.toLocaleString('en-US')} getMeetingInfo`,
+    ratio: `${ratio.toFixed(2)} × ${name}`,
+  };
+  if (target === undefined) return row;
+  const met = ratio >= target && t.result.errors === 0;
+  const needed = target * baseline.result.reqPerSec;
+  return {
+    ...row,
+    target: `≥ ${target} × ${name}, 0 errors`,
+    met,
+    shortfall: met
+      ? undefined
+      : `${scenario}: ${Math.round(t.result.reqPerSec).toLocaleString('en-US')} req/s is ${ratio.toFixed(2)} × ${name}; the target needs ${Math.round(needed).toLocaleString('en-US')} req/s (${(100 * (1 - t.result.reqPerSec / needed)).toFixed(0)} % short)${t.result.errors > 0 ? `, and ${t.result.errors} requests failed` : ''}.`,
+  };
+}
+
+/**
+ * (d) then createMeeting, on a simulator of their own, emptied in between: the simulator sweeps every meeting it holds
+ * on every call, so thousands of meetings left by other scenarios (or by (d)) would slow BBB down for one side only.
+ */
+async function createScenarios(ctx: Ctx): Promise<Row[]> {
+  const { o } = ctx;
+  const sim = await startSimulator({ latencyMs: o.bbbLatencyMs, expireIfNoUserJoinedMs: 3_600_000 });
+  try {
+    const gateway = await startGateway(ctx, {}, [], sim);
+    try {
+      const direct = await directCreate(ctx, sim);
+      sim.reset();
+      const directRow: Row = {
+        scenario: `(d) BBB create called directly (${o.createConnections} connections)`,
+        reqPerSec: direct.reqPerSec,
+        p50Ms: direct.p50Ms,
+        p99Ms: direct.p99Ms,
+        errors: direct.errors,
+        bbbCalls: `${direct.requests.toLocaleString('en-US')} create`,
+      };
+      return [directRow, await createScenario(ctx, sim, gateway, direct)];
+    } finally {
+      await gateway.stop();
+    }
+  } finally {
+    await sim.close();
+  }
+}
+
+/** GraphQL createMeeting: every request is one BBB create, so its p50 is BBB's latency plus what the gateway adds. */
+async function createScenario(ctx: Ctx, sim: Simulator, gateway: ServerProcess, direct: LoadResult): Promise<Row> {
+  const { o } = ctx;
+  const requests = Array.from({ length: 1000 }, (_, i) => graphqlCreate(i));
+  const common = { url: gateway.url, requests, connections: o.createConnections, okStatuses: GRAPHQL_OK, rejectBody: '"errors"' };
+  if (o.warmupS > 0) await runLoad({ ...common, durationS: Math.min(o.warmupS, 2) });
+  const since = Date.now();
+  const cpu0 = gateway.cpuMs();
+  const r = await runLoad({ ...common, durationS: o.durationS });
+  const serverCpuPct = (100 * (gateway.cpuMs() - cpu0)) / (r.durationS * 1000);
+  const calls = bbbCallsSince(sim, 'create', since);
+  // BBB's latency is what a caller of BBB sees: baseline (d), measured in this run (the configured delay plus the
+  // simulator's own handling and timer slack). Against the configured delay alone the gateway would be judged on the
+  // simulator's overhead too; the note below gives that comparison as well.
+  const limit = direct.p50Ms + 5;
+  const met = r.p50Ms <= limit && r.errors === 0;
+  ctx.notes.push(
+    `createMeeting: p50 ${r.p50Ms.toFixed(1)} ms; BBB create called directly (d) p50 ${direct.p50Ms.toFixed(1)} ms with the simulator's delay set to ${o.bbbLatencyMs} ms; the gateway adds ${(r.p50Ms - direct.p50Ms).toFixed(1)} ms to (d), ${(r.p50Ms - o.bbbLatencyMs).toFixed(1)} ms to the configured delay.`,
+  );
+  return {
+    scenario: `createMeeting (GraphQL, ${o.createConnections} connections)`,
+    reqPerSec: r.reqPerSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    errors: r.errors,
+    bbbCalls: `${calls.truncated ? '≥ ' : ''}${calls.count.toLocaleString('en-US')} create`,
+    ratio: `p50 = (d) + ${(r.p50Ms - direct.p50Ms).toFixed(1)} ms`,
+    target: `p50 ≤ (d) + 5 ms = ${limit.toFixed(1)} ms`,
+    met,
+    serverCpuPct,
+    shortfall: met ? undefined : `createMeeting: p50 ${r.p50Ms.toFixed(1)} ms is ${(r.p50Ms - limit).toFixed(1)} ms over the ${limit.toFixed(1)} ms target (BBB create called directly + 5 ms)${r.errors > 0 ? `; ${r.errors} errors` : ''}.`,
+  };
+}
+
+/**
+ * Baseline (d): the simulator's create answered to autocannon directly, at createMeeting's concurrency, with signed URLs
+ * for fresh meetingIDs: BBB's latency as a caller sees it, the simulator's own HTTP handling and timer slack included.
+ */
+async function directCreate(ctx: Ctx, sim: Simulator): Promise<LoadResult> {
+  const { o } = ctx;
+  const run = randomBytes(4).toString('hex');
+  const base = new URL(sim.url);
+  const requests: BenchRequest[] = Array.from({ length: 8_000 }, (_, i) => ({
+    method: 'GET',
+    path: `${base.pathname}api/create?${signQuery('create', [['name', `Direct ${i}`], ['meetingID', `direct-${run}-${i}`], ['attendeePW', 'ap-bench-1'], ['moderatorPW', 'mp-bench-1']], sim.secret, 'sha256')}`,
+    headers: {},
+  }));
+  const common = { url: base.origin, requests, connections: o.createConnections, okStatuses: [200], rejectBody: '<returncode>FAILED' };
+  if (o.warmupS > 0) await runLoad({ ...common, durationS: Math.min(o.warmupS, 2) });
+  return runLoad({ ...common, durationS: o.durationS });
+}
+
+/**
+ * The 9:00 burst: `burst` joins written at once on pre-opened connections (bench/burst-driver.ts), each burst for a
+ * meeting that was just created and never joined, so the gateway has nothing cached for it. The same bursts go to the
+ * bare baselines and to (c), taking turns over `rounds` rounds; each row merges its rounds (p99 over all their joins).
+ */
+async function bursts(
+  ctx: Ctx,
+  gateway: ServerProcess,
+  naive: ServerProcess,
+  restPool: BenchRequest[],
+  graphqlPool: BenchRequest[],
+  withNaive: boolean,
+): Promise<Row[]> {
+  const { o, sim } = ctx;
+  const bareFastify = await spawnServer({ script: BARE_FASTIFY, env: {}, probe: answersPost('/join', restPool[0]!.body!) });
+  const bareApollo = await spawnServer({ script: BARE_APOLLO, env: {}, probe: answersPost('/graphql', graphqlPool[0]!.body!) });
+  try {
+    type Target = { name: string; server: ServerProcess; make?: (m: SeededMeeting, i: number) => BenchRequest; pool: BenchRequest[]; graphql: boolean };
+    const targets: Target[] = [
+      { name: '(a)', server: bareFastify, pool: restPool, graphql: false },
+      { name: 'rest', server: gateway, make: restJoin, pool: restPool, graphql: false },
+      ...(withNaive ? [{ name: 'c-rest', server: naive, make: restJoin, pool: restPool, graphql: false }] : []),
+      { name: '(b)', server: bareApollo, pool: graphqlPool, graphql: true },
+      { name: 'graphql', server: gateway, make: graphqlJoin, pool: graphqlPool, graphql: true },
+      ...(withNaive ? [{ name: 'c-graphql', server: naive, make: graphqlJoin, pool: graphqlPool, graphql: true }] : []),
+    ];
+    const results = new Map<string, { runs: LoadResult[]; calls: number[] }>();
+    for (let round = 0; round < o.rounds; round++) {
+      for (const t of targets) {
+        let requests: BenchRequest[];
+        if (t.make) {
+          const [meeting] = await seedMeetings(t.server.url, 1);
+          requests = Array.from({ length: o.burst }, (_, i) => t.make!(meeting!, i));
+        } else {
+          requests = Array.from({ length: o.burst }, (_, i) => t.pool[i % t.pool.length]!);
+        }
+        const since = Date.now();
+        const run = await runBurst({ url: t.server.url, requests, okStatuses: t.graphql ? GRAPHQL_OK : REST_OK, rejectBody: t.graphql ? '"errors"' : undefined });
+        const entry = results.get(t.name) ?? { runs: [], calls: [] };
+        entry.runs.push(run);
+        entry.calls.push(bbbCallsSince(sim, 'getMeetingInfo', since).count);
+        results.set(t.name, entry);
+      }
+    }
+    const merged = (name: string) => mergeResults(results.get(name)!.runs);
+    const n = o.burst.toLocaleString('en-US');
+    const p99Limit = 3 * o.bbbLatencyMs + 50;
+    const rows: Row[] = [];
+    const rowFor = (name: string, scenario: string, baseline: string, withTarget: boolean): Row => {
+      const r = merged(name);
+      const calls = results.get(name)!.calls;
+      const base = merged(baseline);
+      const row: Row = {
+        scenario,
+        reqPerSec: r.reqPerSec,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        errors: r.errors,
+        bbbCalls: `${calls.join(' / ')} getMeetingInfo`,
+        ratio: `p99 ${(r.p99Ms / base.p99Ms).toFixed(1)} × ${baseline}`,
+      };
+      if (!withTarget) return row;
+      const problems: string[] = [];
+      if (r.errors > 0) problems.push(`${r.errors} of ${r.requests} joins failed (${JSON.stringify(r.statusCounts)})`);
+      if (Math.max(...calls) > 2) problems.push(`up to ${Math.max(...calls)} getMeetingInfo calls per burst instead of at most 2`);
+      if (r.p99Ms > p99Limit) problems.push(`p99 ${r.p99Ms.toFixed(0)} ms is ${(r.p99Ms - p99Limit).toFixed(0)} ms over ${p99Limit} ms (the same burst against ${baseline} has p99 ${base.p99Ms.toFixed(0)} ms)`);
+      return {
+        ...row,
+        target: `0 errors, ≤ 2 calls per burst, p99 ≤ ${p99Limit} ms`,
+        met: problems.length === 0,
+        shortfall: problems.length === 0 ? undefined : `${scenario}: ${problems.join('; ')}.`,
+      };
+    };
+    const bare = (name: string, scenario: string): Row => {
+      const r = merged(name);
+      return { scenario, reqPerSec: r.reqPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, bbbCalls: '0' };
+    };
+    rows.push(bare('(a)', `(a) burst: ${n} concurrent constant POST /join`));
+    rows.push(bare('(b)', `(b) burst: ${n} concurrent constant joinUrl`));
+    rows.push(rowFor('graphql', `burst: ${n} concurrent GraphQL joins, one cold meeting (${o.rounds} bursts)`, '(b)', true));
+    rows.push(rowFor('rest', `burst: ${n} concurrent REST joins, one cold meeting (${o.rounds} bursts)`, '(a)', true));
+    if (withNaive) {
+      rows.push(rowFor('c-graphql', `(c) burst: ${n} concurrent GraphQL joins, join cache off`, '(b)', false));
+      rows.push(rowFor('c-rest', `(c) burst: ${n} concurrent REST joins, join cache off`, '(a)', false));
+    }
+    return rows;
+  } finally {
+    await Promise.all([bareFastify.stop(), bareApollo.stop()]);
+  }
+}
+
+/** A fresh gateway, many meetings and participants, REST and GraphQL joins alternating; RSS read from /proc. */
+async function memoryScenario(ctx: Ctx, nodeArgs: string[]): Promise<Row[]> {
+  const { o, sim } = ctx;
+  const gateway = await startGateway(ctx, {}, nodeArgs);
+  const flags = nodeArgs.length === 0 ? 'Node defaults' : nodeArgs.join(' ');
+  try {
+    const meetings = await seedMeetings(gateway.url, o.memoryMeetings);
+    const requests = joinPool(meetings, o.users, (m, i) => (i % 2 === 0 ? restJoin(m, i) : graphqlJoin(m, i)));
+    const rssAtStart = gateway.rssBytes();
+    const common = { url: gateway.url, requests, connections: o.connections, okStatuses: MIXED_OK, rejectBody: '"errors"', amount: o.memoryRequests };
+    const since = Date.now();
+    const first = await runLoad(common);
+    const rss1 = gateway.rssBytes();
+    const second = await runLoad(common);
+    const rss2 = gateway.rssBytes();
+    const counted = bbbCallsSince(sim, 'getMeetingInfo', since);
+    const calls = `${counted.truncated ? '≥ ' : ''}${counted.count.toLocaleString('en-US')}`;
+    const growth = (rss2 - rss1) / rss1;
+    const n = o.memoryRequests.toLocaleString('en-US');
+    const errors = first.errors + second.errors;
+    ctx.notes.push(
+      `Memory (${flags}): RSS ${(rssAtStart / MB).toFixed(0)} MB after start-up and seeding ${meetings.length} meetings, ${(rss1 / MB).toFixed(1)} MB after ${n} requests, ${(rss2 / MB).toFixed(1)} MB after ${n} more.`,
+    );
+    const rssMet = rss1 <= 150 * MB && first.errors === 0;
+    const growthMet = growth < 0.1 && second.errors === 0;
+    return [
+      {
+        scenario: `memory (${flags}): RSS after ${n} requests (REST + GraphQL joins, ${meetings.length} meetings)`,
+        reqPerSec: first.reqPerSec,
+        p50Ms: first.p50Ms,
+        p99Ms: first.p99Ms,
+        errors: first.errors,
+        bbbCalls: `${calls} getMeetingInfo (both halves)`,
+        target: 'RSS ≤ 150 MB',
+        met: rssMet,
+        measured: `${(rss1 / MB).toFixed(1)} MB`,
+        shortfall: rssMet ? undefined : `memory (${flags}): RSS ${(rss1 / MB).toFixed(1)} MB after ${n} requests${rss1 > 150 * MB ? ` is ${((rss1 - 150 * MB) / MB).toFixed(1)} MB over 150 MB` : ''}${errors > 0 ? `; ${errors} errors` : ''}.`,
+      },
+      {
+        scenario: `memory (${flags}): RSS growth over the next ${n} requests`,
+        reqPerSec: second.reqPerSec,
+        p50Ms: second.p50Ms,
+        p99Ms: second.p99Ms,
+        errors: second.errors,
+        target: '< 10 % growth',
+        met: growthMet,
+        measured: `${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)} % (${(rss2 / MB).toFixed(1)} MB)`,
+        shortfall: growthMet ? undefined : `memory (${flags}): RSS grew ${(100 * growth).toFixed(1)} % over the second ${n} requests (target < 10 %).`,
+      },
+    ];
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** `node dist/src/main.js` from spawn to the first answered `{ __typename }`, polled every 5 ms; the median is reported. */
+async function coldStartScenario(ctx: Ctx): Promise<Row> {
+  const { o } = ctx;
+  const runs: number[] = [];
+  for (let i = 0; i < o.coldStarts; i++) {
+    const server = await spawnServer({ script: GATEWAY, env: gatewayEnv(ctx.sim), probe: gatewayAnswers });
+    runs.push(server.startupMs);
+    await server.stop();
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const met = median <= 1500;
+  const others = ctx.startupsMs.length > 0 ? `; the other gateway starts of this run took ${ctx.startupsMs.map((ms) => ms.toFixed(0)).join(', ')} ms` : '';
+  ctx.notes.push(`Cold start: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)${others}.`);
+  return {
+    scenario: `cold start to first answered request (median of ${runs.length})`,
+    target: '≤ 1,500 ms',
+    met,
+    measured: `${median.toFixed(0)} ms`,
+    shortfall: met ? undefined : `cold start: ${median.toFixed(0)} ms is ${(median - 1500).toFixed(0)} ms over 1,500 ms.`,
+  };
+}
+
+/**
+ * The gateway again, under `node --cpu-prof`, for one warm-join load; only the samples of the measured window are
+ * summarised. Profiling slows the gateway down, so these runs are not in the table.
+ */
+async function profileScenario(ctx: Ctx, title: string, requests: BenchRequest[], okStatuses: number[]): Promise<void> {
+  const { o } = ctx;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
+  try {
+    const gateway = await startGateway(ctx, {}, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+    let requestsInWindow = 0;
+    let window: [number, number];
+    try {
+      const common = { url: gateway.url, requests, connections: o.connections, okStatuses };
+      if (o.warmupS > 0) await runLoad({ ...common, durationS: o.warmupS });
+      const t0 = Number(process.hrtime.bigint() / 1000n);
+      const r = await runLoad({ ...common, durationS: o.durationS });
+      window = [t0, Number(process.hrtime.bigint() / 1000n)];
+      requestsInWindow = r.requests;
+    } finally {
+      await gateway.stop();
+    }
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) {
+      ctx.notes.push(`Profile of ${title}: the gateway wrote no profile (it must exit through process.exit or normally on SIGTERM).`);
+      return;
+    }
+    ctx.profiles.push({ title, requests: requestsInWindow, summary: summarise(readProfile(join(dir, file)), window) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeResults(ctx: Ctx, totalS: number): string {
+  const { o } = ctx;
+  const date = new Date().toISOString().slice(0, 10);
+  mkdirSync(o.resultsDir, { recursive: true });
+  const file = join(o.resultsDir, `${date}.md`);
+  const missed = ctx.rows.filter((r) => r.met === false);
+  const withTarget = ctx.rows.filter((r) => r.met !== undefined);
+  const lines = [
+    `# Benchmark results, ${date}`,
+    '',
+    `- Machine: ${machineDescription()}`,
+    `- Settings: ${settingsDescription(o)}`,
+    '- Processes: each server under test runs alone in a child process (`node dist/...`); autocannon and the BBB simulator run in the parent. The gateway runs with `NODE_ENV=production`, `LOG_LEVEL=info` (stdout to /dev/null: every line is still formatted and written) and a rate limit far above the load (`RATE_LIMIT_POINTS=10000000`), so the limiter runs but refuses nothing.',
+    `- Whole run: ${totalS.toFixed(0)} s (\`npm run bench\`).`,
+    '',
+    markdownTable(ctx.rows),
+    '',
+    `Targets met: ${withTarget.length - missed.length} of ${withTarget.length}.`,
+    '',
+  ];
+  if (missed.length > 0) {
+    lines.push('## Missed targets', '');
+    for (const r of missed) lines.push(`- ${r.shortfall ?? r.scenario}`);
+    lines.push('');
+  }
+  if (ctx.notes.length > 0) {
+    lines.push('## Notes', '');
+    for (const n of ctx.notes) lines.push(`- ${n}`);
+    lines.push('');
+  }
+  for (const p of ctx.profiles) lines.push(...profileSection(p.title, p.requests, p.summary));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function profileSection(title: string, requests: number, s: ProfileSummary): string[] {
+  const us = (ms: number) => ((ms * 1000) / Math.max(requests, 1)).toFixed(1);
+  const pct = (ms: number) => `${((100 * ms) / s.busyMs).toFixed(1)} %`;
+  const lines = [
+    `## Profile: ${title}`,
+    '',
+    `\`node --cpu-prof\`, ${requests.toLocaleString('en-US')} requests in the measured window, ${us(s.busyMs)} µs of gateway CPU per request (profiling overhead included).`,
+    '',
+    '| where the CPU goes | share | µs per request |',
+    '|---|---:|---:|',
+    ...s.byCategory.slice(0, 12).map((c) => `| ${c.name} | ${pct(c.ms)} | ${us(c.ms)} |`),
+    '',
+    '| top functions (self time) | share | µs per request |',
+    '|---|---:|---:|',
+    ...s.byFunction.slice(0, 15).map((c) => `| \`${c.name.replace(/\|/g, '\\|')}\` | ${pct(c.ms)} | ${us(c.ms)} |`),
+    '',
+  ];
+  return lines;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm run bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
