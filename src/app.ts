@@ -60,27 +60,18 @@ export const REDACT_PATHS = [
 /** The composition root: builds the whole gateway from a validated Config; only `main.ts` listens. */
 export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   const bbbEvents: ((e: BbbCallEvent) => void)[] = [];
-  const bbb =
-    deps.bbb ??
+  const clientWith = (timeoutMs: number, retries: number): BbbClient =>
     createBbbClient({
       baseUrl: requireBbb(config).url,
       secret: requireBbb(config).secret,
       algorithm: config.bbbDefaults.algorithm,
-      timeoutMs: config.bbbDefaults.timeoutMs,
-      retries: config.bbbDefaults.retries,
+      timeoutMs,
+      retries,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
+  const bbb = deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries);
   // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
-  const probeClient =
-    deps.bbb ??
-    createBbbClient({
-      baseUrl: requireBbb(config).url,
-      secret: requireBbb(config).secret,
-      algorithm: config.bbbDefaults.algorithm,
-      timeoutMs: config.readiness.timeoutMs,
-      retries: 0,
-      onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
-    });
+  const probeClient = deps.bbb ?? clientWith(config.readiness.timeoutMs, 0);
 
   const app = Fastify({
     logger: {
