@@ -222,7 +222,13 @@ function requireBbb(config: Config): NonNullable<Config['bbb']> {
 function secretsOf(config: Config): string[] {
   const secrets = [config.bbb?.secret, config.metrics.token].filter((s): s is string => s !== undefined);
   if (config.rateLimit.redisUrl !== undefined) {
-    const password = decodeURIComponent(new URL(config.rateLimit.redisUrl).password);
+    const raw = new URL(config.rateLimit.redisUrl).password;
+    let password = raw;
+    try {
+      password = decodeURIComponent(raw);
+    } catch {
+      // A malformed escape is scrubbed as written.
+    }
     if (password !== '') secrets.push(password);
   }
   return secrets;

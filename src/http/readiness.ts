@@ -28,6 +28,15 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
   let cached: { result: Readiness; at: number } | undefined;
   let pending: Promise<Readiness> | undefined;
 
+  // An observer (logs, metrics) that throws must not turn a probe result into a stuck failure.
+  function report(result: Readiness, err: unknown): void {
+    try {
+      options.onResult?.(result, err);
+    } catch {
+      // Nothing to do: the probe's answer stands.
+    }
+  }
+
   async function probeOnce(): Promise<Readiness> {
     const checkedAt = new Date().toISOString();
     let timer: NodeJS.Timeout | undefined;
@@ -37,11 +46,11 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
       });
       const version = await Promise.race([options.probe(), timeout]);
       const result: Readiness = { ready: true, bbb: { apiVersion: version.apiVersion ?? version.version, bbbVersion: version.bbbVersion }, checkedAt };
-      options.onResult?.(result, undefined);
+      report(result, undefined);
       return result;
     } catch (err) {
       const result: Readiness = { ready: false, reason: reasonFor(err), checkedAt };
-      options.onResult?.(result, err);
+      report(result, err);
       return result;
     } finally {
       clearTimeout(timer);
@@ -51,11 +60,14 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
   return {
     async check() {
       if (cached !== undefined && performance.now() - cached.at < options.cacheMs) return cached.result;
-      pending ??= probeOnce().then((result) => {
-        cached = { result, at: performance.now() };
-        pending = undefined;
-        return result;
-      });
+      pending ??= probeOnce()
+        .then((result) => {
+          cached = { result, at: performance.now() };
+          return result;
+        })
+        .finally(() => {
+          pending = undefined;
+        });
       return pending;
     },
   };
