@@ -1,13 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import { createBbbClient } from '../../src/bbb/client.js';
 import type { BbbClient } from '../../src/bbb/types.js';
 import type { Fault } from '../../src/simulator/index.js';
-import { CreateMeetingDocument, JoinUrlDocument } from '../generated/graphql.js';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { CREATE, JOIN } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const JOIN = print(JoinUrlDocument);
 
 /** What BBB does wrong, and what both faces of the gateway must answer. */
 const FAULTS: [string, Fault, string, number][] = [

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
-import { CreateMeetingDocument, JoinUrlDocument } from '../generated/graphql.js';
 import { gql, openJoinLink, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-
-const CREATE = print(CreateMeetingDocument);
-const JOIN = print(JoinUrlDocument);
+import { CREATE, JOIN } from '../helpers/operations.js';
 
 interface Created {
   meetingId: string;

@@ -1,16 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import {
-  CreateMeetingDocument,
-  DeleteRecordingsDocument,
-  EndMeetingDocument,
-  JoinUrlDocument,
-  MeetingDocument,
-  MeetingsDocument,
-  PublishRecordingsDocument,
-  RecordingsDocument,
-  UnpublishRecordingsDocument,
-  UpdateRecordingMetadataDocument,
   type CreateMeetingMutation,
   type JoinUrlQuery,
   type MeetingQuery,
@@ -22,17 +11,8 @@ import { callSimulator, gql, openJoinLink, post, startStack, TOKENS, type Stack 
 import { createBbbClient } from '../../src/bbb/client.js';
 import type { BbbClient } from '../../src/bbb/types.js';
 import { startSimulator, type SimRecording, type Simulator } from '../../src/simulator/index.js';
+import { CREATE, DELETE, END, JOIN, MEETING, MEETINGS, PUBLISH, RECORDINGS, UNPUBLISH, UPDATE } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const MEETING = print(MeetingDocument);
-const MEETINGS = print(MeetingsDocument);
-const JOIN = print(JoinUrlDocument);
-const END = print(EndMeetingDocument);
-const RECORDINGS = print(RecordingsDocument);
-const PUBLISH = print(PublishRecordingsDocument);
-const UNPUBLISH = print(UnpublishRecordingsDocument);
-const DELETE = print(DeleteRecordingsDocument);
-const UPDATE = print(UpdateRecordingMetadataDocument);
 
 type Created = CreateMeetingMutation['createMeeting'];
 

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import {
-  CreateMeetingDocument,
-  CreateMeetingLiveDocument,
-  EndMeetingDocument,
-  JoinUrlDocument,
-  MeetingDocument,
-  MeetingsDocument,
   type CreateMeetingLiveMutation,
   type CreateMeetingMutation,
   type EndMeetingMutation,
@@ -15,13 +8,8 @@ import {
   type MeetingsQuery,
 } from '../generated/graphql.js';
 import { callSimulator, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { CREATE, CREATE_LIVE, END, JOIN, MEETING, MEETINGS } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const CREATE_LIVE = print(CreateMeetingLiveDocument);
-const MEETING = print(MeetingDocument);
-const MEETINGS = print(MeetingsDocument);
-const END = print(EndMeetingDocument);
-const JOIN = print(JoinUrlDocument);
 
 type Created = CreateMeetingMutation['createMeeting'];
 

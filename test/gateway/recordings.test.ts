@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import {
-  DeleteRecordingsDocument,
-  PublishRecordingsDocument,
-  RecordingsDocument,
-  UnpublishRecordingsDocument,
-  UpdateRecordingMetadataDocument,
   type DeleteRecordingsMutation,
   type PublishRecordingsMutation,
   type RecordingsQuery,
@@ -14,12 +8,8 @@ import {
 } from '../generated/graphql.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import type { SeedRecording, SimRecording, Simulator } from '../../src/simulator/index.js';
+import { DELETE, PUBLISH, RECORDINGS, UNPUBLISH, UPDATE } from '../helpers/operations.js';
 
-const RECORDINGS = print(RecordingsDocument);
-const PUBLISH = print(PublishRecordingsDocument);
-const UNPUBLISH = print(UnpublishRecordingsDocument);
-const DELETE = print(DeleteRecordingsDocument);
-const UPDATE = print(UpdateRecordingMetadataDocument);
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const APP = 'bbb-interface-app';

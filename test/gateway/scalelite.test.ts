@@ -1,13 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import {
-  CreateMeetingDocument,
-  EndMeetingDocument,
-  JoinUrlDocument,
-  MeetingDocument,
-  MeetingsDocument,
-  RecordingsDocument,
-  UpdateRecordingMetadataDocument,
   type CreateMeetingMutation,
   type JoinUrlQuery,
   type MeetingQuery,
@@ -16,14 +8,8 @@ import {
   type UpdateRecordingMetadataMutation,
 } from '../generated/graphql.js';
 import { callSimulator, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { CREATE, END, JOIN, MEETING, MEETINGS, RECORDINGS, UPDATE } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const MEETING = print(MeetingDocument);
-const MEETINGS = print(MeetingsDocument);
-const JOIN = print(JoinUrlDocument);
-const END = print(EndMeetingDocument);
-const RECORDINGS = print(RecordingsDocument);
-const UPDATE = print(UpdateRecordingMetadataDocument);
 
 type Created = CreateMeetingMutation['createMeeting'];
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getIntrospectionQuery, print } from 'graphql';
-import { MeetingDocument } from '../generated/graphql.js';
+import { getIntrospectionQuery } from 'graphql';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { MEETING } from '../helpers/operations.js';
 
-const MEETING = print(MeetingDocument);
 
 describe('GraphQL depth and cost limits', () => {
   let stack: Stack;

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
-import { CreateMeetingDocument, JoinUrlDocument, MeetingDocument } from '../generated/graphql.js';
 import { assertNoSecretsIn, gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, parseMetrics, sampleValue, scrapeMetrics, waitFor } from './support/ops-helpers.js';
+import { CREATE, JOIN, MEETING } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const JOIN = print(JoinUrlDocument);
-const MEETING = print(MeetingDocument);
 const lms = { authorization: TOKENS.lms };
 
 function completedLine(stack: Stack, reqId: string): Record<string, unknown> | undefined {

@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { EndMeetingDocument } from '../generated/graphql.js';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { sampleValue, scrapeMetrics, unusedPort } from './support/ops-helpers.js';
+import { END } from '../helpers/operations.js';
 
-const END = print(EndMeetingDocument);
 const lms = { authorization: TOKENS.lms };
 
 interface ReadyBody {

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { print } from 'graphql';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { CreateMeetingDocument, EndMeetingDocument, JoinUrlDocument, MeetingDocument, MeetingsDocument } from '../generated/graphql.js';
 import { gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { CREATE, END, JOIN, MEETING, MEETINGS } from '../helpers/operations.js';
 
-const CREATE = print(CreateMeetingDocument);
-const JOIN = print(JoinUrlDocument);
-const MEETING = print(MeetingDocument);
-const MEETINGS = print(MeetingsDocument);
-const END = print(EndMeetingDocument);
 const lms = { authorization: TOKENS.lms };
 
 interface Created {

@@ -1,0 +1,27 @@
+import { print } from 'graphql';
+import {
+  CreateMeetingDocument,
+  CreateMeetingLiveDocument,
+  DeleteRecordingsDocument,
+  EndMeetingDocument,
+  JoinUrlDocument,
+  MeetingDocument,
+  MeetingsDocument,
+  PublishRecordingsDocument,
+  RecordingsDocument,
+  UnpublishRecordingsDocument,
+  UpdateRecordingMetadataDocument,
+} from '../generated/graphql.js';
+
+/** The tests' GraphQL operations as query strings, printed once from the typed documents codegen generates. */
+export const CREATE = print(CreateMeetingDocument);
+export const CREATE_LIVE = print(CreateMeetingLiveDocument);
+export const DELETE = print(DeleteRecordingsDocument);
+export const END = print(EndMeetingDocument);
+export const JOIN = print(JoinUrlDocument);
+export const MEETING = print(MeetingDocument);
+export const MEETINGS = print(MeetingsDocument);
+export const PUBLISH = print(PublishRecordingsDocument);
+export const RECORDINGS = print(RecordingsDocument);
+export const UNPUBLISH = print(UnpublishRecordingsDocument);
+export const UPDATE = print(UpdateRecordingMetadataDocument);
