@@ -152,7 +152,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     operationObserverPlugin(),
     authPlugin({ introspection: config.graphql.introspection }),
     // Every request has paid one point on arrival; an operation that may make more BBB calls pays the rest before it runs.
-    complexityLimitPlugin<GatewayContext>(config.graphql, { onMeasured: async (ctx, cost) => ctx.chargeRateLimit?.(cost.bbbCalls - 1) }),
+    complexityLimitPlugin<GatewayContext>(config.graphql, { onMeasured: async (ctx, cost) => (ctx.caller ? ctx.chargeRateLimit?.(cost.bbbCalls - 1) : undefined) }),
     config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
