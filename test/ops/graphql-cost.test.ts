@@ -55,6 +55,15 @@ describe('GraphQL without a token (introspection on, as outside production)', ()
     expect(viaFragment.body.data?.__schema.queryType.name).toBe('Query');
   });
 
+  it('bounds what an anonymous introspection query may ask for: a fragment bomb inside __schema is refused', async () => {
+    let doc = 'query { __schema { types { ...T25 } } } fragment T0 on __Type { name }';
+    for (let i = 1; i <= 25; i++) doc += ` fragment T${i} on __Type { ...T${i - 1} ...T${i - 1} }`;
+    const res = await gql(stack, doc, {}, null);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.body.data).toBeUndefined();
+  });
+
   it('refuses an introspection query mixed with a real field, a syntax error, and a non-string query with 401', async () => {
     for (const query of ['{ __typename meetings { meetingId } }', '{ __schema {', '{ ...Nowhere }']) {
       const res = await gql(stack, query, {}, null);
