@@ -30,7 +30,7 @@ export type RateLimitDecision =
 export interface RateLimiter {
   readonly points: number;
   readonly durationSeconds: number;
-  /** Takes `points` (default 1) from the key's budget. */
+  /** Takes that many points (default 1) from the key's budget: a request pays for the BBB calls it may make. */
   consume(key: string, points?: number): Promise<RateLimitDecision>;
   /** Releases the Redis connection, if any. */
   close(): Promise<void>;
