@@ -71,6 +71,12 @@ describe('GraphQL without a token (introspection on, as outside production)', ()
     }
     const res = await post(`${stack.url}/graphql`, { query: 42 });
     expect(res.status).toBe(401);
+    const get = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ meetingz { meetingId } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBe(401);
+    expect(await get.text()).not.toMatch(/Did you mean/);
+    const sandboxPage = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(sandboxPage.status).toBe(200);
+    await sandboxPage.text();
   });
 });
 
