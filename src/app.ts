@@ -13,8 +13,8 @@ import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
 import type { GatewayContext } from './graphql/context.js';
-import { authPlugin } from './graphql/auth-plugin.js';
-import { complexityLimitPlugin, depthLimitRule } from './graphql/limits.js';
+import { authPlugin, mayRunWithoutToken } from './graphql/auth-plugin.js';
+import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
 import { createReadinessCheck } from './http/readiness.js';
@@ -130,7 +130,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
   await registerSecurity(app, { corsOrigins: config.http.corsOrigins, graphqlPath: '/graphql' });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
-  if (rateLimiter) registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES });
+  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES }) : undefined;
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
@@ -151,14 +151,16 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     operationObserverPlugin(),
     authPlugin({ introspection: config.graphql.introspection }),
-    complexityLimitPlugin(config.graphql),
+    // Every request has paid one point on arrival; an operation that may make more BBB calls pays the rest before it runs.
+    complexityLimitPlugin<GatewayContext>(config.graphql, { onMeasured: async (ctx, cost) => (ctx.caller ? ctx.chargeRateLimit?.(cost.bbbCalls - 1) : undefined) }),
     config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(config.graphql)],
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: [documentSizeRule(config.graphql), depthLimitRule(config.graphql)],
     // main.ts owns the signals and closes the gateway, which stops Apollo after the HTTP server has drained.
     stopOnTerminationSignals: false,
     plugins,
@@ -170,8 +172,20 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
   await apollo.start();
 
+  // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
+  app.addHook('preHandler', async (req) => {
+    if (req.routeOptions.url !== '/graphql' || callerOfRequest(req) !== undefined) return;
+    const query = req.method === 'GET' ? (req.query as { query?: unknown }).query : (req.body as { query?: unknown } | undefined)?.query;
+    if (!mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE);
+  });
+
   await app.register(fastifyApollo(apollo), {
-    context: async (req): Promise<GatewayContext> => ({ caller: callerOfRequest(req), requestId: req.id, log: req.log }),
+    context: async (req, reply): Promise<GatewayContext> => ({
+      caller: callerOfRequest(req),
+      requestId: req.id,
+      log: req.log,
+      chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
+    }),
   });
 
   registerLegacyRoutes(app, {

@@ -20,6 +20,13 @@ export interface Config {
     readonly introspection: boolean;
     readonly maxDepth: number;
     readonly maxComplexity: number;
+    /** Bounds of the document itself, checked while parsing (tokens) and in one linear validation pass (aliases, spreads). */
+    readonly maxTokens: number;
+    readonly maxAliases: number;
+    readonly maxFragmentSpreads: number;
+    /** Highest estimate of the BBB calls one operation may cause, and of the mutation fields (all have side effects) it may select. */
+    readonly maxBbbCalls: number;
+    readonly maxMutations: number;
   };
   readonly http: {
     readonly bodyLimitBytes: number;
@@ -85,6 +92,11 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_DEPTH: int(2, 100).default(10),
   GRAPHQL_MAX_COMPLEXITY: int(10, 100_000).default(1000),
+  GRAPHQL_MAX_TOKENS: int(100, 1_000_000).default(2000),
+  GRAPHQL_MAX_ALIASES: int(0, 10_000).default(30),
+  GRAPHQL_MAX_FRAGMENT_SPREADS: int(0, 10_000).default(50),
+  GRAPHQL_MAX_BBB_CALLS: int(1, 10_000).default(10),
+  GRAPHQL_MAX_MUTATIONS: int(1, 100).default(1),
   BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(100 * 1024),
   CORS_ORIGINS: list.default([]),
   TRUST_PROXY: bool.default(false),
@@ -196,6 +208,11 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       introspection: e.GRAPHQL_INTROSPECTION ?? e.GRAPHQL_SANDBOX ?? devTools,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxFragmentSpreads: e.GRAPHQL_MAX_FRAGMENT_SPREADS,
+      maxBbbCalls: e.GRAPHQL_MAX_BBB_CALLS,
+      maxMutations: e.GRAPHQL_MAX_MUTATIONS,
     },
     http: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -6,4 +6,6 @@ export interface GatewayContext {
   caller: Caller | undefined;
   requestId: string;
   log: FastifyBaseLogger;
+  /** Takes more points from the caller's rate-limit budget (RATE_LIMITED when it is used up); undefined when limiting is off. */
+  chargeRateLimit?: (points: number) => Promise<void>;
 }

@@ -1,8 +1,9 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { URLResolver } from 'graphql-scalars';
 import { GatewayError } from '../errors.js';
 import type { Caller, MeetingService } from '../meetings/meeting-service.js';
 import type { GatewayContext } from './context.js';
+import { BBB_CALLS_EXTENSION } from './limits.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
 
@@ -18,6 +19,8 @@ const str = (v: URL | string | null | undefined) => (v == null ? v : v.toString(
 export class MeetingResolver {
   constructor(private readonly service: MeetingService) {}
 
+  // create, and getMeetingInfo once when a live field (running, attendees, …) is selected.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 2 })
   @Mutation(() => Meeting, { description: 'Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out.' })
   async createMeeting(@Arg('input', () => CreateMeetingInput, { description: 'The meeting to create.' }) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     const caller = callerOf(ctx);
@@ -25,6 +28,8 @@ export class MeetingResolver {
     return Meeting.fromCreated(created, () => this.service.getMeeting(caller, created.meetingId));
   }
 
+  // getMeetingInfo, unless the join cache has the meeting.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => URLResolver, {
     description:
       'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
@@ -33,16 +38,21 @@ export class MeetingResolver {
     return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
   }
 
+  @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     return Meeting.fromInfo(await this.service.getMeeting(callerOf(ctx), meetingId));
   }
 
+  // One getMeetings; the meetings' live fields come from its answer.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant). Always empty behind a Scalelite with GET_MEETINGS_API_DISABLED; meeting(meetingId) still works there.' })
   async meetings(@Ctx() ctx: GatewayContext): Promise<Meeting[]> {
     return (await this.service.listMeetings(callerOf(ctx))).map((info) => Meeting.fromInfo(info));
   }
 
+  // getMeetingInfo (is it the caller's?), then end.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 2 })
   @Mutation(() => Boolean, { description: 'Ends a meeting for everyone. Its join links stop working. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async endMeeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
     await this.service.endMeeting(callerOf(ctx), meetingId);

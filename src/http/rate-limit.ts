@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors.js';
@@ -30,7 +30,8 @@ export type RateLimitDecision =
 export interface RateLimiter {
   readonly points: number;
   readonly durationSeconds: number;
-  consume(key: string): Promise<RateLimitDecision>;
+  /** Takes that many points (default 1) from the key's budget: a request pays for the BBB calls it may make. */
+  consume(key: string, points?: number): Promise<RateLimitDecision>;
   /** Releases the Redis connection, if any. */
   close(): Promise<void>;
 }
@@ -66,9 +67,9 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
   return {
     points,
     durationSeconds,
-    async consume(key) {
+    async consume(key, cost = 1) {
       try {
-        const res = await limiter.consume(key);
+        const res = await limiter.consume(key, cost);
         return { allowed: true, remaining: res.remainingPoints, resetSeconds: seconds(res.msBeforeNext) };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
@@ -147,15 +148,20 @@ export interface RateLimitHookOptions {
   exemptRoutes: ReadonlySet<string>;
 }
 
+/** Takes more points from the budget of the request's app (or address) once its cost is known; throws RATE_LIMITED. */
+export type RateLimitCharge = (req: FastifyRequest, reply: FastifyReply, points: number) => Promise<void>;
+
 /**
- * Counts every request against its app's budget (or, without a valid token, its client address's) before the body is read,
- * and refuses an exhausted one with RATE_LIMITED (429) and Retry-After, as JSON on REST and as a GraphQL error on /graphql.
+ * Charges every request one point against its app's budget (or, without a valid token, its client address's) before
+ * the body is read, and refuses an exhausted one with RATE_LIMITED (429) and Retry-After, as JSON on REST and as a
+ * GraphQL error on /graphql. A point stands for one BBB call: each REST route makes at most one, and a GraphQL
+ * operation that may make more is charged the rest through the returned function once its cost is measured.
  */
-export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: GatewayMetrics, options: RateLimitHookOptions): void {
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.method === 'OPTIONS' || options.exemptRoutes.has(req.routeOptions.url ?? '')) return;
+export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: GatewayMetrics, options: RateLimitHookOptions): RateLimitCharge {
+  const charge: RateLimitCharge = async (req, reply, points) => {
+    if (points <= 0) return;
     const appName = observationOf(req)?.app;
-    const decision = await limiter.consume(appName === undefined ? `ip:${req.ip}` : `app:${appName}`);
+    const decision = await limiter.consume(appName === undefined ? `ip:${req.ip}` : `app:${appName}`, points);
     void reply.header('x-ratelimit-limit', String(limiter.points));
     void reply.header('x-ratelimit-remaining', String(decision.allowed ? decision.remaining : 0));
     void reply.header('x-ratelimit-reset', String(decision.resetSeconds));
@@ -167,5 +173,10 @@ export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, me
       `Too many requests for ${who}: the limit is ${limiter.points} per ${limiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
       { retryAfterSeconds: decision.retryAfterSeconds },
     );
+  };
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'OPTIONS' || options.exemptRoutes.has(req.routeOptions.url ?? '')) return;
+    await charge(req, reply, 1);
   });
+  return charge;
 }

@@ -183,6 +183,17 @@ export class RecordingService {
   }
 }
 
+/**
+ * The most getRecordings calls listRecordings makes for one page (the GraphQL `recordings` field's BBB-call estimate):
+ * one window of `first + 1` recordings from the start, or, after a cursor, a window of `first + 2` and possibly a wider
+ * one that looks `LOOKBACK` back; each window is asked for in calls of at most MAX_PAGE_SIZE.
+ */
+export function maxListRecordingsCalls(first: number, withCursor: boolean): number {
+  const page = Math.min(Math.max(Math.trunc(first) || 1, 1), MAX_PAGE_SIZE);
+  const calls = (need: number) => Math.ceil(need / MAX_PAGE_SIZE);
+  return withCursor ? calls(page + 2) + calls(page + 2 + LOOKBACK) : calls(page + 1);
+}
+
 interface Window {
   items: Recording[];
   /** Server position of items[0]. */
