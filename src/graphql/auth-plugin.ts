@@ -1,7 +1,9 @@
-import { GraphQLError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
 import type { GatewayContext } from './context.js';
+import { scopeRefusal } from './access-scopes.js';
+import { toGraphQLError } from './errors.js';
 
 export interface AuthPluginOptions {
   /** Let schema introspection through without a token, so Apollo Sandbox can load the schema before a token is set. */
@@ -16,16 +18,43 @@ export function authPlugin(options: AuthPluginOptions): ApolloServerPlugin<Gatew
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation }) {
+        async didResolveOperation({ contextValue, operation, document }) {
+          const { access } = contextValue;
+          if (contextValue.caller && access && operation) {
+            // An access token reaches only the root fields its scopes grant; which meeting is checked by the resolver.
+            for (const field of rootFieldNames(operation.selectionSet, fragmentsOf(document))) {
+              if (field.startsWith('__') && (field === '__typename' || options.introspection)) continue;
+              const refusal = scopeRefusal(field, access.scopes);
+              if (refusal) throw toGraphQLError(refusal);
+            }
+            return;
+          }
           if (contextValue.caller) return;
           if (options.introspection && operation && isIntrospectionOnly(operation)) return;
-          throw new GraphQLError(UNAUTHENTICATED_MESSAGE, {
+          const message = contextValue.accessRefusal === undefined ? UNAUTHENTICATED_MESSAGE : `The access token is refused: ${contextValue.accessRefusal}. Ask your backend for a new one.`;
+          throw new GraphQLError(message, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
           });
         },
       };
     },
   };
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  return fragments;
+}
+
+/** Root field names, looking into inline and named fragments (validation already refused fragment cycles). */
+function rootFieldNames(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): string[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === 'Field') return [s.name.value];
+    if (s.kind === 'InlineFragment') return rootFieldNames(s.selectionSet, fragments);
+    const fragment = fragments.get(s.name.value);
+    return fragment ? rootFieldNames(fragment.selectionSet, fragments) : [];
+  });
 }
 
 function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {

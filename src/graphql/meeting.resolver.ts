@@ -5,10 +5,14 @@ import type { Caller, MeetingService } from '../meetings/meeting-service.js';
 import type { GatewayContext } from './context.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
+import { accessCaller, pinnedJoin } from './access-scopes.js';
+import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
 
 export function callerOf(ctx: GatewayContext): Caller {
   // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
   if (!ctx.caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid API token in the Authorization header.');
+  // Only the resolvers that check an access token's scope and meeting may act on one (the plugin refuses the rest first).
+  if (ctx.access) throw new GatewayError('FORBIDDEN', 'This operation needs the app\'s API token, not an access token.');
   return ctx.caller;
 }
 
@@ -30,12 +34,21 @@ export class MeetingResolver {
       'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
-    return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
+    if (ctx.access) {
+      const caller = accessCaller(ctx.access, 'joinUrl', input.meetingId);
+      const { input: join, password } = pinnedJoin(ctx.access, { ...input, avatar: str(input.avatar) });
+      if (ctx.access.role !== undefined) return this.service.joinUrlWithRole(caller, join, ctx.access.role);
+      return this.service.joinUrl(caller, { ...join, password: password! });
+    }
+    // Left-out and null mean the same; the service then names a missing name, password or createTime as required.
+    const given = Object.fromEntries(Object.entries({ ...input, avatar: str(input.avatar) }).filter(([, v]) => v != null));
+    return this.service.joinUrl(callerOf(ctx), given as JoinInput);
   }
 
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
-    return Meeting.fromInfo(await this.service.getMeeting(callerOf(ctx), meetingId));
+    const caller = ctx.access ? accessCaller(ctx.access, 'meeting', meetingId) : callerOf(ctx);
+    return Meeting.fromInfo(await this.service.getMeeting(caller, meetingId));
   }
 
   @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant). Always empty behind a Scalelite with GET_MEETINGS_API_DISABLED; meeting(meetingId) still works there.' })

@@ -6,19 +6,24 @@ import type { RecordingService } from '../recordings/recording-service.js';
 import { mapErrors } from './errors.js';
 import { MeetingResolver } from './meeting.resolver.js';
 import { RecordingResolver } from './recording.resolver.js';
+import { AccessTokenResolver } from './access-token.resolver.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
 
 export interface SchemaServices {
   meetings: MeetingService;
   /** Optional only so the schema can be printed without services (`npm run schema`); the gateway always passes it. */
   recordings?: RecordingService;
+  /** Signs and verifies access tokens; absent when ACCESS_TOKEN_SIGNING_KEY is unset (issueAccessToken then says so). */
+  accessTokens?: AccessTokens;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver];
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver, AccessTokenResolver];
 
 /** Resolvers get their collaborators through this map: no DI library, one instance per gateway. */
 function containerFor(services: SchemaServices): ContainerType {
   const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
+  instances.set(AccessTokenResolver, new AccessTokenResolver(services.meetings, services.accessTokens));
   if (services.recordings) instances.set(RecordingResolver, new RecordingResolver(services.recordings));
   return {
     get(someClass) {
