@@ -101,7 +101,7 @@ describe('the browser example in a real Chromium', () => {
     const page = await context.newPage();
     try {
       await page.goto(`${allowed.origin}/index.html#gateway=${encodeURIComponent(stack.url)}&token=${token}`);
-      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Could not join'));
+      await page.locator('#status', { hasText: 'Could not join' }).waitFor();
       expect(page.url()).toBe(`${allowed.origin}/index.html`);
       // The gateway answered (CORS let the page read it): the refusal names the missing scope.
       expect(await page.textContent('#status')).toContain('FORBIDDEN: joinUrl needs the JOIN scope');
@@ -146,7 +146,7 @@ describe('the browser example in a real Chromium', () => {
     });
     try {
       await page.goto(`${disallowed.origin}/index.html#gateway=${encodeURIComponent(stack.url)}&token=${token}`);
-      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Could not join'));
+      await page.locator('#status', { hasText: 'Could not join' }).waitFor();
       expect(await page.textContent('#status')).toBe('Could not join: Failed to fetch');
       expect(new URL(page.url()).origin).toBe(disallowed.origin);
       expect(corsErrors.join('\n')).toContain(disallowed.origin);
