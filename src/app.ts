@@ -150,9 +150,15 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       const token = tokenFromHeader(req.headers.authorization);
       if (token === undefined || !looksLikeJwt(token)) return;
       const result = await accessTokens.verify(token);
-      const appCaller = 'grant' in result ? undefined : auth.callerFor(req.headers.authorization);
-      if (appCaller) return; // an app token that happens to look like a JWT
-      auths.set(req, 'grant' in result ? { caller: { app: result.grant.app, allMeetings: false }, access: result.grant } : { caller: undefined, accessRefusal: result.refused });
+      if ('grant' in result) {
+        const { grant } = result;
+        // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
+        const caller = auth.callerForApp(grant.app);
+        auths.set(req, caller ? { caller, access: grant } : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` });
+      } else if (!auth.callerFor(req.headers.authorization)) {
+        // (An app token that merely looks like a JWT stays an app token.)
+        auths.set(req, { caller: undefined, accessRefusal: result.refused });
+      }
     });
   }
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });

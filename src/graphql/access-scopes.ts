@@ -25,11 +25,12 @@ export function scopeRefusal(field: string, scopes: readonly AccessScope[]): Gat
 }
 
 /** Who an access-token request acts as, after its scope and its one meeting are checked: the app that minted the token. */
-export function accessCaller(grant: AccessGrant, field: string, meetingId: string): Caller {
+export function accessCaller(grant: AccessGrant, caller: Caller | undefined, field: string, meetingId: string): Caller {
+  if (!caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid access token in the Authorization header.');
   const refusal = scopeRefusal(field, grant.scopes);
   if (refusal) throw refusal;
   if (meetingId !== grant.meetingId) throw new GatewayError('FORBIDDEN', `This access token is for another meeting; ${field} works only for the meetingId it was issued for.`);
-  return { app: grant.app, allMeetings: false };
+  return caller;
 }
 
 export interface TokenJoinRequest {

@@ -35,7 +35,7 @@ export class MeetingResolver {
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
     if (ctx.access) {
-      const caller = accessCaller(ctx.access, 'joinUrl', input.meetingId);
+      const caller = accessCaller(ctx.access, ctx.caller, 'joinUrl', input.meetingId);
       const { input: join, password } = pinnedJoin(ctx.access, { ...input, avatar: str(input.avatar) });
       if (ctx.access.role !== undefined) return this.service.joinUrlWithRole(caller, join, ctx.access.role);
       return this.service.joinUrl(caller, { ...join, password: password! });
@@ -47,7 +47,7 @@ export class MeetingResolver {
 
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
-    const caller = ctx.access ? accessCaller(ctx.access, 'meeting', meetingId) : callerOf(ctx);
+    const caller = ctx.access ? accessCaller(ctx.access, ctx.caller, 'meeting', meetingId) : callerOf(ctx);
     return Meeting.fromInfo(await this.service.getMeeting(caller, meetingId));
   }
 

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { deleteKeys, redisClient, REDIS_URL } from '../ops/support/ops-helpers.js';
 import type { CreateMeetingMutation, IssueAccessTokenMutation, JoinUrlQuery, MeetingQuery } from '../generated/graphql.js';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { assertNoSecretsIn, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
@@ -302,6 +306,71 @@ describe('access tokens: switched off, and rate limited per token', () => {
       assertNoSecretsIn(stack.logs, [first, second]);
     } finally {
       await stack.close();
+    }
+  });
+});
+
+describe('access tokens across replicas and apps', () => {
+  const prefix = `bbb-interface-test:${randomUUID()}:access`;
+  let sim: Simulator;
+  let a: Stack;
+  let b: Stack;
+  let redis: Redis;
+  const minted: string[] = [];
+
+  const mintOn = async (stack: Stack, meetingId: string, appToken: string, scopes = ['READ_MEETING']) => {
+    const res = await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId, scopes } }, appToken);
+    const token = res.body.data!.issueAccessToken.token;
+    minted.push(token);
+    return token;
+  };
+
+  beforeAll(async () => {
+    redis = redisClient();
+    sim = await startSimulator();
+    const env = { ACCESS_TOKEN_SIGNING_KEY: KEY, REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_ACCESS_TOKEN_POINTS: '3' };
+    a = await startStack({ simulator: sim, env });
+    b = await startStack({ simulator: sim, env });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await sim.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+    assertNoSecretsIn([...a.logs, ...b.logs], minted);
+  });
+
+  it('a token minted on one replica works on another, and both count its one budget in Redis', async () => {
+    const created = (await gql<CreateMeetingMutation>(a, CREATE, { input: { name: 'Replicated' } })).body.data!.createMeeting;
+    const token = await mintOn(a, created.meetingId, TOKENS.lms);
+    const read = (stack: Stack) => gql(stack, MEETING, { meetingId: created.meetingId }, `Bearer ${token}`);
+    expect([(await read(b)).status, (await read(a)).status, (await read(b)).status]).toEqual([200, 200, 200]);
+    expect(firstError(await read(a))).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    const keys = await redis.keys(`${prefix}:access-token*`);
+    expect(keys).toHaveLength(1);
+    // The key is the token's random id, never the token.
+    expect(keys[0]).toBe(`${prefix}:access-token:token:${claimsOf(token).jti as string}`);
+  });
+
+  it('an app allowed to see every meeting can mint a token for another app\'s meeting, and the token works', async () => {
+    const lms = (await gql<CreateMeetingMutation>(a, CREATE, { input: { name: 'Seen by admin' } }, TOKENS.lms)).body.data!.createMeeting;
+    const token = await mintOn(a, lms.meetingId, TOKENS.admin);
+    expect(claimsOf(token).app).toBe('admin');
+    const res = await gql<MeetingQuery>(b, MEETING, { meetingId: lms.meetingId }, `Bearer ${token}`);
+    expect(res.body.data?.meeting.meetingId).toBe(lms.meetingId);
+  });
+
+  it('a token stops working once its app is removed from API_TOKENS', async () => {
+    const created = (await gql<CreateMeetingMutation>(a, CREATE, { input: { name: 'App goes away' } }, TOKENS.portal)).body.data!.createMeeting;
+    const token = await mintOn(a, created.meetingId, TOKENS.portal);
+    const withoutPortal = await startStack({ simulator: sim, env: { ACCESS_TOKEN_SIGNING_KEY: KEY, API_TOKENS: `lms:${TOKENS.lms},admin:${TOKENS.admin}` } });
+    try {
+      const res = firstError(await gql(withoutPortal, MEETING, { meetingId: created.meetingId }, `Bearer ${token}`));
+      expect(res).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+      expect(res.message).toContain('its app "portal" is no longer configured');
+    } finally {
+      await withoutPortal.close();
     }
   });
 });
