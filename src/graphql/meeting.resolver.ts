@@ -31,7 +31,7 @@ export class MeetingResolver {
 
   @Query(() => URLResolver, {
     description:
-      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
+      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s. With an access token (scope JOIN): only for its meeting, and the role, name, userId and avatar it fixes cannot be changed.',
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
     if (ctx.access) {
