@@ -80,3 +80,19 @@ export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: 
     password,
   };
 }
+
+/** Fields no access token may read, whatever its scopes: a meeting's passwords would let a viewer join as moderator. */
+export const APP_TOKEN_ONLY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Meeting: ['attendeePass', 'moderatorPass'],
+};
+
+const APP_TOKEN_ONLY_NAMES = new Set(Object.values(APP_TOKEN_ONLY_FIELDS).flat());
+
+/** Whether a field name is one of APP_TOKEN_ONLY_FIELDS on some type: the auth plugin refuses such operations up front. */
+export function isAppTokenOnlyName(field: string): boolean {
+  return APP_TOKEN_ONLY_NAMES.has(field);
+}
+
+export function appTokenOnlyField(type: string, field: string): GatewayError {
+  return new GatewayError('FORBIDDEN', `${type}.${field} needs the app's API token: no access-token scope grants it.`);
+}

@@ -2,7 +2,8 @@ import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, typ
 import type { ApolloServerPlugin } from '@apollo/server';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
 import type { GatewayContext } from './context.js';
-import { scopeRefusal } from './access-scopes.js';
+import { GatewayError } from '../errors.js';
+import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
 import { toGraphQLError } from './errors.js';
 
 export interface AuthPluginOptions {
@@ -22,11 +23,15 @@ export function authPlugin(options: AuthPluginOptions): ApolloServerPlugin<Gatew
           const { access } = contextValue;
           if (contextValue.caller && access && operation) {
             // An access token reaches only the root fields its scopes grant; which meeting is checked by the resolver.
-            for (const field of rootFieldNames(operation.selectionSet, fragmentsOf(document))) {
+            const fragments = fragmentsOf(document);
+            for (const field of rootFieldNames(operation.selectionSet, fragments)) {
               if (field.startsWith('__') && (field === '__typename' || options.introspection)) continue;
               const refusal = scopeRefusal(field, access.scopes);
               if (refusal) throw toGraphQLError(refusal);
             }
+            // By name, at any depth: the resolver-level guard (schema.ts) names the type, this refuses before anything runs.
+            const secret = allFieldNames(operation.selectionSet, fragments).find(isAppTokenOnlyName);
+            if (secret !== undefined) throw toGraphQLError(new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`));
             return;
           }
           if (contextValue.caller) return;
@@ -54,6 +59,18 @@ function rootFieldNames(set: SelectionSetNode, fragments: Map<string, FragmentDe
     if (s.kind === 'InlineFragment') return rootFieldNames(s.selectionSet, fragments);
     const fragment = fragments.get(s.name.value);
     return fragment ? rootFieldNames(fragment.selectionSet, fragments) : [];
+  });
+}
+
+/** Every field name selected at any depth, through fragments (each named fragment is walked once). */
+function allFieldNames(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === 'Field') return [s.name.value, ...(s.selectionSet ? allFieldNames(s.selectionSet, fragments, seen) : [])];
+    if (s.kind === 'InlineFragment') return allFieldNames(s.selectionSet, fragments, seen);
+    const fragment = fragments.get(s.name.value);
+    if (!fragment || seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    return allFieldNames(fragment.selectionSet, fragments, seen);
   });
 }
 

@@ -4,7 +4,12 @@ import type { Redis } from 'ioredis';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { deleteKeys, redisClient, REDIS_URL } from '../ops/support/ops-helpers.js';
 import type { CreateMeetingMutation, IssueAccessTokenMutation, JoinUrlQuery, MeetingQuery } from '../generated/graphql.js';
+import { graphql } from 'graphql';
+import { pino } from 'pino';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
+import { createBbbClient } from '../../src/bbb/client.js';
+import { buildGatewaySchema } from '../../src/graphql/schema.js';
+import { MeetingService } from '../../src/meetings/meeting-service.js';
 import { assertNoSecretsIn, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { CREATE, DELETE, END, ISSUE_TOKEN, JOIN, MEETING, MEETINGS, PUBLISH, RECORDINGS, UNPUBLISH, UPDATE } from '../helpers/operations.js';
 
@@ -164,6 +169,44 @@ describe('access tokens', () => {
       const join = firstError(await gql(stack, JOIN, { input: { meetingId: meeting.meetingId, name: 'x' } }, bearer(token)));
       expect(join).toMatchObject({ status: 403, code: 'FORBIDDEN' });
       expect(join.message).toContain('the JOIN scope');
+    });
+  });
+
+  describe('a meeting\'s passwords are never readable with an access token', () => {
+    it.each([
+      ['directly', 'query Secret($id: ID!) { meeting(meetingId: $id) { name moderatorPass } }', 'moderatorPass'],
+      ['under an alias', 'query Secret($id: ID!) { meeting(meetingId: $id) { pw: attendeePass } }', 'attendeePass'],
+      ['through a fragment', 'query Secret($id: ID!) { meeting(meetingId: $id) { ...Pw } } fragment Pw on Meeting { moderatorPass }', 'moderatorPass'],
+    ])('%s', async (_how, query, field) => {
+      const token = await mint({ meetingId: meeting.meetingId, scopes: ['READ_MEETING', 'JOIN'] });
+      const res = await gql(stack, query, { id: meeting.meetingId }, bearer(token));
+      expect(firstError(res)).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      expect(firstError(res).message).toContain(`${field} needs the app's API token`);
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.text).not.toContain(meeting.moderatorPass);
+      expect(res.text).not.toContain(meeting.attendeePass);
+    });
+
+    it('behind the plugin, the schema itself refuses the fields to an access token', async () => {
+      const bbb = createBbbClient({ baseUrl: stack.sim.url, secret: stack.sim.secret, algorithm: 'sha256', timeoutMs: 5000, retries: 0 });
+      const schema = await buildGatewaySchema({ meetings: new MeetingService({ bbb, joinCache: { ttlMs: 0, maxEntries: 10 } }) });
+      const token = await mint({ meetingId: meeting.meetingId, scopes: ['READ_MEETING'] });
+      const verified = await new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface' }).verify(token);
+      if (!('grant' in verified)) throw new Error(verified.refused);
+      const result = await graphql({
+        schema,
+        source: 'query($id: ID!) { meeting(meetingId: $id) { name moderatorPass } }',
+        variableValues: { id: meeting.meetingId },
+        contextValue: { caller: { app: 'lms', allMeetings: false }, access: verified.grant, requestId: 't', log: pino({ level: 'silent' }) },
+      });
+      expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(result.errors?.[0]?.message).toBe("Meeting.moderatorPass needs the app's API token: no access-token scope grants it.");
+      expect(JSON.stringify(result)).not.toContain(meeting.moderatorPass);
+    });
+
+    it('the app token still reads them', async () => {
+      const res = await gql<{ meeting: { moderatorPass: string } }>(stack, 'query($id: ID!) { meeting(meetingId: $id) { moderatorPass } }', { id: meeting.meetingId });
+      expect(res.body.data?.meeting.moderatorPass).toBe(meeting.moderatorPass);
     });
   });
 
