@@ -18,6 +18,8 @@ export const MAX_TTL_SECONDS = 3600;
 export const MIN_SIGNING_KEY_LENGTH = 32;
 
 const ALGORITHM = 'HS256';
+/** Slack for clocks that differ between replicas (NTP keeps them far closer). */
+const CLOCK_SKEW_SECONDS = 30;
 const TOKEN_TYPE = 'bbb-interface-access+jwt';
 /** Domain separation: the operator key may be used for other things, the derived key only for these tokens. */
 const HKDF_INFO = 'bbb-interface access token v1';
@@ -117,9 +119,10 @@ export class AccessTokens {
           typ: TOKEN_TYPE,
           requiredClaims: ['exp', 'iat', 'jti'],
           currentDate: new Date(this.now()),
-          // A token claiming to be issued in the future is forged or from a clock far off; a minute of skew is tolerated.
-          maxTokenAge: `${MAX_TTL_SECONDS + 60}s`,
-          clockTolerance: 0,
+          // A token issued on a replica whose clock runs a little ahead must still verify here, so iat and exp get
+          // CLOCK_SKEW_SECONDS of slack; one claiming to be issued further in the future, or older than any TTL, is refused.
+          maxTokenAge: `${MAX_TTL_SECONDS}s`,
+          clockTolerance: CLOCK_SKEW_SECONDS,
         },
       );
       const grant = grantOf(payload);
