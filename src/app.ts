@@ -13,12 +13,16 @@ import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
 import type { GatewayContext } from './graphql/context.js';
-import { authPlugin, mayRunWithoutToken } from './graphql/auth-plugin.js';
+import { authPlugin, mayRunWithoutToken, unauthenticatedMessage } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
 import { createReadinessCheck } from './http/readiness.js';
 import { registerSecurity } from './http/security.js';
+import { registerAccessTokenRateLimit } from './http/access-token-rate-limit.js';
+import { registerBrowserExample, registerExplorer } from './http/dev-pages.js';
+import { AccessTokens, looksLikeJwt, type AccessGrant, type AccessScope } from './auth/access-tokens.js';
+import { tokenFromHeader } from './auth/tokens.js';
 import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
 import { scrubbingLogStream } from './observability/log-stream.js';
@@ -35,6 +39,8 @@ export interface GatewayDeps {
   bbb?: BbbClient;
   /** Where JSON logs go. Default: stdout. */
   logStream?: DestinationStream;
+  /** Serve /examples/browser/demo, which creates a meeting for this app and mints an access token (dev on the simulator). */
+  demoApp?: string;
 }
 
 export interface Gateway {
@@ -42,6 +48,13 @@ export interface Gateway {
   readonly meetings: MeetingService;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
+}
+
+/** Who a request is: an app (API token), an access token's grant for its app, or nobody (and why a token was refused). */
+interface RequestAuth {
+  caller: Caller | undefined;
+  access?: AccessGrant;
+  accessRefusal?: string;
 }
 
 /** Values that must never reach a log line, wherever they appear in a logged object. */
@@ -119,18 +132,44 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
 
   const auth = new Authenticator(config.tokens, config.allMeetingsApps);
+  const accessTokens = config.accessTokens.signingKeys.length > 0 ? new AccessTokens(config.accessTokens) : undefined;
   const metrics = createMetrics();
   bbbEvents.push(bbbCallObserver(metrics, app.log));
-  // The token is hashed and compared once per request, however many places ask who is calling.
-  const callers = new WeakMap<FastifyRequest, Caller | undefined>();
-  const callerOfRequest = (req: FastifyRequest): Caller | undefined => {
-    if (!callers.has(req)) callers.set(req, auth.callerFor(req.headers.authorization));
-    return callers.get(req);
+  // The token is hashed and compared (or an access token verified) once per request, however many places ask who calls.
+  const auths = new WeakMap<FastifyRequest, RequestAuth>();
+  const authOfRequest = (req: FastifyRequest): RequestAuth => {
+    let found = auths.get(req);
+    if (found === undefined) auths.set(req, (found = { caller: auth.callerFor(req.headers.authorization) }));
+    return found;
   };
+  const callerOfRequest = (req: FastifyRequest): Caller | undefined => authOfRequest(req).caller;
+  // Access tokens count on /graphql only; verifying one is asynchronous, so it is done here, before anything asks.
+  if (accessTokens) {
+    app.addHook('onRequest', async (req) => {
+      if (req.url.split('?')[0] !== '/graphql') return;
+      const token = tokenFromHeader(req.headers.authorization);
+      if (token === undefined || !looksLikeJwt(token)) return;
+      const result = await accessTokens.verify(token);
+      if ('grant' in result) {
+        const { grant } = result;
+        // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
+        const caller = auth.callerForApp(grant.app);
+        auths.set(req, caller ? { caller, access: grant } : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` });
+      } else if (!auth.callerFor(req.headers.authorization)) {
+        // (An app token that merely looks like a JWT stays an app token.)
+        auths.set(req, { caller: undefined, accessRefusal: result.refused });
+      }
+    });
+  }
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
-  await registerSecurity(app, { corsOrigins: config.http.corsOrigins, graphqlPath: '/graphql' });
+  await registerSecurity(app, { corsOrigins: config.http.corsOrigins, corsLocalhost: config.http.corsLocalhost, graphqlPath: '/graphql' });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
   const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES }) : undefined;
+  const tokenLimiter =
+    rateLimiter && accessTokens
+      ? await createRateLimiter({ ...config.rateLimit, points: config.accessTokens.rateLimitPoints, redisKeyPrefix: `${config.rateLimit.redisKeyPrefix}:access-token`, log: app.log, metrics })
+      : undefined;
+  if (tokenLimiter) registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access);
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
@@ -147,7 +186,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword });
 
   const recordings = new RecordingService({ bbb });
-  const schema = await buildGatewaySchema({ meetings, recordings });
+  const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     operationObserverPlugin(),
     authPlugin({ introspection: config.graphql.introspection }),
@@ -164,6 +203,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     // main.ts owns the signals and closes the gateway, which stops Apollo after the HTTP server has drained.
     stopOnTerminationSignals: false,
     plugins,
+    // Every credential is the Authorization header, which a cross-site page cannot send without a CORS preflight, so a
+    // request carrying it is no CSRF risk, GET included (urql's default, graphql-request's GET mode). Without it, only
+    // introspection could run; those requests still need a non-simple content type or an Apollo preflight header.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     formatError: (formatted) => {
       const code = formatted.extensions?.code;
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
@@ -174,19 +217,37 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
   app.addHook('preHandler', async (req) => {
-    if (req.routeOptions.url !== '/graphql' || callerOfRequest(req) !== undefined) return;
+    const { caller, accessRefusal } = authOfRequest(req);
+    if (req.routeOptions.url !== '/graphql' || caller !== undefined) return;
     const query = req.method === 'GET' ? (req.query as { query?: unknown }).query : (req.body as { query?: unknown } | undefined)?.query;
-    if (!mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE);
+    if (!mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
   });
 
   await app.register(fastifyApollo(apollo), {
     context: async (req, reply): Promise<GatewayContext> => ({
-      caller: callerOfRequest(req),
+      ...authOfRequest(req),
       requestId: req.id,
       log: req.log,
       chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
     }),
   });
+
+  if (config.graphql.sandbox && !registerExplorer(app, '/graphql')) app.log.debug('GraphiQL is not installed; the offline explorer is off');
+  if (config.nodeEnv === 'development') {
+    const { demoApp } = deps;
+    registerBrowserExample(app, {
+      demoToken:
+        demoApp !== undefined && accessTokens
+          ? async () => {
+              const caller = { app: demoApp, allMeetings: false };
+              const created = await meetings.createMeeting(caller, { name: 'Browser example' });
+              const { meetingId, createTime } = created;
+              const grant = { app: demoApp, meetingId, createTime, scopes: ['JOIN', 'READ_MEETING'] as AccessScope[], role: 'VIEWER' as const };
+              return (await accessTokens.issue({ ...grant, name: 'Demo student', userId: undefined, avatar: undefined }, 600)).token;
+            }
+          : undefined,
+    });
+  }
 
   registerLegacyRoutes(app, {
     meetings,
@@ -221,6 +282,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await app.close();
         await apollo.stop();
         await rateLimiter?.close();
+        await tokenLimiter?.close();
       })();
       return closing;
     },
@@ -234,7 +296,7 @@ function requireBbb(config: Config): NonNullable<Config['bbb']> {
 
 /** Values scrubbed from every log line as text, wherever they turn up. */
 function secretsOf(config: Config): string[] {
-  const secrets = [config.bbb?.secret, config.metrics.token].filter((s): s is string => s !== undefined);
+  const secrets = [config.bbb?.secret, config.metrics.token, ...config.accessTokens.signingKeys].filter((s): s is string => s !== undefined);
   if (config.rateLimit.redisUrl !== undefined) {
     const raw = new URL(config.rateLimit.redisUrl).password;
     let password = raw;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './bbb/types.js';
 import { parseTokenList, type TokenEntry } from './auth/tokens.js';
+import { MIN_SIGNING_KEY_LENGTH } from './auth/access-tokens.js';
 
 /** The gateway's whole configuration, validated once and frozen. Only `main.ts` reads `process.env`. */
 export interface Config {
@@ -31,6 +32,8 @@ export interface Config {
   readonly http: {
     readonly bodyLimitBytes: number;
     readonly corsOrigins: readonly string[];
+    /** Also allow any http://localhost:<port> (and 127.0.0.1, [::1]) origin: development without CORS_ORIGINS. */
+    readonly corsLocalhost: boolean;
     readonly trustProxy: boolean;
     readonly requestTimeoutMs: number;
   };
@@ -42,6 +45,11 @@ export interface Config {
     readonly redisUrl: string | undefined;
     readonly redisKeyPrefix: string;
   };
+  /**
+   * Frontend access tokens (issueAccessToken). No `signingKeys`: switched off (`main.ts` generates a key in development).
+   * The first key signs, every key verifies; `rateLimitPoints` is each token's own budget per rate-limit window.
+   */
+  readonly accessTokens: { readonly signingKeys: readonly string[]; readonly audience: string; readonly rateLimitPoints: number };
   /** `/readyz` probes BBB's API root with `timeoutMs` and reuses the answer for `cacheMs`. */
   readonly readiness: { readonly timeoutMs: number; readonly cacheMs: number };
   /** `/metrics` is open unless `token` is set; then it wants `Authorization: Bearer <token>`. */
@@ -109,6 +117,10 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:rate-limit'),
   READINESS_TIMEOUT_MS: int(100, 60_000).default(2_000),
   READINESS_CACHE_MS: int(0, 600_000).default(5_000),
+  ACCESS_TOKEN_SIGNING_KEY: list.optional(),
+  ACCESS_TOKEN_SIGNING_KEY_FILE: z.string().optional(),
+  ACCESS_TOKEN_AUDIENCE: z.string().regex(/^[\w.:/-]{1,200}$/, 'must be 1-200 letters, digits, or _ . : / -').default('bbb-interface'),
+  RATE_LIMIT_ACCESS_TOKEN_POINTS: int(1, 10_000_000).default(120),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -158,6 +170,13 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
   if (cleaned.METRICS_TOKEN_FILE !== undefined && metricsToken !== undefined && metricsToken.length < 16) {
     problems.push('METRICS_TOKEN_FILE: the token in the file must be at least 16 characters');
   }
+  const signingKeyText = fromFile('ACCESS_TOKEN_SIGNING_KEY', 'ACCESS_TOKEN_SIGNING_KEY_FILE');
+  const signingKeys = (signingKeyText ?? '').split(/[,\n]/).map((k) => k.trim()).filter(Boolean);
+  signingKeys.forEach((key, index) => {
+    if (key.length < MIN_SIGNING_KEY_LENGTH) {
+      problems.push(`ACCESS_TOKEN_SIGNING_KEY: key ${index + 1} must be at least ${MIN_SIGNING_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
+    }
+  });
   const production = (cleaned.NODE_ENV ?? 'development') === 'production';
 
   let tokens: TokenEntry[] = [];
@@ -217,6 +236,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     http: {
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       corsOrigins: e.CORS_ORIGINS,
+      corsLocalhost: e.NODE_ENV === 'development' && e.CORS_ORIGINS.length === 0,
       trustProxy: e.TRUST_PROXY,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
@@ -227,6 +247,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       redisUrl: e.REDIS_URL,
       redisKeyPrefix: e.REDIS_KEY_PREFIX,
     },
+    accessTokens: { signingKeys, audience: e.ACCESS_TOKEN_AUDIENCE, rateLimitPoints: e.RATE_LIMIT_ACCESS_TOKEN_POINTS },
     readiness: { timeoutMs: e.READINESS_TIMEOUT_MS, cacheMs: e.READINESS_CACHE_MS },
     metrics: { token: metricsToken },
     logLevel: e.LOG_LEVEL,

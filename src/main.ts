@@ -37,20 +37,35 @@ async function main(): Promise<void> {
     notes.push(`!! API_TOKENS is not set: generated a development token for app "dev": ${devToken}`);
   }
 
-  const gateway = await createGateway(config);
+  if (config.accessTokens.signingKeys.length === 0 && config.nodeEnv !== 'production') {
+    config = { ...config, accessTokens: { ...config.accessTokens, signingKeys: [randomBytes(32).toString('base64url')] } };
+    notes.push('!! ACCESS_TOKEN_SIGNING_KEY is not set: generated a signing key for access tokens; they stop working on restart.');
+  }
+
+  // On the simulator the browser example gets a demo link that plays the app's backend (creates a meeting, mints a token).
+  const gateway = await createGateway(config, { demoApp: simulator ? config.tokens[0]?.name : undefined });
   const address = await gateway.app.listen({ host: config.host, port: config.port });
   const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  banner(base, config, notes, devToken);
+  banner(base, config, notes, devToken, simulator);
   handleSignals(gateway, simulator, config.shutdownGraceMs);
 }
 
-function banner(base: string, config: Config, notes: string[], devToken: string | undefined): void {
+function corsSetting(config: Config): string {
+  const origins = config.http.corsOrigins.join(', ');
+  if (config.http.corsLocalhost) return 'CORS_ORIGINS is not set: any http://localhost:<port>, 127.0.0.1 or [::1] origin may call (development)';
+  return origins === '' ? 'CORS_ORIGINS is not set: no browser origin may call' : `CORS_ORIGINS=${origins}`;
+}
+
+function banner(base: string, config: Config, notes: string[], devToken: string | undefined, simulator: Simulator | undefined): void {
   const token = devToken ?? '<your token>';
   const lines = [
     '',
     ...notes,
     `bbb-interface listening on ${base}`,
     config.graphql.sandbox ? `  GraphQL + Apollo Sandbox: ${base}/graphql  (set the header Authorization: ${token})` : `  GraphQL: ${base}/graphql`,
+    ...(config.graphql.sandbox ? [`  Offline explorer (GraphiQL, no CDN): ${base}/graphiql`] : []),
+    ...(config.nodeEnv === 'development' && simulator ? [`  Browser example, ready to join: ${base}/examples/browser/demo`] : []),
+    `  CORS: ${corsSetting(config)}`,
     '  Try it:',
     `  curl -s -X POST ${base}/create -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,
     `       -d '{"name":"meeting01","attendee_pass":"password-for-attende","moderator_pass":"password-for-moderator","max_participant":100}'`,

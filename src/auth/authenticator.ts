@@ -15,6 +15,11 @@ export class Authenticator {
     this.allMeetings = new Set(allMeetingsApps);
   }
 
+  /** The caller an access token of this app acts as, or undefined when the app is no longer configured. */
+  callerForApp(app: string): Caller | undefined {
+    return this.tokens.some((t) => t.name === app) ? { app, allMeetings: this.allMeetings.has(app) } : undefined;
+  }
+
   callerFor(authorization: string | undefined): Caller | undefined {
     const token = tokenFromHeader(authorization);
     if (token === undefined) return undefined;

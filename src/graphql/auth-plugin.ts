@@ -2,6 +2,9 @@ import { GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionN
 import type { ApolloServerPlugin } from '@apollo/server';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
 import type { GatewayContext } from './context.js';
+import { GatewayError } from '../errors.js';
+import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
+import { toGraphQLError } from './errors.js';
 
 export interface AuthPluginOptions {
   /** Let schema introspection through without a token, so Apollo Sandbox can load the schema before a token is set. */
@@ -17,15 +20,34 @@ export function authPlugin(options: AuthPluginOptions): ApolloServerPlugin<Gatew
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, operation, document }) {
+          const { access } = contextValue;
+          if (contextValue.caller && access && operation) {
+            // An access token reaches only the root fields its scopes grant; which meeting is checked by the resolver.
+            const fragments = fragmentsOf(document);
+            for (const field of rootFieldNames(operation.selectionSet, fragments)) {
+              if (field.startsWith('__') && (field === '__typename' || options.introspection)) continue;
+              const refusal = scopeRefusal(field, access.scopes);
+              if (refusal) throw toGraphQLError(refusal);
+            }
+            // By name, at any depth: the resolver-level guard (schema.ts) names the type, this refuses before anything runs.
+            const secret = allFieldNames(operation.selectionSet, fragments).find(isAppTokenOnlyName);
+            if (secret !== undefined) throw toGraphQLError(new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`));
+            return;
+          }
           if (contextValue.caller) return;
           if (options.introspection && operation && isIntrospectionOnly(operation, fragmentsOf(document))) return;
-          throw new GraphQLError(UNAUTHENTICATED_MESSAGE, {
+          throw new GraphQLError(unauthenticatedMessage(contextValue.accessRefusal), {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
           });
         },
       };
     },
   };
+}
+
+/** Why a request has no caller: no or an unknown API token, or an access token refused for the reason given. */
+export function unauthenticatedMessage(accessRefusal: string | undefined): string {
+  return accessRefusal === undefined ? UNAUTHENTICATED_MESSAGE : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`;
 }
 
 export interface AnonymousGateOptions extends AuthPluginOptions {
@@ -77,5 +99,29 @@ function onlyMetaFields(set: SelectionSetNode, fragments: ReadonlyMap<string, Se
     if (seen.has(s.name.value)) return true;
     seen.add(s.name.value);
     return onlyMetaFields(fragment, fragments, seen);
+  });
+}
+
+/** Root field names, looking into inline and named fragments; each named fragment is walked once, so this is linear. */
+function rootFieldNames(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen = new Set<string>()): string[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s.name.value];
+    if (s.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(s.selectionSet, fragments, seen);
+    const fragment = fragments.get(s.name.value);
+    if (!fragment || seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    return rootFieldNames(fragment, fragments, seen);
+  });
+}
+
+/** Every field name selected at any depth, through fragments (each named fragment is walked once). */
+function allFieldNames(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen = new Set<string>()): string[] {
+  return set.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return [s.name.value, ...(s.selectionSet ? allFieldNames(s.selectionSet, fragments, seen) : [])];
+    if (s.kind === Kind.INLINE_FRAGMENT) return allFieldNames(s.selectionSet, fragments, seen);
+    const fragment = fragments.get(s.name.value);
+    if (!fragment || seen.has(s.name.value)) return [];
+    seen.add(s.name.value);
+    return allFieldNames(fragment, fragments, seen);
   });
 }

@@ -1,9 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { AccessGrant } from '../auth/access-tokens.js';
 import type { Caller } from '../meetings/meeting-service.js';
 
 /** Per-request GraphQL context. `caller` is undefined when the token is missing or unknown (refused in auth plugin). */
 export interface GatewayContext {
   caller: Caller | undefined;
+  /**
+   * Set when the request carries a valid access token (then `caller` is its app, never with allMeetings): only the
+   * operations its scopes grant run, on its one meeting.
+   */
+  access?: AccessGrant | undefined;
+  /** Why a presented access token was refused (expired, altered, …); the UNAUTHENTICATED message says it. */
+  accessRefusal?: string | undefined;
   requestId: string;
   log: FastifyBaseLogger;
   /** Takes more points from the caller's rate-limit budget (RATE_LIMITED when it is used up); undefined when limiting is off. */

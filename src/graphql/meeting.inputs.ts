@@ -21,17 +21,17 @@ export class CreateMeetingInput {
 
 @InputType({ description: 'Who joins which meeting. The password decides the role.' })
 export class JoinMeetingInput {
-  @Field({ description: 'The participant\'s full name as the others will see it.' })
-  name!: string;
+  @Field({ nullable: true, description: 'The participant\'s full name as the others will see it. Required, unless an access token fixes it.' })
+  name?: string;
 
   @Field(() => ID, { description: 'The meetingId createMeeting returned.' })
   meetingId!: string;
 
-  @Field({ description: 'The meeting\'s moderator password (joins as MODERATOR) or attendee password (joins as VIEWER).' })
-  password!: string;
+  @Field({ nullable: true, description: 'The meeting\'s moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Not needed with an access token that fixes the role.' })
+  password?: string;
 
-  @Field({ description: 'The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT.' })
-  createTime!: string;
+  @Field({ nullable: true, description: 'The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. Required, unless an access token fixes it.' })
+  createTime?: string;
 
   @Field({ nullable: true, description: 'Your application\'s ID for this user; BigBlueButton reports it back in the attendee list.' })
   userId?: string;

@@ -6,10 +6,14 @@ import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
+import { accessCaller, pinnedJoin } from './access-scopes.js';
+import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
 
 export function callerOf(ctx: GatewayContext): Caller {
   // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
   if (!ctx.caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid API token in the Authorization header.');
+  // Only the resolvers that check an access token's scope and meeting may act on one (the plugin refuses the rest first).
+  if (ctx.access) throw new GatewayError('FORBIDDEN', 'This operation needs the app\'s API token, not an access token.');
   return ctx.caller;
 }
 
@@ -32,16 +36,25 @@ export class MeetingResolver {
   @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => URLResolver, {
     description:
-      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
+      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s. With an access token (scope JOIN): only for its meeting, and the role, name, userId and avatar it fixes cannot be changed.',
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
-    return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
+    if (ctx.access) {
+      const caller = accessCaller(ctx.access, ctx.caller, 'joinUrl', input.meetingId);
+      const { input: join, password } = pinnedJoin(ctx.access, { ...input, avatar: str(input.avatar) });
+      if (ctx.access.role !== undefined) return this.service.joinUrlWithRole(caller, join, ctx.access.role);
+      return this.service.joinUrl(caller, { ...join, password: password! });
+    }
+    // Left-out and null mean the same; the service then names a missing name, password or createTime as required.
+    const given = Object.fromEntries(Object.entries({ ...input, avatar: str(input.avatar) }).filter(([, v]) => v != null));
+    return this.service.joinUrl(callerOf(ctx), given as JoinInput);
   }
 
   @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
-    return Meeting.fromInfo(await this.service.getMeeting(callerOf(ctx), meetingId));
+    const caller = ctx.access ? accessCaller(ctx.access, ctx.caller, 'meeting', meetingId) : callerOf(ctx);
+    return Meeting.fromInfo(await this.service.getMeeting(caller, meetingId));
   }
 
   // One getMeetings; the meetings' live fields come from its answer.

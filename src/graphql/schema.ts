@@ -1,24 +1,37 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ContainerType, type MiddlewareFn, type NonEmptyArray } from 'type-graphql';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { RecordingService } from '../recordings/recording-service.js';
-import { mapErrors } from './errors.js';
+import { mapErrors, toGraphQLError } from './errors.js';
+import type { GatewayContext } from './context.js';
+import { APP_TOKEN_ONLY_FIELDS, appTokenOnlyField } from './access-scopes.js';
 import { MeetingResolver } from './meeting.resolver.js';
 import { RecordingResolver } from './recording.resolver.js';
+import { AccessTokenResolver } from './access-token.resolver.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
 
 export interface SchemaServices {
   meetings: MeetingService;
   /** Optional only so the schema can be printed without services (`npm run schema`); the gateway always passes it. */
   recordings?: RecordingService;
+  /** Signs and verifies access tokens; absent when ACCESS_TOKEN_SIGNING_KEY is unset (issueAccessToken then says so). */
+  accessTokens?: AccessTokens;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver];
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver, AccessTokenResolver];
+
+/** The second lock behind the auth plugin: an access token never resolves a field in APP_TOKEN_ONLY_FIELDS. */
+const appTokenOnlyFields: MiddlewareFn<GatewayContext> = ({ context, info }, next) => {
+  if (context.access && APP_TOKEN_ONLY_FIELDS[info.parentType.name]?.includes(info.fieldName)) throw toGraphQLError(appTokenOnlyField(info.parentType.name, info.fieldName));
+  return next();
+};
 
 /** Resolvers get their collaborators through this map: no DI library, one instance per gateway. */
 function containerFor(services: SchemaServices): ContainerType {
   const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
+  instances.set(AccessTokenResolver, new AccessTokenResolver(services.meetings, services.accessTokens));
   if (services.recordings) instances.set(RecordingResolver, new RecordingResolver(services.recordings));
   return {
     get(someClass) {
@@ -34,7 +47,7 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
   return buildSchema({
     resolvers: RESOLVERS,
     container: containerFor(services),
-    globalMiddlewares: [mapErrors],
+    globalMiddlewares: [mapErrors, appTokenOnlyFields],
     validate: false,
   });
 }

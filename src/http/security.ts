@@ -20,9 +20,29 @@ const API_CSP = {
  */
 const LANDING_PAGE_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
+/** http://localhost:5173, http://127.0.0.1:3000, http://[::1]:8080 and the like: what dev servers of frontends use. */
+export const LOCALHOST_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+
+/**
+ * Request headers a preflight allows: the credential, JSON, and what the popular GraphQL clients add (Apollo Client's
+ * client awareness and CSRF headers, urql's and graphql-request's accept), plus our request id.
+ */
+export const GRAPHQL_CLIENT_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'x-request-id',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+];
+
 export interface SecurityOptions {
   /** Browser origins allowed to call the API; empty switches CORS off (no CORS headers, preflights unanswered). */
   corsOrigins: readonly string[];
+  /** Also allow any http://localhost, 127.0.0.1 or [::1] origin, on any port (development without CORS_ORIGINS). */
+  corsLocalhost?: boolean;
   /** The GraphQL path whose HTML answer is the Sandbox page. */
   graphqlPath: string;
 }
@@ -45,11 +65,11 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     return payload;
   });
 
-  if (options.corsOrigins.length > 0) {
+  if (options.corsOrigins.length > 0 || options.corsLocalhost) {
     await app.register(cors, {
-      origin: [...options.corsOrigins],
+      origin: [...options.corsOrigins, ...(options.corsLocalhost ? [LOCALHOST_ORIGIN] : [])],
       methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      allowedHeaders: GRAPHQL_CLIENT_HEADERS,
       exposedHeaders: ['retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'location'],
       // Tokens travel in the Authorization header, never in cookies.
       credentials: false,

@@ -78,6 +78,9 @@ export const joinMeetingSchema = z.object({
 });
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
+
+/** A join whose role is already decided (an access token's pinned role): everything but the password. */
+export const joinWithRoleSchema = joinMeetingSchema.omit({ password: true });
 export type ValidJoinMeeting = z.output<typeof joinMeetingSchema>;
 
 const SNAKE: Record<string, string> = {

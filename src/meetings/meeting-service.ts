@@ -3,10 +3,12 @@ import { sha256 } from '../auth/tokens.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
 import { BbbNotFoundError } from '../bbb/errors.js';
 import { GatewayError, meetingNotFound } from '../errors.js';
+import type { z } from 'zod';
 import { MeetingInfoCache } from './meeting-info-cache.js';
 import {
   createMeetingSchema,
   joinMeetingSchema,
+  joinWithRoleSchema,
   meetingIdArgSchema,
   validate,
   type CreateMeetingInput,
@@ -97,6 +99,21 @@ export class MeetingService {
     if (role === undefined) {
       throw new GatewayError('FORBIDDEN', 'The password matches neither the moderator nor the attendee password of this meeting.');
     }
+    return this.signedJoin(valid, info, role, valid.password);
+  }
+
+  /**
+   * A join whose role was decided beforehand by the app (an access token's pinned role): no password is asked for. The
+   * createTime is checked as for joinUrl.
+   */
+  async joinUrlWithRole(caller: Caller, input: Omit<JoinMeetingInput, 'password'>, role: BbbRole): Promise<string> {
+    const valid = validate(joinWithRoleSchema, input, 'camel');
+    const info = await this.visibleInfo(caller, valid.meetingId, valid.createTime);
+    const password = role === 'MODERATOR' ? info.moderatorPW : info.attendeePW;
+    return this.signedJoin(valid, info, role, password);
+  }
+
+  private signedJoin(valid: z.output<typeof joinWithRoleSchema>, info: MeetingInfo, role: BbbRole, password: string): string {
     if (info.createTime !== valid.createTime) {
       throw new GatewayError(
         'CONFLICT',
@@ -111,7 +128,7 @@ export class MeetingService {
       userID: valid.userId ?? undefined,
       avatarURL: valid.avatar ?? undefined,
       guest: valid.isGuest === true ? true : undefined,
-      password: this.sendJoinPassword ? valid.password : undefined,
+      password: this.sendJoinPassword ? password : undefined,
     });
   }
 

@@ -3,6 +3,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** What an access token may do, always on its one meeting. */
+export type AccessScope =
+  /** joinUrl for the token's meeting, with the role and identity the token fixes. */
+  | 'JOIN'
+  /** meeting(meetingId) for the token's meeting. */
+  | 'READ_MEETING'
+  /** Reserved for the meeting-event subscriptions (graphql-ws) still to come; grants nothing yet. */
+  | 'SUBSCRIBE_EVENTS';
+
 /** What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password. */
 export type CreateMeetingInput = {
   /** Password that joins as VIEWER, 2 to 64 characters. Generated when absent. */
@@ -17,20 +26,38 @@ export type CreateMeetingInput = {
   redirectAtLogout?: string | null | undefined;
 };
 
+/** The access token to mint: one meeting, what it may do there, and who the holder is. */
+export type IssueAccessTokenInput = {
+  /** Fixes the avatar URL: joinUrl uses it and refuses another. http(s) only. */
+  avatar?: string | null | undefined;
+  /** The meetingId createMeeting returned; the meeting must be running and yours. */
+  meetingId: string | number;
+  /** Fixes the participant's name: joinUrl uses it and refuses another. */
+  name?: string | null | undefined;
+  /** Fixes the role of a join made with this token; the join then needs no password. Without it, joinUrl asks for the meeting password. */
+  role?: Role | null | undefined;
+  /** What the token may do (at least one). */
+  scopes: Array<AccessScope>;
+  /** Lifetime in seconds, 1 to 3600. Default 300. */
+  ttlSeconds?: number | null | undefined;
+  /** Fixes your application's ID for this user: joinUrl uses it and refuses another. */
+  userId?: string | null | undefined;
+};
+
 /** Who joins which meeting. The password decides the role. */
 export type JoinMeetingInput = {
   /** URL of the user's avatar image. http(s) only. */
   avatar?: string | null | undefined;
-  /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. */
-  createTime: string;
+  /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. Required, unless an access token fixes it. */
+  createTime?: string | null | undefined;
   /** True to join as a guest (subject to the meeting's guest policy). */
   isGuest?: boolean | null | undefined;
   /** The meetingId createMeeting returned. */
   meetingId: string | number;
-  /** The participant's full name as the others will see it. */
-  name: string;
-  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). */
-  password: string;
+  /** The participant's full name as the others will see it. Required, unless an access token fixes it. */
+  name?: string | null | undefined;
+  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Not needed with an access token that fixes the role. */
+  password?: string | null | undefined;
   /** Your application's ID for this user; BigBlueButton reports it back in the attendee list. */
   userId?: string | null | undefined;
 };
@@ -62,6 +89,13 @@ export type Role =
   | 'MODERATOR'
   /** Joined with the attendee password. */
   | 'VIEWER';
+
+export type IssueAccessTokenMutationVariables = Exact<{
+  input: IssueAccessTokenInput;
+}>;
+
+
+export type IssueAccessTokenMutation = { issueAccessToken: { token: string, expiresAt: string } };
 
 export type CreateMeetingMutationVariables = Exact<{
   input: CreateMeetingInput;
@@ -145,6 +179,7 @@ export type UpdateRecordingMetadataMutationVariables = Exact<{
 export type UpdateRecordingMetadataMutation = { updateRecordingMetadata: Array<{ recordId: string, metadata: Array<{ key: string, value: string }> }> };
 
 export const RecordingFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Recording"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordId"}},{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"internalMeetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"published"}},{"kind":"Field","name":{"kind":"Name","value":"isBreakout"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"formats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"lengthMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"processingTimeMs"}},{"kind":"Field","name":{"kind":"Name","value":"previewImages"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}}]}}]}}]}}]} as unknown as DocumentNode<RecordingFieldsFragment, unknown>;
+export const IssueAccessTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IssueAccessToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IssueAccessTokenInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issueAccessToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<IssueAccessTokenMutation, IssueAccessTokenMutationVariables>;
 export const CreateMeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateMeeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"attendeePass"}},{"kind":"Field","name":{"kind":"Name","value":"moderatorPass"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<CreateMeetingMutation, CreateMeetingMutationVariables>;
 export const CreateMeetingLiveDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateMeetingLive"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"hasUserJoined"}},{"kind":"Field","name":{"kind":"Name","value":"participantCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxParticipant"}},{"kind":"Field","name":{"kind":"Name","value":"attendees"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<CreateMeetingLiveMutation, CreateMeetingLiveMutationVariables>;
 export const JoinUrlDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"JoinUrl"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"JoinMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"joinUrl"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<JoinUrlQuery, JoinUrlQueryVariables>;

@@ -4,6 +4,7 @@ import {
   CreateMeetingLiveDocument,
   DeleteRecordingsDocument,
   EndMeetingDocument,
+  IssueAccessTokenDocument,
   JoinUrlDocument,
   MeetingDocument,
   MeetingsDocument,
@@ -18,6 +19,7 @@ export const CREATE = print(CreateMeetingDocument);
 export const CREATE_LIVE = print(CreateMeetingLiveDocument);
 export const DELETE = print(DeleteRecordingsDocument);
 export const END = print(EndMeetingDocument);
+export const ISSUE_TOKEN = print(IssueAccessTokenDocument);
 export const JOIN = print(JoinUrlDocument);
 export const MEETING = print(MeetingDocument);
 export const MEETINGS = print(MeetingsDocument);
