@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Extensions, Mutation, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import { ACCESS_SCOPES, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, type AccessTokens } from '../auth/access-tokens.js';
 import { GatewayError } from '../errors.js';
@@ -7,6 +7,7 @@ import type { MeetingService } from '../meetings/meeting-service.js';
 import type { GatewayContext } from './context.js';
 import { IssueAccessTokenInput } from './access-token.inputs.js';
 import { AccessToken } from './access-token.type.js';
+import { BBB_CALLS_EXTENSION } from './limits.js';
 import { callerOf } from './meeting.resolver.js';
 
 const issueSchema = z.object({
@@ -29,6 +30,8 @@ export class AccessTokenResolver {
     private readonly tokens: AccessTokens | undefined,
   ) {}
 
+  // getMeetingInfo: the meeting must be the caller's and running.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Mutation(() => AccessToken, {
     description:
       'Mints a short-lived access token for a browser, limited to one of your meetings and the given scopes. Needs the app\'s API token: an access token cannot mint another.',

@@ -327,9 +327,9 @@ describe('access tokens: switched off, and rate limited per token', () => {
   });
 
   it('each token has its own budget, and its requests count against its app\'s budget too', async () => {
-    const stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, RATE_LIMIT_ACCESS_TOKEN_POINTS: '2', RATE_LIMIT_POINTS: '7' } });
+    const stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, RATE_LIMIT_ACCESS_TOKEN_POINTS: '2', RATE_LIMIT_POINTS: '8' } });
     try {
-      // App budget 7: one create and two issues use 3.
+      // App budget 8 points (BBB calls): one create (estimated 2) and two issues (1 each) use 4.
       const created = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Busy' } })).body.data!.createMeeting;
       const issueOne = async () => (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId: created.meetingId, scopes: ['READ_MEETING'] } })).body.data!.issueAccessToken.token;
       const [first, second] = [await issueOne(), await issueOne()];
@@ -340,7 +340,7 @@ describe('access tokens: switched off, and rate limited per token', () => {
       expect(firstError(limited)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect(firstError(limited).message).toContain('this access token');
       expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-      // The refused third read still counted for the app (6 used); the other token of the same app is fine (7) ...
+      // The refused third read still counted for the app (7 used); the other token of the same app is fine (8) ...
       expect((await read(second)).status).toBe(200);
       // ... and now the app's own budget is spent, for its API token and its access tokens alike.
       const appLimited = await read(second);
