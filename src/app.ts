@@ -15,6 +15,7 @@ import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule } from './graphql/limits.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
 import { createReadinessCheck } from './http/readiness.js';
@@ -94,6 +95,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    clientErrorHandler: clientErrorHandler(() => app.log),
   });
 
   // Set before any route is added: a route keeps the error handler that was in force when it was registered.
