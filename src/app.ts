@@ -68,6 +68,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       algorithm: config.bbbDefaults.algorithm,
       timeoutMs,
       retries,
+      maxResponseBytes: config.bbbDefaults.maxResponseBytes,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
   const bbb = deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries);
@@ -95,7 +96,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
-    clientErrorHandler: clientErrorHandler(() => app.log),
+    clientErrorHandler,
   });
 
   // Set before any route is added: a route keeps the error handler that was in force when it was registered.

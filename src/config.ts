@@ -49,6 +49,8 @@ export interface BbbConfig {
   readonly algorithm: ChecksumAlgorithm;
   readonly timeoutMs: number;
   readonly retries: number;
+  /** Largest answer read from BBB; a longer one is aborted and the caller gets 502 BBB_ERROR. */
+  readonly maxResponseBytes: number;
   /** Also send the meeting password on join, for servers older than BBB 2.4 that ignore `role`. */
   readonly sendJoinPassword: boolean;
 }
@@ -77,6 +79,7 @@ const envSchema = z.object({
   BBB_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
   BBB_TIMEOUT_MS: int(100, 120_000).default(10_000),
   BBB_RETRIES: int(0, 5).default(2),
+  BBB_MAX_RESPONSE_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   BBB_JOIN_SEND_PASSWORD: bool.default(false),
   API_TOKENS: z.string().optional(),
   API_TOKENS_FILE: z.string().optional(),
@@ -180,6 +183,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     algorithm: e.BBB_CHECKSUM_ALGORITHM,
     timeoutMs: e.BBB_TIMEOUT_MS,
     retries: e.BBB_RETRIES,
+    maxResponseBytes: e.BBB_MAX_RESPONSE_BYTES,
     sendJoinPassword: e.BBB_JOIN_SEND_PASSWORD,
   };
   const devTools = e.NODE_ENV !== 'production';

@@ -7,29 +7,27 @@ import type { FastifyBaseLogger } from 'fastify';
  * Node's own refusals of requests it cannot parse (bad Content-Length, headers over 16 KB, a request that took longer than
  * REQUEST_TIMEOUT_MS), answered like every other error: JSON `{"message"}` with an `x-request-id`, and the connection
  * closed. Fastify's default handler logs the error object, whose `rawPacket` holds the raw request bytes (the token and
- * any password in the query string); only the error's code is logged here.
+ * any password in the query string); only the error's code is logged here. Fastify calls it with `this` the instance.
  */
-export function clientErrorHandler(log: () => FastifyBaseLogger): (err: NodeJS.ErrnoException, socket: Socket) => void {
-  return (err, socket) => {
-    // A reset connection is gone; there is no one to answer.
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const { status, message } = refusal(err.code);
-    const requestId = randomUUID();
-    log().debug({ reqId: requestId, code: err.code, status }, 'request refused before parsing');
-    if (socket.writable) {
-      const body = JSON.stringify({ message });
-      socket.write(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-          'content-type: application/json; charset=utf-8\r\n' +
-          `content-length: ${Buffer.byteLength(body)}\r\n` +
-          `x-request-id: ${requestId}\r\n` +
-          'cache-control: no-store\r\n' +
-          'connection: close\r\n\r\n' +
-          body,
-      );
-    }
-    socket.destroy();
-  };
+export function clientErrorHandler(this: { log: FastifyBaseLogger }, err: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection is gone; there is no one to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, message } = refusal(err.code);
+  const requestId = randomUUID();
+  this.log.debug({ reqId: requestId, code: err.code, status }, 'request refused before parsing');
+  if (socket.writable) {
+    const body = JSON.stringify({ message });
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'content-type: application/json; charset=utf-8\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: ${requestId}\r\n` +
+        'cache-control: no-store\r\n' +
+        'connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy();
 }
 
 function refusal(code: string | undefined): { status: number; message: string } {
