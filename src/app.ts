@@ -18,7 +18,7 @@ import { complexityLimitPlugin, depthLimitRule } from './graphql/limits.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
-import { createReadinessCheck } from './http/readiness.js';
+import { createReadinessCheck, type ReadinessCheck } from './http/readiness.js';
 import { registerSecurity } from './http/security.js';
 import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
@@ -41,6 +41,8 @@ export interface GatewayDeps {
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly meetings: MeetingService;
+  /** `/readyz`'s check (BBB answers a signed call); `main.ts` runs it once at start-up and logs a failure loudly. */
+  readonly readiness: ReadinessCheck;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
 }
@@ -184,7 +186,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   let lastReady: boolean | undefined;
   const readiness = createReadinessCheck({
-    probe: () => probeClient.apiVersion(),
+    // The API root tells the versions; the signed isMeetingRunning on an ID no one uses (Scalelite's probe) fails with
+    // checksumError when BBB_SECRET or the algorithm is wrong, which the unsigned root cannot notice.
+    probe: async () => {
+      const [version] = await Promise.all([probeClient.apiVersion(), probeClient.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`)]);
+      return version;
+    },
     timeoutMs: config.readiness.timeoutMs,
     cacheMs: config.readiness.cacheMs,
     onResult: (result, err) => {
@@ -192,7 +199,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (result.ready === lastReady) return;
       lastReady = result.ready;
       if (result.ready) app.log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
-      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer');
+      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer a signed call as expected');
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
@@ -203,6 +210,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   return {
     app,
     meetings,
+    readiness,
     close() {
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
