@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -97,7 +99,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // While draining, requests are refused by the hook below in the gateway's own shape, not fastify's.
+    return503OnClosing: false,
     clientErrorHandler,
   });
 
@@ -134,6 +137,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   };
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
   await registerSecurity(app, { corsOrigins: config.http.corsOrigins, graphqlPath: '/graphql' });
+  // A request that reaches a draining gateway (over a keep-alive connection) is answered, never reset: 503 and
+  // `Connection: close`, so a load balancer retries it on another replica.
+  app.addHook('onRequest', async () => {
+    if (draining) throw new GatewayError('SHUTTING_DOWN', 'This gateway instance is shutting down; send the request again (another instance will answer it).');
+  });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
   if (rateLimiter) registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES });
 
@@ -215,6 +223,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
         draining = true;
+        await drain(app.server, config.shutdownDrainMs);
         await app.close();
         await apollo.stop();
         await rateLimiter?.close();
@@ -222,6 +231,26 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       return closing;
     },
   };
+}
+
+/**
+ * Stops listening but, unlike http.Server#close, does not reap idle keep-alive connections at once: a client may be
+ * sending its next request over one at that very moment, and would see a reset. Every request that arrives is answered
+ * (503 while draining) with `Connection: close`, so connections end one by one; those still idle after `drainMs` are
+ * closed then. Resolves when every connection is gone or `drainMs` has passed; requests still running carry on.
+ */
+async function drain(server: Server, drainMs: number): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeIdleConnections();
+      resolve();
+    }, drainMs);
+    NetServer.prototype.close.call(server, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function requireBbb(config: Config): NonNullable<Config['bbb']> {
@@ -275,7 +304,7 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
 function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
   const observation = observationOf(req);
   if (observation !== undefined) observation.errorCode = err.code;
-  if (err.status >= 500) req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
+  if (err.status >= 500 && err.code !== 'SHUTTING_DOWN') req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   const message = err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message;

@@ -41,6 +41,8 @@ export interface Config {
   readonly metrics: { readonly token: string | undefined };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** How long, when closing, idle keep-alive connections stay open so a request already on its way is answered, not reset. */
+  readonly shutdownDrainMs: number;
 }
 
 export interface BbbConfig {
@@ -104,6 +106,7 @@ const envSchema = z.object({
   METRICS_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  SHUTDOWN_DRAIN_MS: int(0, 600_000).default(3_000),
 });
 
 /** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
@@ -218,6 +221,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     metrics: { token: metricsToken },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   };
   return deepFreeze(config);
 }

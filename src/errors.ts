@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   INTERNAL_SERVER_ERROR: 500,
   BBB_ERROR: 502,
   BBB_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
