@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -15,9 +17,10 @@ import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin, mayRunWithoutToken, unauthenticatedMessage } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
-import { createReadinessCheck } from './http/readiness.js';
+import { createReadinessCheck, type ReadinessCheck } from './http/readiness.js';
 import { registerSecurity } from './http/security.js';
 import { registerAccessTokenRateLimit } from './http/access-token-rate-limit.js';
 import { registerBrowserExample, registerExplorer } from './http/dev-pages.js';
@@ -46,6 +49,8 @@ export interface GatewayDeps {
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly meetings: MeetingService;
+  /** `/readyz`'s check (BBB answers a signed call); `main.ts` runs it once at start-up and logs a failure loudly. */
+  readonly readiness: ReadinessCheck;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
 }
@@ -80,6 +85,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       algorithm: config.bbbDefaults.algorithm,
       timeoutMs,
       retries,
+      maxResponseBytes: config.bbbDefaults.maxResponseBytes,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
   const bbb = deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries);
@@ -106,7 +112,9 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // While draining, requests are refused by the hook below in the gateway's own shape, not fastify's.
+    return503OnClosing: false,
+    clientErrorHandler,
   });
 
   // Set before any route is added: a route keeps the error handler that was in force when it was registered.
@@ -163,6 +171,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   }
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
   await registerSecurity(app, { corsOrigins: config.http.corsOrigins, corsLocalhost: config.http.corsLocalhost, graphqlPath: '/graphql' });
+  // A request that reaches a draining gateway (over a keep-alive connection) is answered, never reset: 503 and
+  // `Connection: close`, so a load balancer retries it on another replica.
+  app.addHook('onRequest', async () => {
+    if (draining) throw new GatewayError('SHUTTING_DOWN', 'This gateway instance is shutting down; send the request again (another instance will answer it).');
+  });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
   const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES }) : undefined;
   const tokenLimiter =
@@ -256,7 +269,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   let lastReady: boolean | undefined;
   const readiness = createReadinessCheck({
-    probe: () => probeClient.apiVersion(),
+    // The API root tells the versions; the signed isMeetingRunning on an ID no one uses (Scalelite's probe) fails with
+    // checksumError when BBB_SECRET or the algorithm is wrong, which the unsigned root cannot notice.
+    probe: async () => {
+      const [version] = await Promise.all([probeClient.apiVersion(), probeClient.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`)]);
+      return version;
+    },
     timeoutMs: config.readiness.timeoutMs,
     cacheMs: config.readiness.cacheMs,
     onResult: (result, err) => {
@@ -264,7 +282,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (result.ready === lastReady) return;
       lastReady = result.ready;
       if (result.ready) app.log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
-      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer');
+      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer a signed call as expected');
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
@@ -275,10 +293,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   return {
     app,
     meetings,
+    readiness,
     close() {
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
         draining = true;
+        await drain(app.server, config.shutdownDrainMs);
         await app.close();
         await apollo.stop();
         await rateLimiter?.close();
@@ -287,6 +307,26 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       return closing;
     },
   };
+}
+
+/**
+ * Stops listening but, unlike http.Server#close, does not reap idle keep-alive connections at once: a client may be
+ * sending its next request over one at that very moment, and would see a reset. Every request that arrives is answered
+ * (503 while draining) with `Connection: close`, so connections end one by one; those still idle after `drainMs` are
+ * closed then. Resolves when every connection is gone or `drainMs` has passed; requests still running carry on.
+ */
+async function drain(server: Server, drainMs: number): Promise<void> {
+  if (!server.listening) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeIdleConnections();
+      resolve();
+    }, drainMs);
+    NetServer.prototype.close.call(server, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function requireBbb(config: Config): NonNullable<Config['bbb']> {
@@ -340,7 +380,7 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
 function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
   const observation = observationOf(req);
   if (observation !== undefined) observation.errorCode = err.code;
-  if (err.status >= 500) req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
+  if (err.status >= 500 && err.code !== 'SHUTTING_DOWN') req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   const message = err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message;

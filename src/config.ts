@@ -56,6 +56,8 @@ export interface Config {
   readonly metrics: { readonly token: string | undefined };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** How long, when closing, idle keep-alive connections stay open so a request already on its way is answered, not reset. */
+  readonly shutdownDrainMs: number;
 }
 
 export interface BbbConfig {
@@ -64,6 +66,8 @@ export interface BbbConfig {
   readonly algorithm: ChecksumAlgorithm;
   readonly timeoutMs: number;
   readonly retries: number;
+  /** Largest answer read from BBB; a longer one is aborted and the caller gets 502 BBB_ERROR. */
+  readonly maxResponseBytes: number;
   /** Also send the meeting password on join, for servers older than BBB 2.4 that ignore `role`. */
   readonly sendJoinPassword: boolean;
 }
@@ -92,6 +96,7 @@ const envSchema = z.object({
   BBB_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
   BBB_TIMEOUT_MS: int(100, 120_000).default(10_000),
   BBB_RETRIES: int(0, 5).default(2),
+  BBB_MAX_RESPONSE_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   BBB_JOIN_SEND_PASSWORD: bool.default(false),
   API_TOKENS: z.string().optional(),
   API_TOKENS_FILE: z.string().optional(),
@@ -125,6 +130,7 @@ const envSchema = z.object({
   METRICS_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  SHUTDOWN_DRAIN_MS: int(0, 600_000).default(3_000),
 });
 
 /** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
@@ -211,6 +217,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     algorithm: e.BBB_CHECKSUM_ALGORITHM,
     timeoutMs: e.BBB_TIMEOUT_MS,
     retries: e.BBB_RETRIES,
+    maxResponseBytes: e.BBB_MAX_RESPONSE_BYTES,
     sendJoinPassword: e.BBB_JOIN_SEND_PASSWORD,
   };
   const devTools = e.NODE_ENV !== 'production';
@@ -252,6 +259,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     metrics: { token: metricsToken },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   };
   return deepFreeze(config);
 }

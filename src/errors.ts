@@ -1,4 +1,4 @@
-import { BbbError, BbbMisconfiguredError, BbbNotFoundError, BbbProtocolError, BbbUnavailableError } from './bbb/errors.js';
+import { BbbError, BbbFailedError, BbbMisconfiguredError, BbbNotFoundError, BbbProtocolError, BbbUnavailableError } from './bbb/errors.js';
 
 /**
  * The one table of error codes the gateway answers with, and the HTTP status each stands for. GraphQL puts the code in
@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   INTERNAL_SERVER_ERROR: 500,
   BBB_ERROR: 502,
   BBB_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -76,8 +77,35 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof BbbProtocolError) {
     return new GatewayError('BBB_ERROR', 'BigBlueButton answered with something the gateway cannot use; the operator should check the server.', { cause: err });
   }
+  if (err instanceof BbbFailedError) {
+    return new GatewayError('BBB_ERROR', refusalMessage(err), { cause: err });
+  }
   if (err instanceof BbbError) {
     return new GatewayError('BBB_ERROR', err.message, { cause: err });
   }
   return new GatewayError('INTERNAL_SERVER_ERROR', MASKED_INTERNAL_MESSAGE, { cause: err });
+}
+
+/** BBB's refusals the gateway explains in its own words; BBB's `message` text is logged, never relayed. */
+const BBB_REFUSALS: Readonly<Record<string, string>> = {
+  idNotUnique: 'BigBlueButton already has a different meeting with this ID.',
+  maxParticipantsReached: 'The meeting has reached its maximum number of participants.',
+  guestDeniedAccess: 'BigBlueButton denied the guest access to the meeting.',
+  mismatchCreateTimeParam: 'The createTime is not the running meeting\'s; it was ended and created again.',
+  invalidPassword: 'BigBlueButton did not accept the password for this meeting.',
+  validationError: 'BigBlueButton found a parameter it cannot accept.',
+  internalError: 'BigBlueButton failed internally while handling the call.',
+};
+
+// A messageKey is a camelCase word in every BBB version; anything else is not echoed either.
+const MESSAGE_KEY = /^[a-zA-Z][a-zA-Z0-9]{0,63}$/;
+
+/**
+ * A FAILED answer as the gateway words it: BBB's `message` may echo the server's configuration (paths, URLs, settings),
+ * so only the call, the messageKey and a sentence written here reach the caller.
+ */
+function refusalMessage(err: BbbFailedError): string {
+  const key = MESSAGE_KEY.test(err.messageKey) ? err.messageKey : 'unknownError';
+  const known = Object.hasOwn(BBB_REFUSALS, key) ? ` ${BBB_REFUSALS[key]}` : '';
+  return `BigBlueButton refused ${err.call} (${key}).${known} BigBlueButton's own message is in the gateway's log under this request id.`;
 }

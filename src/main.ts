@@ -48,6 +48,18 @@ async function main(): Promise<void> {
   const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   banner(base, config, notes, devToken, simulator);
   handleSignals(gateway, simulator, config.shutdownGraceMs);
+  await startupCheck(gateway);
+}
+
+/** One signed call to BBB right after start: a wrong BBB_SECRET is reported now, not by the first real request. */
+async function startupCheck(gateway: Gateway): Promise<void> {
+  const result = await gateway.readiness.check();
+  if (result.ready) {
+    gateway.app.log.info({ bbb: result.bbb }, 'start-up check passed: BigBlueButton answers a signed call');
+    return;
+  }
+  gateway.app.log.error({ reason: result.reason }, 'START-UP CHECK FAILED: the gateway is not ready');
+  process.stderr.write(`!! START-UP CHECK FAILED (GET /readyz answers 503 until it is fixed): ${result.reason}\n`);
 }
 
 function corsSetting(config: Config): string {

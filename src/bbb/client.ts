@@ -28,6 +28,7 @@ import {
 const DEFAULT_ALGORITHM: ChecksumAlgorithm = 'sha256';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const RETRY_BASE_DELAY_MS = 250;
 const RETRY_MAX_DELAY_MS = 2_000;
 const RETRY_JITTER_MS = 100;
@@ -48,6 +49,7 @@ interface ResolvedOptions {
   algorithm: ChecksumAlgorithm;
   timeoutMs: number;
   retries: number;
+  maxResponseBytes: number;
   onCall: ((event: BbbCallEvent) => void) | undefined;
 }
 
@@ -57,7 +59,7 @@ interface ResolvedOptions {
  */
 export function createBbbClient(options: BbbClientOptions): BbbClient {
   const config = resolveOptions(options);
-  const { apiBase, origin, secret, algorithm, timeoutMs } = config;
+  const { apiBase, origin, secret, algorithm, timeoutMs, maxResponseBytes } = config;
 
   const http: Got = got.extend({
     method: 'GET',
@@ -66,6 +68,8 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
     throwHttpErrors: false,
     // A redirect on an API call means a wrong base URL (http→https, missing path); following it would hide that.
     followRedirect: false,
+    // Bodies arrive as sent, so the size bound below counts what is buffered: a small gzip answer could inflate without limit.
+    decompress: false,
     timeout: { request: timeoutMs },
     headers: { accept: 'text/xml, application/xml;q=0.9, */*;q=0.1', 'user-agent': 'bbb-interface' },
     retry: {
@@ -115,12 +119,25 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
   }
 
   async function send(name: string, url: string, retryable: boolean): Promise<{ statusCode: number; body: string }> {
+    // The URL string already holds the encoded, signed query; got keeps it as is because it contains only unreserved
+    // characters, `%XX`, `+`, `=` and `&`, none of which the WHATWG URL parser re-encodes (test/bbb/client.test.ts checks it).
+    const request = (retryable ? withRetries : http)(url);
+    // got buffers the whole body; an answer over the bound is aborted as soon as its length is announced or read.
+    let tooLarge = false;
+    const guard = (bytes: number) => {
+      if (bytes <= maxResponseBytes || tooLarge) return;
+      tooLarge = true;
+      request.cancel();
+    };
+    request.on('response', (res: { headers: Record<string, string | string[] | undefined> }) => guard(Number(res.headers['content-length'] ?? 0)));
+    request.on('downloadProgress', (progress: { transferred: number }) => guard(progress.transferred));
     try {
-      // The URL string already holds the encoded, signed query; got keeps it as is because it contains only unreserved
-      // characters, `%XX`, `+`, `=` and `&`, none of which the WHATWG URL parser re-encodes (test/bbb/client.test.ts checks it).
-      const response = await (retryable ? withRetries : http)(url);
+      const response = await request;
       return { statusCode: response.statusCode, body: response.body };
     } catch (err) {
+      if (tooLarge) {
+        throw new BbbProtocolError(name, `BigBlueButton at ${origin} answered ${name} with more than ${maxResponseBytes} bytes (BBB_MAX_RESPONSE_BYTES); the answer was aborted.`);
+      }
       throw unavailable(name, err);
     }
   }
@@ -263,8 +280,10 @@ function resolveOptions(options: BbbClientOptions): ResolvedOptions {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) problems.push('timeoutMs must be a positive whole number of milliseconds.');
   const retries = options.retries ?? DEFAULT_RETRIES;
   if (!Number.isInteger(retries) || retries < 0) problems.push('retries must be a whole number, 0 or more.');
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) problems.push('maxResponseBytes must be a positive whole number of bytes.');
   if (problems.length > 0) throw new Error(`The BBB client cannot be built: ${problems.join(' ')}`);
-  return Object.freeze({ ...endpoint, secret, algorithm, timeoutMs, retries, onCall: options.onCall });
+  return Object.freeze({ ...endpoint, secret, algorithm, timeoutMs, retries, maxResponseBytes, onCall: options.onCall });
 }
 
 function retryDelay({ attemptCount, retryAfter, computedValue }: RetryObject): number {

@@ -29,6 +29,8 @@ export interface BbbClientOptions {
   timeoutMs?: number;
   /** Retries for calls that are safe to repeat (reads only), with backoff. Default 2. */
   retries?: number;
+  /** Largest answer read from BBB, in bytes; a longer one is aborted and fails with BbbProtocolError. Default 8 MiB. */
+  maxResponseBytes?: number;
   /** Observer called once per finished call. */
   onCall?: (event: BbbCallEvent) => void;
 }

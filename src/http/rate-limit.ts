@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { observationOf } from '../observability/request-context.js';
@@ -9,6 +9,8 @@ import { observationOf } from '../observability/request-context.js';
 const REDIS_CONNECT_TIMEOUT_MS = 1_000;
 const REDIS_COMMAND_TIMEOUT_MS = 500;
 const REDIS_RECONNECT_MAX_DELAY_MS = 2_000;
+/** Consecutive command timeouts after which a Redis that still looks connected (frozen, partitioned) is cut off. */
+const REDIS_BREAKER_TIMEOUTS = 3;
 
 export interface RateLimitOptions {
   /** Requests allowed per key and window; 0 switches rate limiting off. */
@@ -38,15 +40,17 @@ export interface RateLimiter {
 
 /**
  * The per-token limiter, or undefined when switched off. With Redis it fails open to memory: when Redis is unreachable,
- * slow or not yet connected, each replica counts in its own memory (rate-limiter-flexible's insuranceLimiter) until it is
- * back, so a Redis outage loosens the limit to one budget per replica but never fails or delays a request.
+ * slow or not yet connected, each replica counts in its own memory until it is back, so a Redis outage loosens the limit
+ * to one budget per replica but never fails a request. A Redis that accepts commands but does not answer them (a frozen
+ * process keeps its socket open, so ioredis stays "ready") costs at most REDIS_BREAKER_TIMEOUTS command timeouts: then
+ * the circuit breaker drops the connection, and until a new one passes ioredis's ready check, no request waits on Redis.
  */
 export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter | undefined> {
   const { points, durationSeconds, log, metrics } = options;
   if (points === 0) return undefined;
 
   const memory = (): RateLimiterMemory => new RateLimiterMemory({ points, duration: durationSeconds, keyPrefix: options.redisKeyPrefix });
-  let limiter: RateLimiterAbstract | RateLimiterStoreAbstract = memory();
+  let limiter: Pick<RateLimiterAbstract, 'consume'> = memory();
   let redis: Redis | undefined;
 
   if (options.redisUrl !== undefined) {
@@ -54,14 +58,20 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
     metrics.redisUp.set(0);
     redis = connectRedis(options.redisUrl, log, metrics);
     await firstConnection(redis);
-    limiter = new RateLimiterRedis({
-      storeClient: redis,
-      points,
-      duration: durationSeconds,
-      keyPrefix: options.redisKeyPrefix,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory(),
-    });
+    limiter = withCircuitBreaker(
+      new RateLimiterRedis({
+        storeClient: redis,
+        points,
+        duration: durationSeconds,
+        keyPrefix: options.redisKeyPrefix,
+        // While ioredis is not "ready" (down, reconnecting, or cut off by the breaker), no command is sent or awaited.
+        rejectIfRedisNotReady: true,
+      }),
+      memory(),
+      redis,
+      log,
+      metrics,
+    );
   }
 
   return {
@@ -85,6 +95,54 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
       redis.removeAllListeners('ready');
       redis.removeAllListeners('close');
       redis.disconnect();
+    },
+  };
+}
+
+/**
+ * Redis first, this replica's memory whenever Redis fails. rate-limiter-flexible's insuranceLimiter does the same fallback
+ * but hides the error, and the breaker must tell a command timeout from other failures: after REDIS_BREAKER_TIMEOUTS in a
+ * row it logs once and makes ioredis drop the connection and reconnect. The new connection only turns "ready" once Redis
+ * answers the ready check (INFO), so requests go straight to memory meanwhile, and back to Redis by themselves after.
+ */
+function withCircuitBreaker(
+  shared: RateLimiterRedis,
+  fallback: RateLimiterMemory,
+  redis: Redis,
+  log: FastifyBaseLogger,
+  metrics: GatewayMetrics,
+): Pick<RateLimiterAbstract, 'consume'> {
+  let timeouts = 0;
+  // Open from the trip until a new connection is ready: the old one stays "ready" until its socket is gone.
+  let open = false;
+  redis.on('ready', () => {
+    open = false;
+    timeouts = 0;
+  });
+  return {
+    async consume(key, points, options) {
+      if (open) return fallback.consume(key, points, options);
+      try {
+        const res = await shared.consume(key, points, options);
+        timeouts = 0;
+        return res;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw rejection;
+        if (rejection instanceof Error && rejection.message === 'Command timed out') {
+          timeouts += 1;
+          // Concurrent timeouts of one stall trip the breaker once: the first disconnect leaves "ready".
+          if (timeouts >= REDIS_BREAKER_TIMEOUTS && !open) {
+            open = true;
+            metrics.redisUp.set(0);
+            log.warn(
+              { store: 'redis', timeouts: REDIS_BREAKER_TIMEOUTS, commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS },
+              'Redis does not answer: each replica enforces the rate limit in its own memory until Redis answers again',
+            );
+            redis.disconnect(true);
+          }
+        }
+        return fallback.consume(key, points, options);
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { BbbError } from '../bbb/errors.js';
+import { BbbError, BbbFailedError, BbbMisconfiguredError } from '../bbb/errors.js';
 import type { ApiVersion } from '../bbb/types.js';
 
 export type Readiness =
@@ -6,7 +6,7 @@ export type Readiness =
   | { ready: false; reason: string; checkedAt: string };
 
 export interface ReadinessOptions {
-  /** Asks BBB's API root (no checksum, so a wrong secret does not make the gateway unready: calls say that instead). */
+  /** Asks BBB with a signed call, so a wrong BBB_SECRET or algorithm (checksumError) makes the gateway unready. */
   probe: () => Promise<ApiVersion>;
   /** A probe that has not answered after this many milliseconds counts as failed. */
   timeoutMs: number;
@@ -76,12 +76,17 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
 class ProbeTimeout extends Error {
   override readonly name = 'ProbeTimeout';
   constructor(timeoutMs: number) {
-    super(`BigBlueButton did not answer its API root within ${timeoutMs} ms (READINESS_TIMEOUT_MS).`);
+    super(`BigBlueButton did not answer the readiness probe within ${timeoutMs} ms (READINESS_TIMEOUT_MS).`);
   }
 }
 
 function reasonFor(err: unknown): string {
-  // The adapter's messages name the call and the server's origin, never a query string or the secret.
+  if (err instanceof BbbMisconfiguredError) {
+    return `BigBlueButton rejected the checksum of ${err.call}: BBB_SECRET (or BBB_CHECKSUM_ALGORITHM) does not match the server's (bbb-conf --secret).`;
+  }
+  // BBB's own message text may echo its configuration; only the call and the messageKey are repeated.
+  if (err instanceof BbbFailedError) return `BigBlueButton refused ${err.call} (${/^[a-zA-Z][a-zA-Z0-9]{0,63}$/.test(err.messageKey) ? err.messageKey : 'unknownError'}).`;
+  // The adapter's other messages name the call and the server's origin, never a query string or the secret.
   if (err instanceof ProbeTimeout || err instanceof BbbError) return err.message;
   return 'The readiness probe failed in an unexpected way; the error was logged.';
 }

@@ -51,6 +51,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     API_TOKENS: `lms:${TOKENS.lms},portal:${TOKENS.portal},admin:${TOKENS.admin}`,
     API_ALL_MEETINGS_APPS: 'admin',
     LOG_LEVEL: 'info',
+    // Tests close many stacks; the drain window for idle keep-alive connections is tested where it matters.
+    SHUTDOWN_DRAIN_MS: '0',
     ...options.env,
   });
   const gateway = await createGateway(config, { ...options.deps, logStream });

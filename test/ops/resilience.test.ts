@@ -173,21 +173,30 @@ describe('retries', () => {
   });
 });
 
-describe('when the checksum algorithm does not match the server', () => {
+describe.each([
+  ['the checksum algorithm does not match the server', { BBB_CHECKSUM_ALGORITHM: 'sha512' }, { algorithms: ['sha1' as const] }],
+  ['BBB_SECRET is wrong', { BBB_SECRET: 'not-the-secret-of-this-server-0123' }, {}],
+])('when %s', (_label, env, simOptions) => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { BBB_CHECKSUM_ALGORITHM: 'sha512' }, sim: { algorithms: ['sha1'] } });
+    stack = await startStack({ env: { ...env, READINESS_CACHE_MS: '0' }, sim: simOptions });
   });
   afterAll(async () => {
     await stack.close();
   });
 
-  it('answers a 5xx telling the operator to check the secret and the algorithm, and /readyz stays 200', async () => {
+  it('answers a 5xx telling the operator to check the secret and the algorithm, and /readyz 503 with a reason naming BBB_SECRET', async () => {
     const r = await post<{ message: string }>(`${stack.url}/create`, { name: 'wrong algorithm' }, lms);
     expect(r.status).toBe(502);
     expect(r.body.message).toMatch(/BBB_SECRET and BBB_CHECKSUM_ALGORITHM/);
     expect(r.text).not.toContain(stack.sim.secret);
-    // The API root needs no checksum: BBB is up, the gateway's configuration is what is wrong (see README.md, Endpoints).
-    expect((await readyz(stack)).status).toBe(200);
+    // The probe is a signed call (isMeetingRunning on an unused ID), so the wrong configuration is found by readiness.
+    const before = stack.sim.callCount('isMeetingRunning');
+    const down = await readyz(stack);
+    expect(down.status).toBe(503);
+    expect(down.body.reason).toMatch(/checksum.*BBB_SECRET/);
+    expect(down.body.reason).not.toContain(stack.sim.secret);
+    expect(stack.sim.callCount('isMeetingRunning')).toBe(before + 1);
+    expect(sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_bbb_up')).toBe(0);
   });
 });

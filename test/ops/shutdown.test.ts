@@ -1,13 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { assertNoSecretsIn, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, tryConnect, waitFor } from './support/ops-helpers.js';
+import { startMain } from './support/main-process.js';
 
 const lms = { authorization: TOKENS.lms };
-const MAIN = 'dist/src/main.js';
 
 describe('Gateway.close()', () => {
   let stack: Stack | undefined;
@@ -36,36 +35,6 @@ describe('Gateway.close()', () => {
     await closing;
   });
 });
-
-/** Starts `node dist/src/main.js` against a simulator and resolves once it prints the address it listens on. */
-async function startMain(sim: Simulator, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: string[]; stderr: string[] }> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      BBB_URL: sim.url,
-      BBB_SECRET: sim.secret,
-      API_TOKENS: `lms:${TOKENS.lms}`,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  let url: string | undefined;
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`main.js exited with ${child.exitCode}: ${stderr.join('\n')}`);
-    url = stderr.map((l) => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean);
-    return url !== undefined;
-  }, 'main.js to listen');
-  return { child, url: url!, stdout, stderr };
-}
 
 describe('node dist/src/main.js on SIGTERM', () => {
   let sim: Simulator | undefined;
@@ -128,5 +97,32 @@ describe('node dist/src/main.js on SIGTERM', () => {
     expect(code).toBe(1);
     expect(await inFlight).toBe('connection closed');
     expect(parseLogs(main.stdout).some((l) => l.msg === 'grace period over with requests still in flight; exiting')).toBe(true);
+  });
+});
+
+describe('node dist/src/main.js start-up check', () => {
+  let sim: Simulator | undefined;
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await sim?.close();
+  });
+
+  it('reports a wrong BBB_SECRET loudly right after start, naming the setting, and /readyz answers 503', async () => {
+    sim = await startSimulator();
+    const main = await startMain(sim, { BBB_SECRET: 'not-the-secret-of-this-server-0123' });
+    child = main.child;
+    await waitFor(() => main.stderr.some((l) => l.includes('START-UP CHECK FAILED')), 'the start-up check');
+    expect(main.stderr.find((l) => l.includes('START-UP CHECK FAILED'))).toMatch(/BBB_SECRET/);
+    await waitFor(() => parseLogs(main.stdout).some((l) => l.level === 50 && l.msg === 'START-UP CHECK FAILED: the gateway is not ready'), 'the error log line');
+    expect(String(parseLogs(main.stdout).find((l) => l.level === 50)?.reason)).toMatch(/BBB_SECRET/);
+    const ready = await fetch(`${main.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toMatch(/BBB_SECRET/);
+    assertNoSecretsIn([...main.stdout, ...main.stderr], [sim.secret, 'not-the-secret-of-this-server-0123', TOKENS.lms]);
   });
 });

@@ -1,0 +1,37 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Simulator } from '../../../src/simulator/index.js';
+import { TOKENS } from '../../helpers/stack.js';
+import { waitFor } from './ops-helpers.js';
+
+const MAIN = 'dist/src/main.js';
+
+/** Starts `node dist/src/main.js` against a simulator and resolves once it prints the address it listens on. */
+export async function startMain(sim: Simulator, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: string[]; stderr: string[] }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      BBB_URL: sim.url,
+      BBB_SECRET: sim.secret,
+      API_TOKENS: `lms:${TOKENS.lms}`,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  let url: string | undefined;
+  await waitFor(() => {
+    if (child.exitCode !== null) throw new Error(`main.js exited with ${child.exitCode}: ${stderr.join('\n')}`);
+    url = stderr.map((l) => /listening on (http:\/\/\S+)/.exec(l)?.[1]).find(Boolean);
+    return url !== undefined;
+  }, 'main.js to listen');
+  return { child, url: url!, stdout, stderr };
+}
