@@ -234,7 +234,7 @@ function requireBbb(config: Config): NonNullable<Config['bbb']> {
 
 /** Values scrubbed from every log line as text, wherever they turn up. */
 function secretsOf(config: Config): string[] {
-  const secrets = [config.bbb?.secret, config.metrics.token].filter((s): s is string => s !== undefined);
+  const secrets = [config.bbb?.secret, config.metrics.token, config.webhooks.signingKey].filter((s): s is string => s !== undefined);
   if (config.rateLimit.redisUrl !== undefined) {
     const raw = new URL(config.rateLimit.redisUrl).password;
     let password = raw;
