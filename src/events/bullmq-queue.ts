@@ -1,0 +1,107 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { nextDelayMs, type DeliveryQueue, type EndpointStates, type QueueOptions } from './delivery.js';
+import type { GatewayEvent } from './types.js';
+
+/** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
+export const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
+const QUEUE_NAME = 'webhooks';
+
+/** A failed attempt that BullMQ should retry after `delayMs` (computed once, so the report and the schedule agree). */
+class RetryLater extends Error {
+  constructor(readonly delayMs: number, reason: string) {
+    super(reason);
+  }
+}
+
+export interface BullMqQueueOptions extends QueueOptions {
+  readonly redisUrl: string;
+  /** Namespaces the queue's keys in Redis (`<prefix>:webhooks:…`); tests use one per test. */
+  readonly prefix: string;
+  readonly concurrency?: number;
+}
+
+/**
+ * Delivery on Redis: every replica runs a Worker on the same queue (competing consumers), a crashed worker's job is taken
+ * over once its lock expires, and the event id is the job id, so adding an event twice delivers it once.
+ */
+export class BullMqQueue implements DeliveryQueue {
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+  private readonly connections: Redis[] = [];
+
+  constructor(private readonly opts: BullMqQueueOptions) {
+    const connection = () => {
+      // BullMQ's blocking commands need maxRetriesPerRequest: null; each of Queue and Worker gets its own connection.
+      const c = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+      this.connections.push(c);
+      return c;
+    };
+    this.queue = new Queue(QUEUE_NAME, { connection: connection(), prefix: opts.prefix });
+    this.worker = new Worker(QUEUE_NAME, (job: Job<GatewayEvent>) => this.process(job), {
+      connection: connection(),
+      prefix: opts.prefix,
+      concurrency: opts.concurrency ?? 10,
+      settings: { backoffStrategy: (_attemptsMade, _type, err) => (err instanceof RetryLater ? err.delayMs : 0) },
+    });
+    // Failures are reported through onAttempt; without a listener an 'error' event would throw.
+    this.worker.on('error', () => {});
+  }
+
+  async enqueue(event: GatewayEvent): Promise<void> {
+    if (!this.opts.deliverer.wants(event.app, event.type)) return;
+    await this.queue.add(event.type, event, {
+      jobId: event.id,
+      attempts: this.opts.retryScheduleMs.length + 1,
+      backoff: { type: 'custom' },
+      removeOnComplete: { age: DELIVERY_LOG_RETENTION_S },
+      removeOnFail: { age: DELIVERY_LOG_RETENTION_S },
+    });
+  }
+
+  private async process(job: Job<GatewayEvent>): Promise<unknown> {
+    const event = job.data;
+    const attempt = job.attemptsMade + 1;
+    const result = await this.opts.deliverer.attempt(event);
+    const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
+    this.opts.onAttempt?.({ ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) });
+    const reason = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? result.outcome);
+    if (result.outcome === 'gone') throw new UnrecoverableError(`endpoint answered 410 Gone; disabled`);
+    if (result.outcome === 'failed') {
+      if (delay === undefined) throw new UnrecoverableError(`${reason}; retry schedule used up`);
+      throw new RetryLater(delay, reason);
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+    await Promise.allSettled(this.connections.map((c) => c.quit()));
+  }
+
+  /** For tests and operators: removes every key of this queue (its delivery log included). */
+  async obliterate(): Promise<void> {
+    await this.queue.obliterate({ force: true });
+  }
+}
+
+/** 410 state shared by every replica: `<prefix>:disabled:<app>`, removed by the operator to re-enable the endpoint. */
+export class RedisEndpointStates implements EndpointStates {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  private key(app: string): string {
+    return `${this.prefix}:disabled:${app}`;
+  }
+  async isDisabled(app: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(app))) === 1;
+  }
+  async disable(app: string): Promise<void> {
+    await this.redis.set(this.key(app), new Date().toISOString());
+  }
+  async enable(app: string): Promise<void> {
+    await this.redis.del(this.key(app));
+  }
+}

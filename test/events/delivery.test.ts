@@ -1,0 +1,163 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { BullMqQueue, RedisEndpointStates } from '../../src/events/bullmq-queue.js';
+import { Deliverer, InProcessQueue, MemoryEndpointStates, nextDelayMs, parseRetryAfter, type AttemptReport, type DeliveryQueue, type EndpointStates } from '../../src/events/delivery.js';
+import { WebhookSecrets } from '../../src/events/signing.js';
+import type { GatewayEvent } from '../../src/events/types.js';
+import { Receiver, Reports } from './support/receiver.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const secrets = new WebhookSecrets('delivery-test-signing-key-0123456789abcdef', [1]);
+
+function event(app = 'lms', type: GatewayEvent['type'] = 'meeting.ended'): GatewayEvent {
+  return { id: `evt_${randomUUID()}`, app, type, timestamp: new Date().toISOString(), data: { meetingId: 'room-42' } };
+}
+
+describe('retry schedule', () => {
+  it('jitters each delay by at most 20 %, lets Retry-After replace it, and ends with the schedule', () => {
+    expect(nextDelayMs(1, [1000, 2000], undefined, () => 0)).toBe(800);
+    expect(nextDelayMs(1, [1000, 2000], undefined, () => 1)).toBe(1200);
+    expect(nextDelayMs(2, [1000, 2000], undefined, () => 0.5)).toBe(2000);
+    expect(nextDelayMs(1, [1000, 2000], 7000)).toBe(7000);
+    expect(nextDelayMs(1, [1000], 10 * 86_400_000)).toBe(86_400_000);
+    expect(nextDelayMs(3, [1000, 2000])).toBeUndefined();
+    expect(nextDelayMs(1, [], 0)).toBeUndefined();
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('120')).toBe(120_000);
+    expect(parseRetryAfter(new Date(10_000 + 30_000).toUTCString(), 10_000)).toBe(30_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+const kinds: [string, (opts: ConstructorParameters<typeof InProcessQueue>[0], states: EndpointStates) => DeliveryQueue, () => EndpointStates][] = [];
+let redis: Redis | undefined;
+const prefixes: string[] = [];
+const queues: DeliveryQueue[] = [];
+kinds.push(['in-process', (opts) => new InProcessQueue(opts), () => new MemoryEndpointStates()]);
+kinds.push([
+  'BullMQ on Redis',
+  (opts) => {
+    const prefix = `test-webhooks-${randomUUID()}`;
+    prefixes.push(prefix);
+    return new BullMqQueue({ ...opts, redisUrl: REDIS_URL, prefix });
+  },
+  () => new RedisEndpointStates(redis!, `test-webhooks-states-${randomUUID()}`),
+]);
+
+describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
+  let receiver: Receiver;
+  let url: string;
+
+  beforeAll(async () => {
+    redis ??= new Redis(REDIS_URL);
+    receiver = new Receiver(secrets.current('lms'));
+    url = await receiver.start();
+  });
+
+  afterEach(async () => {
+    for (const q of queues.splice(0)) {
+      if (q instanceof BullMqQueue) await q.obliterate();
+      await q.close();
+    }
+    receiver.received.length = 0;
+  });
+
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  function setUp(scheduleMs: number[], states = makeStates(), path = '/hooks') {
+    const reports = new Reports<AttemptReport>();
+    const deliverer = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}${path}`, types: [] }, { app: 'picky', url: `${url}/picky`, types: ['recording.ready'] }], secrets, states });
+    const queue = makeQueue({ deliverer, retryScheduleMs: scheduleMs, onAttempt: reports.push }, states);
+    queues.push(queue);
+    return { reports, queue, states };
+  }
+
+  it('retries 500, 500, 200 with growing gaps, one stable webhook-id, every attempt verified by standardwebhooks', async () => {
+    receiver.answer({ status: 500 }, { status: 500 });
+    const { reports, queue } = setUp([10, 100]);
+    const e = event();
+    await queue.enqueue(e);
+    await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
+
+    expect(reports.all.map((r) => [r.attempt, r.outcome, r.status])).toEqual([[1, 'failed', 500], [2, 'failed', 500], [3, 'delivered', 200]]);
+    const [first, second] = reports.all;
+    expect(first!.nextDelayMs!).toBeLessThan(second!.nextDelayMs!);
+    expect(reports.all[2]!.nextDelayMs).toBeUndefined();
+    expect(receiver.received).toHaveLength(3);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([e.id]));
+    for (const r of receiver.received) {
+      expect(r.error).toBeUndefined();
+      expect(r.verified).toEqual({ type: 'meeting.ended', timestamp: e.timestamp, data: { meetingId: 'room-42' } });
+      expect(r.headers['content-type']).toBe('application/json');
+    }
+  });
+
+  it('stops at 410 and sends nothing more to that endpoint until it is enabled again', async () => {
+    receiver.answer({ status: 410 });
+    const { reports, queue, states } = setUp([10, 10, 10]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 1);
+    expect(reports.all[0]).toMatchObject({ outcome: 'gone', status: 410 });
+    expect(reports.all[0]!.nextDelayMs).toBeUndefined();
+    expect(await states.isDisabled('lms')).toBe(true);
+
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 2);
+    expect(reports.all[1]).toMatchObject({ outcome: 'disabled' });
+    expect(receiver.received).toHaveLength(1);
+
+    await states.enable('lms');
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 3);
+    expect(reports.all[2]).toMatchObject({ outcome: 'delivered' });
+  });
+
+  it('honours Retry-After on 503 instead of the schedule', async () => {
+    receiver.answer({ status: 503, headers: { 'retry-after': '0' } });
+    // Without Retry-After the second attempt would come a minute later and the test would time out.
+    const { reports, queue } = setUp([60_000]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
+    expect(reports.all.map((r) => [r.outcome, r.status, r.nextDelayMs])).toEqual([['failed', 503, 0], ['delivered', 200, undefined]]);
+  });
+
+  it('does not follow a redirect: a 3xx is a failed attempt', async () => {
+    receiver.answer({ status: 302, headers: { location: `${url}/elsewhere` } });
+    const { reports, queue } = setUp([]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 1);
+    expect(reports.all[0]).toMatchObject({ outcome: 'failed', status: 302 });
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hooks']);
+  });
+
+  it('delivers an event added twice once, and only the types an endpoint asked for', async () => {
+    const { reports, queue } = setUp([10]);
+    const e = event();
+    await queue.enqueue(e);
+    await queue.enqueue(e);
+    await queue.enqueue(event('picky', 'meeting.ended'));
+    await queue.enqueue(event('nobody'));
+    const wanted = event('picky', 'recording.ready');
+    await queue.enqueue(wanted);
+    await reports.until((all) => all.length >= 2);
+    await receiver.waitForRequests(2);
+    expect(reports.all.map((r) => [r.eventId, r.outcome]).sort()).toEqual([[e.id, 'delivered'], [wanted.id, 'delivered']].sort());
+    expect(receiver.received.map((r) => r.path).sort()).toEqual(['/hooks', '/picky']);
+  });
+});
+
+afterAll(async () => {
+  if (redis) {
+    for (const prefix of [...prefixes, 'test-webhooks-states-']) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+    await redis.quit();
+  }
+});
