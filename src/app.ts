@@ -12,6 +12,7 @@ import { BbbError } from './bbb/errors.js';
 import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
+import { CALLBACK_ROUTES, createEvents } from './events/index.js';
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin, mayRunWithoutToken } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
@@ -130,7 +131,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
   await registerSecurity(app, { corsOrigins: config.http.corsOrigins, graphqlPath: '/graphql' });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
-  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES }) : undefined;
+  // BBB's callbacks are not an app's requests: they carry their own token and must not be refused for the BBB host's address.
+  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: new Set([...PROBE_ROUTES, ...CALLBACK_ROUTES]) }) : undefined;
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
@@ -207,6 +209,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
+  const events = await createEvents(app, config, app.log);
 
   await app.ready();
 
@@ -221,6 +224,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await app.close();
         await apollo.stop();
         await rateLimiter?.close();
+        await events?.close();
       })();
       return closing;
     },
