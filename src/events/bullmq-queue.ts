@@ -31,15 +31,16 @@ export class BullMqQueue implements DeliveryQueue {
   private readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqQueueOptions) {
-    const connection = () => {
-      // BullMQ's blocking commands need maxRetriesPerRequest: null; each of Queue and Worker gets its own connection.
-      const c = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    const connection = (maxRetriesPerRequest: number | null) => {
+      const c = new Redis(opts.redisUrl, { maxRetriesPerRequest });
       this.connections.push(c);
       return c;
     };
-    this.queue = new Queue(QUEUE_NAME, { connection: connection(), prefix: opts.prefix });
+    // Adding fails fast while Redis is away (the callback then answers 5xx and BBB retries it); the Worker's blocking
+    // commands need maxRetriesPerRequest: null and simply wait for Redis to come back.
+    this.queue = new Queue(QUEUE_NAME, { connection: connection(2), prefix: opts.prefix });
     this.worker = new Worker(QUEUE_NAME, (job: Job<GatewayEvent>) => this.process(job), {
-      connection: connection(),
+      connection: connection(null),
       prefix: opts.prefix,
       concurrency: opts.concurrency ?? 10,
       settings: { backoffStrategy: (_attemptsMade, _type, err) => (err instanceof RetryLater ? err.delayMs : 0) },
