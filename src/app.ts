@@ -12,7 +12,7 @@ import { BbbError } from './bbb/errors.js';
 import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
-import { CALLBACK_ROUTES, createEvents } from './events/index.js';
+import { CALLBACK_ROUTES, createEvents, type Events } from './events/index.js';
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin, mayRunWithoutToken } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
@@ -41,6 +41,8 @@ export interface GatewayDeps {
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly meetings: MeetingService;
+  /** Meeting events (queue, app secrets, callback-token key); `undefined` without WEBHOOK_ENDPOINTS. */
+  readonly events: Events | undefined;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
 }
@@ -217,6 +219,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   return {
     app,
     meetings,
+    events,
     close() {
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {

@@ -70,9 +70,9 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await receiver.close();
   });
 
-  function setUp(scheduleMs: number[], states = makeStates(), path = '/hooks') {
+  function setUp(scheduleMs: number[], states = makeStates(), timeoutMs?: number) {
     const reports = new Reports<AttemptReport>();
-    const deliverer = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}${path}`, types: [] }, { app: 'picky', url: `${url}/picky`, types: ['recording.ready'] }], secrets, states });
+    const deliverer = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks`, types: [] }, { app: 'picky', url: `${url}/picky`, types: ['recording.ready'] }], secrets, states, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     const queue = makeQueue({ deliverer, retryScheduleMs: scheduleMs, onAttempt: reports.push }, states);
     queues.push(queue);
     return { reports, queue, states };
@@ -127,6 +127,14 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     expect(reports.all.map((r) => [r.outcome, r.status, r.nextDelayMs])).toEqual([['failed', 503, 0], ['delivered', 200, undefined]]);
   });
 
+  it('retries an attempt that timed out', async () => {
+    receiver.answer({ hang: true, status: 0 });
+    const { reports, queue } = setUp([10], undefined, 200);
+    await queue.enqueue(event());
+    await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
+    expect(reports.all.map((r) => [r.outcome, r.status, r.error])).toEqual([['failed', undefined, 'ETIMEDOUT'], ['delivered', 200, undefined]]);
+  });
+
   it('does not follow a redirect: a 3xx is a failed attempt', async () => {
     receiver.answer({ status: 302, headers: { location: `${url}/elsewhere` } });
     const { reports, queue } = setUp([]);
@@ -149,6 +157,40 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await receiver.waitForRequests(2);
     expect(reports.all.map((r) => [r.eventId, r.outcome]).sort()).toEqual([[e.id, 'delivered'], [wanted.id, 'delivered']].sort());
     expect(receiver.received.map((r) => r.path).sort()).toEqual(['/hooks', '/picky']);
+  });
+});
+
+describe('two replicas on one Redis', () => {
+  it('deliver each event once, however many replicas add it', async () => {
+    const receiver = new Receiver(secrets.current('lms'));
+    const url = await receiver.start();
+    const prefix = `test-webhooks-${randomUUID()}`;
+    prefixes.push(prefix);
+    const states = new MemoryEndpointStates();
+    const reports = new Reports<AttemptReport & { replica: number }>();
+    const replicas = [1, 2].map(
+      (replica) =>
+        new BullMqQueue({
+          deliverer: new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks`, types: [] }], secrets, states }),
+          retryScheduleMs: [10],
+          redisUrl: REDIS_URL,
+          prefix,
+          onAttempt: (r) => reports.push({ ...r, replica }),
+        }),
+    );
+    try {
+      const events = Array.from({ length: 20 }, () => event());
+      // Both replicas see every callback (a balancer's duplicate, BBB's retry to another replica).
+      for (const e of events) await Promise.all(replicas.map((q) => q.enqueue(e)));
+      await reports.until((all) => all.filter((r) => r.outcome === 'delivered').length === events.length);
+      expect(receiver.received).toHaveLength(events.length);
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(events.map((e) => e.id)));
+      expect(receiver.received.every((r) => r.error === undefined)).toBe(true);
+    } finally {
+      await replicas[0]!.obliterate();
+      await Promise.all(replicas.map((q) => q.close()));
+      await receiver.close();
+    }
   });
 });
 

@@ -13,6 +13,8 @@ export interface Received {
 }
 
 export interface Answer {
+  /** Never answer (the connection is closed with the receiver): the sender's timeout has to fire. */
+  hang?: boolean;
   status: number;
   headers?: Record<string, string>;
 }
@@ -42,7 +44,7 @@ export class Receiver {
         }
         this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, ...(error !== undefined ? { error } : {}) });
         const answer = this.script.shift() ?? { status: 200 };
-        res.writeHead(answer.status, answer.headers).end();
+        if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
         this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
       });
     });
