@@ -211,7 +211,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
-  const events = await createEvents(app, config, app.log);
+  const events = await createEvents(app, config, app.log, metrics);
 
   await app.ready();
 

@@ -22,6 +22,8 @@ export interface CallbackRouteOptions {
   /** Adds the event to the delivery queue; answers quickly (BBB waits for the answer). */
   readonly emit: (event: GatewayEvent) => Promise<void>;
   readonly now?: () => Date;
+  /** Called once per callback with whether it became an event (for metrics). */
+  readonly onCallback?: (kind: CallbackKind, outcome: 'accepted' | 'rejected') => void;
 }
 
 const UNAUTHORIZED = 'The callback token or its signature is not valid.';
@@ -39,7 +41,10 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
 
     const claimsOr401 = (token: string | undefined, kind: CallbackKind, reply: FastifyReply) => {
       const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKey, token, kind) : undefined;
-      if (!claims) void reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+      if (!claims) {
+        opts.onCallback?.(kind, 'rejected');
+        void reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+      }
       return claims;
     };
     const timestamp = () => (opts.now ?? (() => new Date()))().toISOString();
@@ -56,6 +61,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         timestamp: timestamp(),
         data: { meetingId: claims.meetingId, ...(marks === 'true' || marks === 'false' ? { recordingMarks: marks === 'true' } : {}) },
       });
+      opts.onCallback?.('ended', 'accepted');
       return reply.code(204).send();
     });
 
@@ -72,10 +78,14 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         // Scalelite may sign with HS512, BBB and BBBLB with HS256 (events.md §1.1); BBB's token has no exp.
         payload = (await jwtVerify(signed, new TextEncoder().encode(opts.bbbSecret), { algorithms: ['HS256', 'HS384', 'HS512'] })).payload;
       } catch (err) {
-        if (err instanceof joseErrors.JOSEError) return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+        if (err instanceof joseErrors.JOSEError) {
+          opts.onCallback?.('recording-ready', 'rejected');
+          return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+        }
         throw err;
       }
       if (payload.meeting_id !== claims.meetingId || typeof payload.record_id !== 'string' || payload.record_id === '') {
+        opts.onCallback?.('recording-ready', 'rejected');
         return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
       }
       await opts.emit({
@@ -86,6 +96,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         // record_id is BBB's internal meeting ID (docs/development/api.md, "Recording ready callback URL").
         data: { meetingId: claims.meetingId, internalMeetingId: payload.record_id, recordId: payload.record_id },
       });
+      opts.onCallback?.('recording-ready', 'accepted');
       return reply.code(204).send();
     });
   });

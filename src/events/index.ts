@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
@@ -21,7 +22,7 @@ export interface Events {
  * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
  * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
  */
-export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger): Promise<Events | undefined> {
+export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics): Promise<Events | undefined> {
   const wh = config.webhooks;
   if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
@@ -31,6 +32,8 @@ export async function createEvents(app: FastifyInstance, config: Config, log: Fa
   const states: EndpointStates = statesRedis ? new RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
   const onAttempt = (r: AttemptReport) => {
+    metrics.webhookDeliveries.inc({ app: r.app, type: r.type, outcome: r.outcome });
+    if (r.latencyMs !== undefined) metrics.webhookDuration.observe({ app: r.app, outcome: r.outcome }, r.latencyMs / 1000);
     const fields = { eventId: r.eventId, app: r.app, type: r.type, attempt: r.attempt, outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, nextDelayMs: r.nextDelayMs };
     if (r.outcome === 'gone') log.warn(fields, 'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it');
     else if (r.outcome === 'failed') log.warn(fields, r.nextDelayMs === undefined ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
@@ -39,7 +42,9 @@ export async function createEvents(app: FastifyInstance, config: Config, log: Fa
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
   const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   const tokenKey = callbackKeyFrom(wh.signingKey);
-  await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e) });
+  await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
+    onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
+  });
   return {
     queue,
     secrets,

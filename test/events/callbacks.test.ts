@@ -126,4 +126,13 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
       { type: 'recording.ready', timestamp: expect.any(String), data: { meetingId: 'room-rec', internalMeetingId: 'abc123-1732000999999', recordId: 'abc123-1732000999999' } },
     ]);
   });
+
+  it('counts callbacks and delivery attempts in /metrics', async () => {
+    const text = await (await fetch(`${stack.url}/metrics`)).text();
+    const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('bbb_interface_events_received_total{source="bbb-callback",kind="ended",outcome="rejected"}')).toBeGreaterThanOrEqual(3);
+    expect(value('bbb_interface_events_received_total{source="bbb-callback",kind="recording-ready",outcome="accepted"}')).toBeGreaterThanOrEqual(3);
+    expect(value('bbb_interface_webhook_deliveries_total{app="lms",type="recording.ready",outcome="delivered"}')).toBe(2);
+    expect(value('bbb_interface_webhook_delivery_duration_seconds_count{app="lms",outcome="delivered"}')).toBeGreaterThanOrEqual(4);
+  });
 });
