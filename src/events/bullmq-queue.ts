@@ -19,6 +19,12 @@ export interface BullMqQueueOptions extends QueueOptions {
   /** Namespaces the queue's keys in Redis (`<prefix>:webhooks:…`); tests use one per test. */
   readonly prefix: string;
   readonly concurrency?: number;
+  /**
+   * How long a worker's claim on a job lasts without renewal, and how often workers look for expired claims: a replica that
+   * dies mid-delivery gives its job back after about this long. BullMQ's defaults (30 s, 30 s); tests shorten them.
+   */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
 }
 
 /**
@@ -28,7 +34,7 @@ export interface BullMqQueueOptions extends QueueOptions {
 export class BullMqQueue implements DeliveryQueue {
   private readonly queue: Queue;
   private readonly worker: Worker;
-  private readonly connections: Redis[] = [];
+  protected readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqQueueOptions) {
     const connection = (maxRetriesPerRequest: number | null) => {
@@ -43,6 +49,8 @@ export class BullMqQueue implements DeliveryQueue {
       connection: connection(null),
       prefix: opts.prefix,
       concurrency: opts.concurrency ?? 10,
+      ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
       settings: { backoffStrategy: (_attemptsMade, _type, err) => (err instanceof RetryLater ? err.delayMs : 0) },
     });
     // Failures are reported through onAttempt; without a listener an 'error' event would throw.
@@ -75,8 +83,9 @@ export class BullMqQueue implements DeliveryQueue {
     return result;
   }
 
-  async close(): Promise<void> {
-    await this.worker.close();
+  /** `force`: do not wait for jobs in progress (they go back to the queue once their claim expires). */
+  async close(force = false): Promise<void> {
+    await this.worker.close(force);
     await this.queue.close();
     await Promise.allSettled(this.connections.map((c) => c.quit()));
   }

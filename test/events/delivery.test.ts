@@ -194,6 +194,54 @@ describe('two replicas on one Redis', () => {
   });
 });
 
+/** A replica that dies: its Redis connections drop at once, so it neither renews its claim nor finishes the job. */
+class CrashableQueue extends BullMqQueue {
+  crash(): void {
+    for (const c of this.connections) c.disconnect();
+  }
+}
+
+describe('a replica killed mid-delivery', () => {
+  it('loses nothing: another replica takes the stalled job over and delivers it with the same webhook-id', async () => {
+    const receiver = new Receiver(secrets.current('lms'));
+    const url = await receiver.start();
+    const prefix = `test-webhooks-${randomUUID()}`;
+    prefixes.push(prefix);
+    const states = new MemoryEndpointStates();
+    const reports = new Reports<AttemptReport>();
+    const make = () =>
+      new CrashableQueue({
+        deliverer: new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks`, types: [] }], secrets, states }),
+        retryScheduleMs: [10],
+        redisUrl: REDIS_URL,
+        prefix,
+        lockDurationMs: 500,
+        stalledIntervalMs: 200,
+        onAttempt: reports.push,
+      });
+    // The first request hangs: replica 1 is in the middle of delivering when it dies.
+    receiver.answer({ hang: true, status: 0 });
+    const replica1 = make();
+    let replica2: CrashableQueue | undefined;
+    try {
+      const e = event();
+      await replica1.enqueue(e);
+      await receiver.waitForRequests(1);
+      replica1.crash();
+      replica2 = make();
+      await receiver.waitForRequests(2);
+      await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
+      expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([e.id, e.id]);
+      expect(receiver.received[1]!.error).toBeUndefined();
+    } finally {
+      await replica2?.obliterate();
+      // Closing the receiver first ends replica 1's hung request, which its worker waits for while closing.
+      await receiver.close();
+      await Promise.allSettled([replica1.close(true), replica2?.close()]);
+    }
+  });
+});
+
 afterAll(async () => {
   if (redis) {
     for (const prefix of [...prefixes, 'test-webhooks-states-']) {
