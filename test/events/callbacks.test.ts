@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { callbackKeyFrom, eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackClaims } from '../../src/events/callback-token.js';
 import { deriveAppSecret } from '../../src/events/signing.js';
-import { callbackUrl } from '../../src/events/callback-routes.js';
+import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { Receiver } from './support/receiver.js';
 
@@ -33,6 +33,21 @@ describe('callback tokens', () => {
     expect(eventId('meeting.ended', 'lms', 'room-42', 'n1')).toBe(id);
     const others = [eventId('meeting.ended', 'portal', 'room-42', 'n1'), eventId('meeting.ended', 'lms', 'room-43', 'n1'), eventId('meeting.ended', 'lms', 'room-42', 'n2'), eventId('recording.ready', 'lms', 'room-42', 'n1')];
     expect(new Set([id, ...others]).size).toBe(5);
+  });
+});
+
+describe('callback parameters for create', () => {
+  it('uses meetingEndedURL (never meta_endCallbackUrl) and adds the recording-ready URL only for recorded meetings', () => {
+    const unrecorded = callbackCreateParams('https://gw.example.org/', key, { app: 'lms', meetingId: 'room 1', record: false });
+    expect(Object.keys(unrecorded)).toEqual(['meetingEndedURL']);
+    const params = callbackCreateParams('https://gw.example.org/', key, { app: 'lms', meetingId: 'room 1', record: true }, 'nonce-1');
+    expect(Object.keys(params).sort()).toEqual(['meetingEndedURL', 'meta_bbb-recording-ready-url']);
+    const ended = new URL(params.meetingEndedURL!);
+    expect(ended.origin + ended.pathname).toBe('https://gw.example.org/bbb/callbacks/v1/ended');
+    expect(verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended')).toEqual({ kind: 'ended', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1' });
+    const rec = new URL(params['meta_bbb-recording-ready-url']!);
+    expect(rec.pathname).toBe('/bbb/callbacks/v1/recording-ready');
+    expect(verifyCallbackToken(key, rec.searchParams.get('t')!, 'recording-ready')).toEqual({ kind: 'recording-ready', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1' });
   });
 });
 
