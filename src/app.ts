@@ -14,6 +14,7 @@ import { BbbError } from './bbb/errors.js';
 import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
+import { CALLBACK_ROUTES, createEvents, type Events } from './events/index.js';
 import type { GatewayContext } from './graphql/context.js';
 import { authPlugin, mayRunWithoutToken, unauthenticatedMessage } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
@@ -51,6 +52,8 @@ export interface Gateway {
   readonly meetings: MeetingService;
   /** `/readyz`'s check (BBB answers a signed call); `main.ts` runs it once at start-up and logs a failure loudly. */
   readonly readiness: ReadinessCheck;
+  /** Meeting events (queue, app secrets, callback-token key); `undefined` without WEBHOOK_ENDPOINTS. */
+  readonly events: Events | undefined;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;
 }
@@ -177,7 +180,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     if (draining) throw new GatewayError('SHUTTING_DOWN', 'This gateway instance is shutting down; send the request again (another instance will answer it).');
   });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
-  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: PROBE_ROUTES }) : undefined;
+  // BBB's callbacks are not an app's requests: they carry their own token and must not be refused for the BBB host's address.
+  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: new Set([...PROBE_ROUTES, ...CALLBACK_ROUTES]) }) : undefined;
   const tokenLimiter =
     rateLimiter && accessTokens
       ? await createRateLimiter({ ...config.rateLimit, points: config.accessTokens.rateLimitPoints, redisKeyPrefix: `${config.rateLimit.redisKeyPrefix}:access-token`, log: app.log, metrics })
@@ -286,6 +290,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
+  const events = await createEvents(app, config, app.log, metrics);
 
   await app.ready();
 
@@ -294,6 +299,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     app,
     meetings,
     readiness,
+    events,
     close() {
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
@@ -303,6 +309,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await apollo.stop();
         await rateLimiter?.close();
         await tokenLimiter?.close();
+        await events?.close();
       })();
       return closing;
     },
@@ -336,7 +343,7 @@ function requireBbb(config: Config): NonNullable<Config['bbb']> {
 
 /** Values scrubbed from every log line as text, wherever they turn up. */
 function secretsOf(config: Config): string[] {
-  const secrets = [config.bbb?.secret, config.metrics.token, ...config.accessTokens.signingKeys].filter((s): s is string => s !== undefined);
+  const secrets = [config.bbb?.secret, config.metrics.token, config.webhooks.signingKey, ...config.accessTokens.signingKeys].filter((s): s is string => s !== undefined);
   if (config.rateLimit.redisUrl !== undefined) {
     const raw = new URL(config.rateLimit.redisUrl).password;
     let password = raw;

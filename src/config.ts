@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './bbb/types.js';
 import { parseTokenList, type TokenEntry } from './auth/tokens.js';
 import { MIN_SIGNING_KEY_LENGTH } from './auth/access-tokens.js';
+import { parseEndpointList, parseSchedule } from './events/endpoints.js';
+import { MIN_SIGNING_KEY_BYTES } from './events/signing.js';
+import type { WebhookEndpoint } from './events/types.js';
 
 /** The gateway's whole configuration, validated once and frozen. Only `main.ts` reads `process.env`. */
 export interface Config {
@@ -58,7 +61,27 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** How long, when closing, idle keep-alive connections stay open so a request already on its way is answered, not reset. */
   readonly shutdownDrainMs: number;
+  /** Where BBB reaches the gateway's callback routes; `undefined` outside production means the local listen address. */
+  readonly publicUrl: string | undefined;
+  readonly webhooks: WebhooksConfig;
 }
+
+/** Outgoing Standard Webhooks (src/events). No endpoints: events are off. */
+export interface WebhooksConfig {
+  readonly endpoints: readonly WebhookEndpoint[];
+  /** Set whenever `endpoints` is not empty. */
+  readonly signingKey: string | undefined;
+  /** The first version is current; the others still sign during a rotation. */
+  readonly keyVersions: readonly number[];
+  readonly allowHttp: boolean;
+  readonly retryScheduleMs: readonly number[];
+  readonly recordingPollScheduleMs: readonly number[];
+}
+
+/** Standard Webhooks' example schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (≈ 3 days). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = '5000,300000,1800000,7200000,18000000,36000000,50400000,72000000,86400000';
+/** getRecordings polls after a recorded meeting ends: 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h (≈ 16 h). */
+export const DEFAULT_RECORDING_POLL_SCHEDULE_MS = '60000,300000,900000,1800000,3600000,7200000,14400000,28800000';
 
 export interface BbbConfig {
   readonly url: string;
@@ -131,6 +154,16 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   SHUTDOWN_DRAIN_MS: int(0, 600_000).default(3_000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gateway.example.org' }).optional(),
+  WEBHOOK_ENDPOINTS: z.string().optional(),
+  WEBHOOK_ENDPOINTS_FILE: z.string().optional(),
+  WEBHOOK_SIGNING_KEY: z.string().optional(),
+  WEBHOOK_SIGNING_KEY_FILE: z.string().optional(),
+  WEBHOOK_SIGNING_KEY_VERSIONS: z.string().regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'must be comma-separated whole numbers, the current version first').default('1'),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  // Parsed by parseSchedule below, which names the variable in its problem.
+  WEBHOOK_RETRY_SCHEDULE_MS: z.string().optional(),
+  RECORDING_POLL_SCHEDULE_MS: z.string().optional(),
 });
 
 /** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
@@ -211,6 +244,29 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     }
   }
 
+  const endpointText = fromFile('WEBHOOK_ENDPOINTS', 'WEBHOOK_ENDPOINTS_FILE');
+  const signingKey = fromFile('WEBHOOK_SIGNING_KEY', 'WEBHOOK_SIGNING_KEY_FILE');
+  let endpoints: WebhookEndpoint[] = [];
+  if (endpointText !== undefined) {
+    const result = parseEndpointList(endpointText, { requireHttps: production && !(e?.WEBHOOK_ALLOW_HTTP ?? false) });
+    endpoints = result.endpoints;
+    for (const p of result.problems) problems.push(`WEBHOOK_ENDPOINTS: ${p}`);
+    const tokenNames = new Set(tokens.map((t) => t.name));
+    for (const ep of endpoints) {
+      if (tokenText !== undefined && !tokenNames.has(ep.app)) problems.push(`WEBHOOK_ENDPOINTS: "${ep.app}" is not a token name in API_TOKENS`);
+    }
+    if (signingKey === undefined) problems.push('WEBHOOK_SIGNING_KEY: required with WEBHOOK_ENDPOINTS (at least 32 random bytes, e.g. `openssl rand -base64 48`), or WEBHOOK_SIGNING_KEY_FILE');
+    if (production && cleaned.REDIS_URL === undefined) problems.push('REDIS_URL: required in production with WEBHOOK_ENDPOINTS (deliveries and their retries must survive a restart)');
+    if (production && cleaned.PUBLIC_URL === undefined) problems.push('PUBLIC_URL: required in production with WEBHOOK_ENDPOINTS (the address at which BBB reaches the gateway)');
+  }
+  if (signingKey !== undefined && Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES) {
+    problems.push(`WEBHOOK_SIGNING_KEY: must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+  }
+  const retryScheduleMs = parseSchedule(cleaned.WEBHOOK_RETRY_SCHEDULE_MS ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, 'WEBHOOK_RETRY_SCHEDULE_MS', problems);
+  const recordingPollScheduleMs = parseSchedule(cleaned.RECORDING_POLL_SCHEDULE_MS ?? DEFAULT_RECORDING_POLL_SCHEDULE_MS, 'RECORDING_POLL_SCHEDULE_MS', problems);
+  const keyVersions = (e?.WEBHOOK_SIGNING_KEY_VERSIONS ?? '1').split(',').map((v) => Number(v.trim()));
+  if (new Set(keyVersions).size !== keyVersions.length) problems.push('WEBHOOK_SIGNING_KEY_VERSIONS: a version is listed twice');
+
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
   const bbbDefaults = {
@@ -260,6 +316,8 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    publicUrl: e.PUBLIC_URL,
+    webhooks: { endpoints, signingKey, keyVersions, allowHttp: e.WEBHOOK_ALLOW_HTTP, retryScheduleMs, recordingPollScheduleMs },
   };
   return deepFreeze(config);
 }

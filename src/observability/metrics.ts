@@ -21,6 +21,10 @@ export interface GatewayMetrics {
   readonly rateLimited: Counter<'app'>;
   /** 1 while the shared Redis store is connected, 0 while limits fall back to this replica's memory; absent without REDIS_URL. */
   readonly redisUp: Gauge;
+  /** BBB callbacks (and later the gateway's own sources) turned into events, or refused. */
+  readonly eventsReceived: Counter<'source' | 'kind' | 'outcome'>;
+  readonly webhookDeliveries: Counter<'app' | 'type' | 'outcome'>;
+  readonly webhookDuration: Histogram<'app' | 'outcome'>;
   observeBbbCall(event: BbbCallEvent): void;
 }
 
@@ -81,8 +85,31 @@ export function createMetrics(): GatewayMetrics {
     registers: [],
   });
 
+  const eventsReceived = new Counter({
+    name: `${METRIC_PREFIX}events_received_total`,
+    help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready) and outcome (accepted, rejected).',
+    labelNames: ['source', 'kind', 'outcome'] as const,
+    registers,
+  });
+  const webhookDeliveries = new Counter({
+    name: `${METRIC_PREFIX}webhook_deliveries_total`,
+    help: 'Webhook delivery attempts, by app, event type and outcome (delivered, failed, gone, disabled, skipped).',
+    labelNames: ['app', 'type', 'outcome'] as const,
+    registers,
+  });
+  const webhookDuration = new Histogram({
+    name: `${METRIC_PREFIX}webhook_delivery_duration_seconds`,
+    help: 'Time an app\'s endpoint took to answer a webhook attempt, in seconds.',
+    labelNames: ['app', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS_S,
+    registers,
+  });
+
   return {
     registry,
+    eventsReceived,
+    webhookDeliveries,
+    webhookDuration,
     httpRequests,
     httpDuration,
     httpInFlight,

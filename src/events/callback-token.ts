@@ -1,0 +1,63 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from './signing.js';
+
+/**
+ * Tokens in the callback URLs the gateway registers on BBB (events.md §5.2): they name the app, the meeting, the kind of
+ * callback and a nonce, signed with HMAC-SHA256, so any replica can check them and nothing is stored. The gateway never
+ * trusts the meetingID that BBB or a balancer appends; the token's is the one that counts.
+ */
+
+export const CALLBACK_KINDS = ['ended', 'recording-ready'] as const;
+export type CallbackKind = (typeof CALLBACK_KINDS)[number];
+
+export interface CallbackClaims {
+  readonly kind: CallbackKind;
+  readonly app: string;
+  /** The meeting ID as the gateway sent it to BBB. */
+  readonly meetingId: string;
+  /** Tells apart two sessions that reuse a meeting ID; part of the event IDs. */
+  readonly nonce: string;
+}
+
+/** A key for callback tokens only, derived from the operator's key so it differs from every app's webhook secret. */
+export function callbackKeyFrom(operatorKey: string): Buffer {
+  return hmacSha256(operatorKey, 'bbb-interface|callback-token|v1');
+}
+
+export function newNonce(): string {
+  return randomBytes(8).toString('base64url');
+}
+
+/** `base64url(JSON) "." base64url(HMAC)`: URL-safe, so it fits in a path segment. */
+export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): string {
+  const payload = Buffer.from(JSON.stringify({ v: 1, k: claims.kind, a: claims.app, m: claims.meetingId, n: claims.nonce }), 'utf8').toString('base64url');
+  return `${payload}.${hmacSha256(key, payload).toString('base64url')}`;
+}
+
+/** The claims of a token this gateway minted for `kind`, or `undefined` for anything else (tampered, other kind, garbage). */
+export function verifyCallbackToken(key: Uint8Array, token: string, kind: CallbackKind): CallbackClaims | undefined {
+  if (token.length > 2048) return undefined;
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
+  const payload = token.slice(0, dot);
+  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const expected = hmacSha256(key, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown };
+  if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string') return undefined;
+  return { kind, app: c.a, meetingId: c.m, nonce: c.n };
+}
+
+/**
+ * Deterministic event IDs: the same facts give the same ID, so BBB's retries, a balancer's duplicates and a replayed URL
+ * collapse into one event (the queues drop an ID they know). No `:` — BullMQ job IDs may not contain one.
+ */
+export function eventId(type: string, app: string, meetingId: string, nonce: string, extra = ''): string {
+  return `evt_${hmacSha256('bbb-interface|event-id', JSON.stringify([type, app, meetingId, nonce, extra])).subarray(0, 16).toString('hex')}`;
+}

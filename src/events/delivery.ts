@@ -1,0 +1,201 @@
+import got from 'got';
+import { signWebhook, type WebhookSecrets } from './signing.js';
+import type { GatewayEvent, WebhookEndpoint } from './types.js';
+
+/** Svix and Standard Webhooks recommend 15–30 s; a receiver should answer 2xx first and work later. */
+export const DELIVERY_TIMEOUT_MS = 15_000;
+/** A `Retry-After` longer than this is treated as this: a day, the longest step of the default schedule. */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+/** Each scheduled delay is moved by up to ±20 %, so endpoints coming back from an outage are not hit in lockstep. */
+export const JITTER = 0.2;
+
+export type AttemptOutcome =
+  /** 2xx. */
+  | 'delivered'
+  /** Anything else that may pass later: 3xx (never followed), 4xx other than 410, 5xx, timeouts, refused connections. */
+  | 'failed'
+  /** 410 Gone: the endpoint is disabled until the operator enables it again. */
+  | 'gone'
+  /** The endpoint had been disabled before this attempt; nothing was sent. */
+  | 'disabled'
+  /** The app has no endpoint (any more), or it does not want this type; nothing was sent. */
+  | 'skipped';
+
+export interface AttemptResult {
+  readonly outcome: AttemptOutcome;
+  readonly status?: number;
+  /** A short reason for a failure without a status (`ETIMEDOUT`, `ECONNREFUSED`), never a body. */
+  readonly error?: string;
+  /** From a 429 or 503 `Retry-After`. */
+  readonly retryAfterMs?: number;
+  readonly latencyMs?: number;
+}
+
+/** What every attempt reports, for logs, metrics and (later) the delivery log; `nextDelayMs` is set when another attempt follows. */
+export interface AttemptReport extends AttemptResult {
+  readonly eventId: string;
+  readonly app: string;
+  readonly type: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly nextDelayMs?: number;
+}
+
+/** Which apps' endpoints answered 410. In memory for one process, in Redis when replicas share a queue. */
+export interface EndpointStates {
+  isDisabled(app: string): Promise<boolean>;
+  disable(app: string): Promise<void>;
+  enable(app: string): Promise<void>;
+}
+
+export class MemoryEndpointStates implements EndpointStates {
+  private readonly disabled = new Set<string>();
+  async isDisabled(app: string): Promise<boolean> {
+    return this.disabled.has(app);
+  }
+  async disable(app: string): Promise<void> {
+    this.disabled.add(app);
+  }
+  async enable(app: string): Promise<void> {
+    this.disabled.delete(app);
+  }
+}
+
+/** The webhook body: `{type, timestamp, data}` (Standard Webhooks' payload structure). */
+export function webhookBody(event: GatewayEvent): string {
+  return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
+}
+
+/**
+ * The delay before the attempt after `attemptsMade` attempts, or `undefined` when the schedule is used up. A `Retry-After`
+ * replaces the scheduled delay (capped at a day) but never extends the number of attempts.
+ */
+export function nextDelayMs(attemptsMade: number, scheduleMs: readonly number[], retryAfterMs?: number, random: () => number = Math.random): number | undefined {
+  const base = scheduleMs[attemptsMade - 1];
+  if (base === undefined) return undefined;
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+  return Math.max(0, Math.round(base * (1 + JITTER * (2 * random() - 1))));
+}
+
+/** `Retry-After` as seconds or as an HTTP date; `undefined` when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface DelivererOptions {
+  readonly endpoints: readonly WebhookEndpoint[];
+  readonly secrets: WebhookSecrets;
+  readonly states: EndpointStates;
+  readonly timeoutMs?: number;
+  readonly userAgent?: string;
+  readonly now?: () => number;
+}
+
+/** One HTTP attempt of one event to its app's endpoint; the queues decide when to call it again. */
+export class Deliverer {
+  private readonly byApp: Map<string, WebhookEndpoint>;
+  constructor(private readonly opts: DelivererOptions) {
+    this.byApp = new Map(opts.endpoints.map((e) => [e.app, e]));
+  }
+
+  /** Whether an event of this type would be sent at all (queues skip the rest before storing anything). */
+  wants(app: string, type: string): boolean {
+    const endpoint = this.byApp.get(app);
+    return endpoint !== undefined && (endpoint.types.length === 0 || (endpoint.types as readonly string[]).includes(type));
+  }
+
+  async attempt(event: GatewayEvent): Promise<AttemptResult> {
+    const endpoint = this.byApp.get(event.app);
+    if (endpoint === undefined || !this.wants(event.app, event.type)) return { outcome: 'skipped' };
+    if (await this.opts.states.isDisabled(event.app)) return { outcome: 'disabled' };
+    const body = webhookBody(event);
+    const now = this.opts.now ?? Date.now;
+    // The timestamp is the attempt's, the id the event's: receivers deduplicate on the id and check the timestamp's freshness.
+    const headers = signWebhook({ id: event.id, timestampSeconds: Math.floor(now() / 1000), body, secrets: this.opts.secrets.signing(event.app) });
+    const started = performance.now();
+    try {
+      const res = await got.post(endpoint.url, {
+        body,
+        headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.opts.userAgent ?? 'bbb-interface-webhooks/1' },
+        followRedirect: false,
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        timeout: { request: this.opts.timeoutMs ?? DELIVERY_TIMEOUT_MS },
+      });
+      const latencyMs = Math.round(performance.now() - started);
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) return { outcome: 'delivered', status, latencyMs };
+      if (status === 410) {
+        await this.opts.states.disable(event.app);
+        return { outcome: 'gone', status, latencyMs };
+      }
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+      return { outcome: 'failed', status, latencyMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      return { outcome: 'failed', error: typeof code === 'string' ? code : 'request failed', latencyMs: Math.round(performance.now() - started) };
+    }
+  }
+}
+
+/** The way in: the event sources add events, a queue delivers them. Adding an event whose id is known is a no-op. */
+export interface DeliveryQueue {
+  enqueue(event: GatewayEvent): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface QueueOptions {
+  readonly deliverer: Deliverer;
+  readonly retryScheduleMs: readonly number[];
+  readonly onAttempt?: (report: AttemptReport) => void;
+  readonly random?: () => number;
+}
+
+/**
+ * Dev and single-replica delivery: the same schedule as BullMQ, with timers in this process. Retries are lost on restart
+ * (the trade-off bbb-webhooks' own setTimeout retries make); production with endpoints requires REDIS_URL.
+ */
+export class InProcessQueue implements DeliveryQueue {
+  private readonly seen = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+  /** Event ids remembered for deduplication; the oldest is forgotten first. */
+  static readonly MAX_SEEN = 100_000;
+
+  constructor(private readonly opts: QueueOptions) {}
+
+  async enqueue(event: GatewayEvent): Promise<void> {
+    if (this.closed || this.seen.has(event.id) || !this.opts.deliverer.wants(event.app, event.type)) return;
+    this.seen.add(event.id);
+    if (this.seen.size > InProcessQueue.MAX_SEEN) this.seen.delete(this.seen.values().next().value!);
+    this.run(event, 1);
+  }
+
+  private run(event: GatewayEvent, attempt: number): void {
+    const p = (async () => {
+      const result = await this.opts.deliverer.attempt(event).catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
+      const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
+      this.opts.onAttempt?.({ ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) });
+      if (delay === undefined || this.closed) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.run(event, attempt + 1);
+      }, delay);
+      this.timers.add(timer);
+    })();
+    this.running.add(p);
+    // A throwing onAttempt must not become an unhandled rejection; the attempt itself never throws.
+    void p.catch(() => {}).finally(() => this.running.delete(p));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.running]);
+  }
+}

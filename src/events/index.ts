@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
+import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
+import { callbackKeyFrom } from './callback-token.js';
+import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { WebhookSecrets } from './signing.js';
+
+export { CALLBACK_ROUTES };
+
+export interface Events {
+  readonly queue: DeliveryQueue;
+  readonly secrets: WebhookSecrets;
+  /** The key the callback URLs' tokens are signed with (createMeeting will mint them with it). */
+  readonly tokenKey: Buffer;
+  close(): Promise<void>;
+}
+
+/**
+ * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
+ * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
+ */
+export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics): Promise<Events | undefined> {
+  const wh = config.webhooks;
+  if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
+  const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
+  const redisUrl = config.rateLimit.redisUrl;
+  const prefix = 'bbb-interface:events';
+  const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const states: EndpointStates = statesRedis ? new RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
+  const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
+  const onAttempt = (r: AttemptReport) => {
+    metrics.webhookDeliveries.inc({ app: r.app, type: r.type, outcome: r.outcome });
+    if (r.latencyMs !== undefined) metrics.webhookDuration.observe({ app: r.app, outcome: r.outcome }, r.latencyMs / 1000);
+    const fields = { eventId: r.eventId, app: r.app, type: r.type, attempt: r.attempt, outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, nextDelayMs: r.nextDelayMs };
+    if (r.outcome === 'gone') log.warn(fields, 'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it');
+    else if (r.outcome === 'failed') log.warn(fields, r.nextDelayMs === undefined ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    else log.info(fields, `webhook ${r.outcome}`);
+  };
+  const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
+  const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  const tokenKey = callbackKeyFrom(wh.signingKey);
+  await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
+    onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
+  });
+  return {
+    queue,
+    secrets,
+    tokenKey,
+    async close() {
+      await queue.close();
+      await statesRedis?.quit().catch(() => undefined);
+    },
+  };
+}

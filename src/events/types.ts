@@ -1,0 +1,20 @@
+/** The event types the gateway emits to apps (Standard Webhooks style dotted names). */
+export const EVENT_TYPES = ['meeting.created', 'meeting.ended', 'recording.ready', 'meeting.summary'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** One configured receiver: the app (token name) it belongs to, its URL, and the types it wants (all when empty). */
+export interface WebhookEndpoint {
+  readonly app: string;
+  readonly url: string;
+  readonly types: readonly EventType[];
+}
+
+/** One event as apps receive it: `id` is the `webhook-id` (deterministic, stable across retries). */
+export interface GatewayEvent {
+  readonly id: string;
+  readonly app: string;
+  readonly type: EventType;
+  /** ISO 8601 time at which the event happened. */
+  readonly timestamp: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,88 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+export interface Received {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  /** What `standardwebhooks` made of it: the parsed payload, or the error it threw. */
+  readonly verified: unknown;
+  readonly error?: string;
+}
+
+export interface Answer {
+  /** Never answer (the connection is closed with the receiver): the sender's timeout has to fire. */
+  hang?: boolean;
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A PostCatcher-style receiver (bigbluebutton/bbb-webhooks:test/utils/post-catcher.js): records every request, verifies it
+ * with the standardwebhooks library (the independent oracle) and answers from a script, then 200.
+ */
+export class Receiver {
+  readonly received: Received[] = [];
+  private readonly server: Server;
+  private script: Answer[] = [];
+  private waiters: { n: number; resolve: () => void }[] = [];
+
+  constructor(private readonly secret: string) {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        let verified: unknown;
+        let error: string | undefined;
+        try {
+          verified = new Webhook(this.secret).verify(body, req.headers as Record<string, string>);
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, ...(error !== undefined ? { error } : {}) });
+        const answer = this.script.shift() ?? { status: 200 };
+        if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
+        this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  answer(...answers: Answer[]): void {
+    this.script.push(...answers);
+  }
+
+  /** Resolves once `n` requests have arrived. */
+  waitForRequests(n: number): Promise<void> {
+    if (this.received.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+}
+
+/** Collects AttemptReports and lets a test await the one it needs instead of sleeping. */
+export class Reports<T> {
+  readonly all: T[] = [];
+  private waiters: { pred: (all: T[]) => boolean; resolve: () => void }[] = [];
+  readonly push = (r: T): void => {
+    this.all.push(r);
+    this.waiters = this.waiters.filter((w) => (w.pred(this.all) ? (w.resolve(), false) : true));
+  };
+  until(pred: (all: T[]) => boolean): Promise<void> {
+    if (pred(this.all)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  }
+}
