@@ -43,8 +43,23 @@ export interface CreateMeetingParams {
   logoutURL?: string;
   record?: boolean;
   welcome?: string;
+  /**
+   * Further create parameters under BBB's own names (`muteOnStart`, `lockSettingsDisableCam`, …), sent as given after
+   * the ones above. The caller validated them; `meta_*`, `checksum` and the names above are refused here.
+   */
+  options?: Array<[string, string]>;
   /** Metadata sent as `meta_<key>`; keys must match `[a-zA-Z][a-zA-Z0-9-]*` (BBB lowercases them). */
   meta?: Record<string, string>;
+  /** Slides BBB downloads on create. When present, create is a POST with BBB's XML body (bbb-api.md §2.1). */
+  presentations?: PresentationDocument[];
+}
+
+/** One `<document>` of BBB's presentation module (create and insertDocument). */
+export interface PresentationDocument {
+  url: string;
+  filename?: string;
+  downloadable?: boolean;
+  current?: boolean;
 }
 
 export interface CreateMeetingResult {

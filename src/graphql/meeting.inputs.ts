@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { URLResolver } from 'graphql-scalars';
+import { LockSettingsInput, MeetingFeature, MeetingLayout, MetadataInput, PresentationInput, WaitingRoom } from './meeting-options.js';
 
 @InputType({ description: 'What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password.' })
 export class CreateMeetingInput {
@@ -17,6 +18,63 @@ export class CreateMeetingInput {
 
   @Field(() => URLResolver, { nullable: true, description: 'Where participants go after leaving the meeting. http(s) only.' })
   redirectAtLogout?: URL | string;
+
+  @Field({ nullable: true, description: 'Allow recording this meeting [record]. Without it nothing is recorded, whatever else is set.' })
+  record?: boolean;
+
+  @Field({ nullable: true, description: 'Start recording when the first person joins [autoStartRecording]. Needs record.' })
+  autoStartRecording?: boolean;
+
+  @Field({ nullable: true, description: 'Let moderators start and stop the recording [allowStartStopRecording].' })
+  allowStartStopRecording?: boolean;
+
+  @Field({ nullable: true, description: 'Ask every participant to acknowledge that the meeting is recorded [notifyRecordingIsOn].' })
+  notifyRecordingIsOn?: boolean;
+
+  @Field({ nullable: true, description: `Welcome message in the chat [welcome]. At most 2000 characters, no control characters; BigBlueButton replaces %%CONFNAME%% and similar keywords.` })
+  welcome?: string;
+
+  @Field({ nullable: true, description: 'Message only moderators see [moderatorOnlyMessage]. At most 2000 characters, no control characters.' })
+  moderatorOnlyMessage?: string;
+
+  @Field({ nullable: true, description: 'Banner text shown to everybody [bannerText]. At most 500 characters, no control characters.' })
+  bannerText?: string;
+
+  @Field(() => Int, { nullable: true, description: 'The meeting ends this many minutes after creation [duration]. 0 or absent: no limit.' })
+  durationMinutes?: number;
+
+  @Field({ nullable: true, description: 'Everybody joins muted [muteOnStart].' })
+  muteOnStart?: boolean;
+
+  @Field({ nullable: true, description: 'Only moderators see the viewers\' webcams [webcamsOnlyForModerator].' })
+  webcamsOnlyForModerator?: boolean;
+
+  @Field({ nullable: true, description: 'End the meeting when the last moderator has left [endWhenNoModerator].' })
+  endWhenNoModerator?: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'Minutes to wait before endWhenNoModerator ends the meeting [endWhenNoModeratorDelayInMinutes]. 0 or more.' })
+  endWhenNoModeratorDelayMinutes?: number;
+
+  @Field(() => Int, { nullable: true, description: 'The meeting ends when nobody joined within this many minutes of creation [meetingExpireIfNoUserJoinedInMinutes]. BigBlueButton\'s default is 5.' })
+  meetingExpireIfNoUserJoinedMinutes?: number;
+
+  @Field(() => MeetingLayout, { nullable: true, description: 'The layout everybody starts with [meetingLayout].' })
+  meetingLayout?: MeetingLayout;
+
+  @Field(() => LockSettingsInput, { nullable: true, description: 'What viewers may not do [lockSettings*].' })
+  lockSettings?: LockSettingsInput;
+
+  @Field(() => [MeetingFeature], { nullable: true, description: 'Features switched off for this meeting [disabledFeatures].' })
+  disabledFeatures?: string[];
+
+  @Field(() => WaitingRoom, { nullable: true, description: 'Who waits for a moderator to let them in (BigBlueButton\'s guestPolicy plus guest=true on the joins of those who wait). Default NONE.' })
+  waitingRoom?: WaitingRoom;
+
+  @Field(() => [MetadataInput], { nullable: true, description: 'Your application\'s own metadata (course, term, …), at most 20 entries [meta_<key>]. Reserved keys are refused.' })
+  metadata?: MetadataInput[];
+
+  @Field(() => [PresentationInput], { nullable: true, description: 'Slides BigBlueButton downloads on create, at most 10.' })
+  presentations?: PresentationInput[];
 }
 
 @InputType({ description: 'Who joins which meeting. The password decides the role.' })

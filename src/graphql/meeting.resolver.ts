@@ -5,6 +5,7 @@ import type { Caller, MeetingService } from '../meetings/meeting-service.js';
 import type { GatewayContext } from './context.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
+import { presentationsOf } from './meeting-options.js';
 
 export function callerOf(ctx: GatewayContext): Caller {
   // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
@@ -21,7 +22,7 @@ export class MeetingResolver {
   @Mutation(() => Meeting, { description: 'Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out.' })
   async createMeeting(@Arg('input', () => CreateMeetingInput, { description: 'The meeting to create.' }) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     const caller = callerOf(ctx);
-    const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout) });
+    const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout), presentations: presentationsOf(input.presentations) });
     return Meeting.fromCreated(created, () => this.service.getMeeting(caller, created.meetingId));
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { META_KEY_PATTERN, reservedMetadataKeyReason } from './metadata-keys.js';
 
 /**
  * Validation shared by GraphQL and REST: one schema per operation, field names reported in the caller's own
@@ -9,11 +10,20 @@ export type FieldStyle = 'camel' | 'snake';
 
 // BBB's own constraints (bbb-api.md §2.1): meeting name 2-256, meetingID 2-256 without commas, passwords 2-64.
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Length checks in UTF-16 code units, which is what BBB's Java `String.length()` counts; zod's own min/max count code
+ * points, so an emoji-heavy name would pass here and be refused by BBB (a 502 instead of a 400).
+ */
+export const minUnits = (n: number, message: string) => z.refine<string>((s) => s.length >= n, message);
+export const maxUnits = (n: number, message: string) => z.refine<string>((s) => s.length <= n, message);
 const noControl = (s: string) => !CONTROL.test(s);
 
 const httpUrl = z
   .string()
-  .max(2048, 'must be at most 2048 characters')
+  .check(maxUnits(2048, 'must be at most 2048 characters'))
+  // new URL() drops tabs and line breaks and trims spaces, so the string checked below could differ from the one sent.
+  .refine((s) => noControl(s) && s.trim() === s, 'must not contain control characters or surrounding spaces')
   .refine((s) => {
     try {
       const u = new URL(s);
@@ -25,9 +35,138 @@ const httpUrl = z
 
 const password = z
   .string()
-  .min(2, 'must be 2 to 64 characters (BigBlueButton\'s limit)')
-  .max(64, 'must be 2 to 64 characters (BigBlueButton\'s limit)')
+  .check(minUnits(2, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
+  .check(maxUnits(64, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
   .refine(noControl, 'must not contain control characters');
+
+/** The layouts BBB 2.7-3.0 knows (`meetingLayout` on create, `enforceLayout` on join). */
+export const MEETING_LAYOUTS = [
+  'CUSTOM_LAYOUT',
+  'SMART_LAYOUT',
+  'PRESENTATION_FOCUS',
+  'VIDEO_FOCUS',
+  'CAMERAS_ONLY',
+  'PRESENTATION_ONLY',
+  'PARTICIPANTS_AND_CHAT_ONLY',
+  'MEDIA_ONLY',
+] as const;
+export type MeetingLayoutName = (typeof MEETING_LAYOUTS)[number];
+
+/** BBB's `disabledFeatures` names, 2.5 to 3.0 (integrators.md §d). The GraphQL enum is their SCREAMING_SNAKE_CASE. */
+export const BBB_FEATURES = [
+  'breakoutRooms',
+  'captions',
+  'chat',
+  'privateChat',
+  'downloadPresentationWithAnnotations',
+  'downloadPresentationConvertedToPdf',
+  'downloadPresentationOriginalFile',
+  'snapshotOfCurrentSlide',
+  'externalVideos',
+  'importPresentationWithAnnotationsFromBreakoutRooms',
+  'importSharedNotesFromBreakoutRooms',
+  'layouts',
+  'learningDashboard',
+  'learningDashboardDownloadSessionData',
+  'polls',
+  'screenshare',
+  'sharedNotes',
+  'virtualBackgrounds',
+  'customVirtualBackgrounds',
+  'liveTranscription',
+  'presentation',
+  'cameraAsContent',
+  'timer',
+  'infiniteWhiteboard',
+  'deleteChatMessage',
+  'editChatMessage',
+  'replyChatMessage',
+  'chatMessageReactions',
+  'chatEmojiPicker',
+  'raiseHand',
+  'userReactions',
+  'quizzes',
+] as const;
+export type BbbFeature = (typeof BBB_FEATURES)[number];
+
+/** `breakoutRooms` → `BREAKOUT_ROOMS`. */
+export function featureEnumName(feature: string): string {
+  return feature.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+const FEATURE_BY_ENUM = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [featureEnumName(f), f]));
+const FEATURE_BY_LOWER = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [f.toLowerCase(), f]));
+
+/** A feature given as BBB's name (`breakoutRooms`, any case) or as the enum's (`BREAKOUT_ROOMS`); undefined when unknown. */
+export function featureFromName(name: string): BbbFeature | undefined {
+  return FEATURE_BY_ENUM.get(name) ?? FEATURE_BY_LOWER.get(name.toLowerCase());
+}
+
+export const WAITING_ROOMS = ['NONE', 'GUESTS', 'ALL_VIEWERS'] as const;
+export type WaitingRoomName = (typeof WAITING_ROOMS)[number];
+
+export const LOCK_SETTINGS = [
+  'disableCam',
+  'disableMic',
+  'disablePrivateChat',
+  'disablePublicChat',
+  'disableNotes',
+  'hideUserList',
+  'lockOnJoin',
+  'lockOnJoinConfigurable',
+  'hideViewersCursor',
+] as const;
+
+/** Most presentations one create or insertDocument may carry: each one is a download BBB makes and converts. */
+export const MAX_PRESENTATIONS = 10;
+/** Most metadata entries one createMeeting may send; with the gateway's own keys they travel in one URL. */
+export const MAX_CREATE_METADATA = 20;
+export const MAX_MESSAGE_LENGTH = 2000;
+export const MAX_BANNER_LENGTH = 500;
+
+/** A text BBB shows to people: length-limited (in UTF-16 units, as BBB's Java counts), no control characters. */
+const displayText = (max: number) =>
+  z.string().check(maxUnits(max, `must be at most ${max} characters`)).refine(noControl, 'must not contain control characters');
+
+const minutes = (max: number) =>
+  z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
+
+/** Metadata an app may set: BBB's key rule, and never a key the gateway reserves (metadata-keys.ts). */
+export const metadataEntrySchema = z.object({
+  key: z
+    .string()
+    .regex(META_KEY_PATTERN, 'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)')
+    .check(maxUnits(64, 'must be at most 64 characters'))
+    .superRefine((k, ctx) => {
+      const reason = reservedMetadataKeyReason(k);
+      if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
+    }),
+  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
+});
+
+export const uniqueMetadataKeys = {
+  check: (entries: Array<{ key: string }>) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length,
+  message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
+};
+
+export const presentationSchema = z.object({
+  url: httpUrl,
+  filename: z
+    .string()
+    .check(minUnits(1, 'must not be empty when given'))
+    .check(maxUnits(255, 'must be at most 255 characters'))
+    .refine(noControl, 'must not contain control characters')
+    .nullish(),
+  downloadable: z.boolean().nullish(),
+  current: z.boolean().nullish(),
+});
+export type PresentationInput = z.input<typeof presentationSchema>;
+
+export const presentationsSchema = z
+  .array(presentationSchema)
+  .min(1, `must hold 1 to ${MAX_PRESENTATIONS} documents`)
+  .max(MAX_PRESENTATIONS, `must hold 1 to ${MAX_PRESENTATIONS} documents`);
+
+const lockSettingsSchema = z.object(Object.fromEntries(LOCK_SETTINGS.map((k) => [k, z.boolean().nullish()])) as Record<(typeof LOCK_SETTINGS)[number], z.ZodOptional<z.ZodNullable<z.ZodBoolean>>>);
 
 export const createMeetingSchema = z
   .object({
@@ -37,14 +176,47 @@ export const createMeetingSchema = z
       .pipe(
         z
           .string()
-          .min(2, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)')
-          .max(256, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)')
+          .check(minUnits(2, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
+          .check(maxUnits(256, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
           .refine(noControl, 'must not contain control characters'),
       ),
     attendeePass: password.nullish(),
     moderatorPass: password.nullish(),
     maxParticipant: z.number().int('must be a whole number').positive('must be a positive whole number').max(1_000_000, 'must be at most 1000000').nullish(),
     redirectAtLogout: httpUrl.nullish(),
+    record: z.boolean().nullish(),
+    autoStartRecording: z.boolean().nullish(),
+    allowStartStopRecording: z.boolean().nullish(),
+    notifyRecordingIsOn: z.boolean().nullish(),
+    welcome: displayText(MAX_MESSAGE_LENGTH).nullish(),
+    moderatorOnlyMessage: displayText(MAX_MESSAGE_LENGTH).nullish(),
+    bannerText: displayText(MAX_BANNER_LENGTH).nullish(),
+    durationMinutes: minutes(525_600).nullish(),
+    muteOnStart: z.boolean().nullish(),
+    webcamsOnlyForModerator: z.boolean().nullish(),
+    endWhenNoModerator: z.boolean().nullish(),
+    endWhenNoModeratorDelayMinutes: minutes(10_080).nullish(),
+    meetingExpireIfNoUserJoinedMinutes: minutes(10_080).nullish(),
+    meetingLayout: z.enum(MEETING_LAYOUTS).nullish(),
+    lockSettings: lockSettingsSchema.nullish(),
+    disabledFeatures: z
+      .array(z.string().transform((s, ctx) => {
+        const f = featureFromName(s);
+        if (f === undefined) {
+          ctx.addIssue({ code: 'custom', message: `is not a feature BigBlueButton can disable (one of ${BBB_FEATURES.join(', ')})` });
+          return z.NEVER;
+        }
+        return f;
+      }))
+      .max(BBB_FEATURES.length, `must hold at most ${BBB_FEATURES.length} features`)
+      .nullish(),
+    waitingRoom: z.enum(WAITING_ROOMS).nullish(),
+    metadata: z
+      .array(metadataEntrySchema)
+      .max(MAX_CREATE_METADATA, `must hold at most ${MAX_CREATE_METADATA} entries`)
+      .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
+      .nullish(),
+    presentations: presentationsSchema.nullish(),
   })
   .refine((v) => v.attendeePass == null || v.moderatorPass == null || v.attendeePass !== v.moderatorPass, {
     message: 'must differ from the attendee password, or the password could not tell the roles apart',
@@ -56,8 +228,8 @@ export type ValidCreateMeeting = z.output<typeof createMeetingSchema>;
 
 export const meetingIdSchema = z
   .string()
-  .min(2, 'must be 2 to 256 characters')
-  .max(256, 'must be 2 to 256 characters')
+  .check(minUnits(2, 'must be 2 to 256 characters'))
+  .check(maxUnits(256, 'must be 2 to 256 characters'))
   .refine((s) => !s.includes(','), 'must not contain a comma')
   .refine(noControl, 'must not contain control characters');
 
@@ -68,11 +240,11 @@ export const joinMeetingSchema = z.object({
   name: z
     .string()
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').refine(noControl, 'must not contain control characters')),
+    .pipe(z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters')),
   meetingId: meetingIdSchema,
-  password: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  password: z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(64, 'must be at most 64 characters')),
   createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
-  userId: z.string().min(1, 'must not be empty when given').max(256, 'must be at most 256 characters').refine(noControl, 'must not contain control characters').nullish(),
+  userId: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters').nullish(),
   avatar: httpUrl.nullish(),
   isGuest: z.boolean().nullish(),
 });

@@ -1,9 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../auth/tokens.js';
-import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
+import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbNotFoundError } from '../bbb/errors.js';
 import { GatewayError, meetingNotFound } from '../errors.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
+import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY } from './metadata-keys.js';
 import {
   createMeetingSchema,
   joinMeetingSchema,
@@ -12,6 +13,7 @@ import {
   type CreateMeetingInput,
   type FieldStyle,
   type JoinMeetingInput,
+  type ValidCreateMeeting,
 } from './meeting-input.js';
 
 /** Who is calling: the app name of the token, and whether the operator let it see every meeting on the server. */
@@ -23,8 +25,9 @@ export interface Caller {
 /**
  * The metadata key that tags a meeting with the app that created it (sent as `meta_bbb-interface-app`; BBB stores keys
  * lowercased, and this one already is). The tag lives on the BBB server, so any gateway replica can enforce isolation.
+ * The rule for every reserved key is in metadata-keys.ts.
  */
-export const APP_META_KEY = 'bbb-interface-app';
+export { APP_META_KEY };
 
 export interface CreatedMeeting {
   meetingId: string;
@@ -66,6 +69,14 @@ export class MeetingService {
     let moderatorPass = valid.moderatorPass ?? generatePassword();
     while (moderatorPass === attendeePass) moderatorPass = generatePassword();
     const meetingId = randomBytes(16).toString('base64url');
+    const options = createOptionParams(valid);
+    const record = options.find(([name]) => name === 'record')?.[1] === 'true';
+    const meta: Record<string, string> = {};
+    for (const { key, value } of valid.metadata ?? []) meta[key] = value;
+    // The gateway's own keys last, so nothing an app sends can replace them (the schema refuses them anyway).
+    meta[APP_META_KEY] = caller.app;
+    meta[RECORD_META_KEY] = String(record);
+    if (valid.waitingRoom != null && valid.waitingRoom !== 'NONE') meta[WAITING_ROOM_META_KEY] = valid.waitingRoom;
     const raw = await this.bbb.create({
       meetingID: meetingId,
       name: valid.name,
@@ -73,7 +84,9 @@ export class MeetingService {
       moderatorPW: moderatorPass,
       maxParticipants: valid.maxParticipant ?? undefined,
       logoutURL: valid.redirectAtLogout ?? undefined,
-      meta: { [APP_META_KEY]: caller.app },
+      options,
+      meta,
+      ...(valid.presentations ? { presentations: valid.presentations.map(toDocument) } : {}),
     });
     return {
       meetingId: raw.meetingID,
@@ -163,6 +176,48 @@ export class MeetingService {
     }
     return info;
   }
+}
+
+/**
+ * The createMeeting options as BBB create parameters, under BBB's own names and in BBB's spelling of values (booleans
+ * `true`/`false`, minutes as whole numbers, features comma-separated). Only what the app set is sent: BBB's and the
+ * operator's defaults apply to the rest.
+ */
+export function createOptionParams(v: ValidCreateMeeting): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const put = (name: string, value: boolean | number | string | null | undefined) => {
+    if (value !== null && value !== undefined) out.push([name, String(value)]);
+  };
+  put('record', v.record);
+  put('autoStartRecording', v.autoStartRecording);
+  put('allowStartStopRecording', v.allowStartStopRecording);
+  put('notifyRecordingIsOn', v.notifyRecordingIsOn);
+  put('welcome', v.welcome);
+  put('moderatorOnlyMessage', v.moderatorOnlyMessage);
+  put('bannerText', v.bannerText);
+  put('duration', v.durationMinutes);
+  put('muteOnStart', v.muteOnStart);
+  put('webcamsOnlyForModerator', v.webcamsOnlyForModerator);
+  put('endWhenNoModerator', v.endWhenNoModerator);
+  put('endWhenNoModeratorDelayInMinutes', v.endWhenNoModeratorDelayMinutes);
+  put('meetingExpireIfNoUserJoinedInMinutes', v.meetingExpireIfNoUserJoinedMinutes);
+  put('meetingLayout', v.meetingLayout);
+  if (v.lockSettings) {
+    for (const [key, value] of Object.entries(v.lockSettings)) put(`lockSettings${key[0]!.toUpperCase()}${key.slice(1)}`, value);
+  }
+  if (v.disabledFeatures && v.disabledFeatures.length > 0) put('disabledFeatures', [...new Set(v.disabledFeatures)].join(','));
+  // Both waiting rooms need BBB to ask a moderator; who waits is decided per join (guest=true), see joinUrl.
+  if (v.waitingRoom != null) put('guestPolicy', v.waitingRoom === 'NONE' ? 'ALWAYS_ACCEPT' : 'ASK_MODERATOR');
+  return out;
+}
+
+function toDocument(p: NonNullable<ValidCreateMeeting['presentations']>[number]): PresentationDocument {
+  return {
+    url: p.url,
+    ...(p.filename != null ? { filename: p.filename } : {}),
+    ...(p.downloadable != null ? { downloadable: p.downloadable } : {}),
+    ...(p.current != null ? { current: p.current } : {}),
+  };
 }
 
 export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): boolean {

@@ -16,6 +16,9 @@ export interface ApiContext {
   now: number;
   state: SimulatorState;
   checksumValid: boolean;
+  /** The raw body of a POST that is not a form (create's and insertDocument's XML). */
+  body?: string;
+  contentType?: string;
 }
 
 /** What a handler answers; the server turns it into bytes. */

@@ -1,7 +1,8 @@
 /** create, getMeetingInfo, isMeetingRunning, end and getMeetings (bbb-api.md §2, §4.1-4.4). */
 import { xml, type ApiContext, type Reply } from './api-context.js';
 import { MSG, failed, failedWithErrors, meetingNotFound, missingMeetingID, success } from './messages.js';
-import type { Meeting } from './state.js';
+import xml2js from 'xml2js';
+import type { Meeting, SimDocument } from './state.js';
 import { el, type XmlElement } from './xml.js';
 
 const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
@@ -66,9 +67,42 @@ function validateCreate(ctx: ApiContext): XmlElement | undefined {
   return undefined;
 }
 
+/**
+ * The `<document>`s of a `<modules><module name="presentation">` XML body (create, insertDocument), attribute values
+ * unescaped; undefined when the body is not such XML.
+ */
+export function documentsFrom(body: string | undefined): SimDocument[] | undefined {
+  if (body === undefined || body.trim() === '') return [];
+  let parsed: unknown;
+  let error: unknown;
+  xml2js.parseString(body, { async: false, explicitArray: true, attrkey: '$' }, (err, result) => {
+    error = err;
+    parsed = result;
+  });
+  if (error || typeof parsed !== 'object' || parsed === null) return undefined;
+  const modules = (parsed as { modules?: { module?: Array<{ $?: Record<string, string>; document?: Array<{ $?: Record<string, string> } | string> }> } }).modules;
+  if (modules === undefined) return undefined;
+  const out: SimDocument[] = [];
+  for (const module of typeof modules === 'object' ? (modules.module ?? []) : []) {
+    if (module.$?.['name'] !== 'presentation') continue;
+    for (const doc of module.document ?? []) {
+      const a = typeof doc === 'string' ? {} : (doc.$ ?? {});
+      out.push({
+        url: a['url'] ?? '',
+        filename: a['filename'] ?? a['name'] ?? '',
+        downloadable: /^true$/i.test(a['downloadable'] ?? ''),
+        current: /^true$/i.test(a['current'] ?? ''),
+      });
+    }
+  }
+  return out;
+}
+
 export function handleCreate(ctx: ApiContext): Reply {
   const invalid = validateCreate(ctx);
   if (invalid) return xml(invalid);
+  const documents = documentsFrom(ctx.body);
+  if (documents === undefined) return xml(failed('validationError', 'Invalid XML body'));
   const p = ctx.params;
   const meetingID = p['meetingID']!;
   const existing = ctx.state.findActive(meetingID);
@@ -86,6 +120,10 @@ export function handleCreate(ctx: ApiContext): Reply {
   const expireMinutes = intParam(p['meetingExpireIfNoUserJoinedInMinutes'], -1);
   const meeting = ctx.state.create(
     {
+      params: { ...p },
+      documents,
+      isBreakout: /^true$/i.test(p['isBreakout'] ?? ''),
+      origin: ctx.origin,
       meetingID,
       name: p['name']!,
       attendeePW: p['attendeePW'],
@@ -152,7 +190,7 @@ export function meetingFields(m: Meeting): XmlElement[] {
       'metadata',
       m.metadata.map(([k, v]) => el(k, v)),
     ),
-    el('isBreakout', false),
+    el('isBreakout', m.isBreakout),
   ];
 }
 

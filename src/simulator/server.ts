@@ -302,7 +302,8 @@ class SimulatorCore implements Simulator {
     const queryList = parseParamList(utf8(rawQuery));
     const bodyList: ParamList = method === 'POST' && contentType === FORM_TYPE && body ? parseParamList(body) : [];
     const paramList = [...queryList, ...bodyList];
-    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), at: Date.now() });
+    const rawBody = method === 'POST' && contentType !== FORM_TYPE && body ? body : undefined;
+    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), ...(rawBody !== undefined ? { body: rawBody } : {}), at: Date.now() });
     if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
 
     const decision = this.faults.take(call);
@@ -341,7 +342,7 @@ class SimulatorCore implements Simulator {
 
     const now = Date.now();
     this.state.sweep(now);
-    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path }));
+    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path, body: rawBody }));
   }
 
   private dispatch(r: {
@@ -355,6 +356,7 @@ class SimulatorCore implements Simulator {
     origin: string;
     now: number;
     path: string;
+    body?: string | undefined;
   }): Reply {
     const { mode } = this.config;
     if (r.call === '') return xml(this.apiRoot(r.origin));
@@ -393,6 +395,7 @@ class SimulatorCore implements Simulator {
       now: r.now,
       state: this.state,
       checksumValid,
+      ...(r.body !== undefined ? { body: r.body, contentType: r.contentType } : {}),
     };
     return route.handle(ctx, this);
   }

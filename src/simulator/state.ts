@@ -15,7 +15,22 @@ export interface Attendee {
   customdata: Array<[string, string]>;
 }
 
+/** One `<document>` of a presentation module, as BBB would fetch it. */
+export interface SimDocument {
+  url: string;
+  filename: string;
+  downloadable: boolean;
+  current: boolean;
+}
+
 export interface Meeting {
+  /** Every create parameter as received (checksum excluded), first value of each name. */
+  params: Record<string, string>;
+  /** Documents from create's XML body and from insertDocument. */
+  documents: SimDocument[];
+  isBreakout: boolean;
+  /** The serverURL the meeting was created through, for the playback URLs of its recording. */
+  origin: string;
   meetingID: string;
   internalMeetingID: string;
   name: string;
@@ -61,6 +76,10 @@ export interface StateConfig {
 }
 
 export interface NewMeeting {
+  params?: Record<string, string>;
+  documents?: SimDocument[];
+  isBreakout?: boolean;
+  origin?: string;
   meetingID: string;
   name: string;
   attendeePW?: string;
@@ -119,6 +138,24 @@ export class SimulatorState {
     meeting.endedAt = at;
     meeting.endTime = at;
     meeting.attendees = [];
+    // BBB records only a meeting created with record=true that somebody joined; processing is instant here.
+    if (meeting.record && meeting.hasUserJoined) this.recordEnded(meeting, at);
+  }
+
+  private recordEnded(meeting: Meeting, at: number): void {
+    const metadata = Object.fromEntries(meeting.metadata);
+    const rec = this.seedRecording(
+      { meetingID: meeting.meetingID, name: meeting.name, startTime: meeting.startTime, endTime: at, participants: meeting.joinedUserIDs.size, isBreakout: meeting.isBreakout, metadata: {} },
+      meeting.origin,
+      at,
+    );
+    // seedRecording derives the recordID from startTime; BBB's recordID is the session's internalMeetingID.
+    const stored = this.recordings.get(rec.recordID)!;
+    this.recordings.delete(rec.recordID);
+    stored.recordID = meeting.internalMeetingID;
+    stored.internalMeetingID = meeting.internalMeetingID;
+    stored.metadata = { ...metadata, ...stored.metadata };
+    this.recordings.set(stored.recordID, stored);
   }
 
   private remove(meeting: Meeting): void {
@@ -167,6 +204,10 @@ export class SimulatorState {
     const createTime = Math.max(now, this.lastCreateTime + 1);
     this.lastCreateTime = createTime;
     const meeting: Meeting = {
+      params: input.params ?? {},
+      documents: input.documents ?? [],
+      isBreakout: input.isBreakout ?? false,
+      origin: input.origin ?? '',
       meetingID: input.meetingID,
       internalMeetingID: `${sha1Hex(input.meetingID)}-${createTime}`,
       name: input.name,

@@ -61,6 +61,8 @@ export interface ReceivedRequest {
   rawQuery: string;
   /** Decoded parameters of the query and of a form body; the first value wins for repeated names. */
   params: Record<string, string>;
+  /** The raw body of a POST that is not a form, e.g. create's `<modules>` XML. */
+  body?: string;
   /** Epoch milliseconds. */
   at: number;
 }
