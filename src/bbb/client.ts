@@ -246,6 +246,13 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         ['guest', params.guest === true ? 'true' : undefined],
         ['password', params.password],
         ['redirect', optionalString(params.redirect)],
+        ['errorRedirectUrl', params.errorRedirectUrl],
+        ['enforceLayout', params.enforceLayout],
+        ['excludeFromDashboard', optionalString(params.excludeFromDashboard)],
+        ...(params.userdata ?? []).map(([key, value]): [string, string] => {
+          if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new RangeError(`The userdata key "${key}" cannot be sent to BigBlueButton.`);
+          return [`userdata-${key}`, value];
+        }),
       ];
       return signedUrl('join', query);
     },

@@ -137,6 +137,14 @@ export interface JoinUrlParams {
   password?: string;
   /** Default: not sent (BBB then redirects, which is what a browser needs). */
   redirect?: boolean;
+  /** Where BBB sends the browser when the join fails (2.7+). */
+  errorRedirectUrl?: string;
+  /** A layout the participant cannot change (3.0). */
+  enforceLayout?: string;
+  /** Leave this participant out of the learning dashboard. */
+  excludeFromDashboard?: boolean;
+  /** Sent as `userdata-<key>`; keys without dashes (BBB drops the rest). */
+  userdata?: Array<[string, string]>;
 }
 
 export interface PlaybackImage {

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { URLResolver } from 'graphql-scalars';
+import { Role } from './meeting.type.js';
 import { LockSettingsInput, MeetingFeature, MeetingLayout, MetadataInput, PresentationInput, WaitingRoom } from './meeting-options.js';
 
 @InputType({ description: 'What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password.' })
@@ -77,7 +78,7 @@ export class CreateMeetingInput {
   presentations?: PresentationInput[];
 }
 
-@InputType({ description: 'Who joins which meeting. The password decides the role.' })
+@InputType({ description: 'Who joins which meeting, and as what: send exactly one of role (BigBlueButton 3.0\'s way) and password.' })
 export class JoinMeetingInput {
   @Field({ description: 'The participant\'s full name as the others will see it.' })
   name!: string;
@@ -85,8 +86,11 @@ export class JoinMeetingInput {
   @Field(() => ID, { description: 'The meetingId createMeeting returned.' })
   meetingId!: string;
 
-  @Field({ description: 'The meeting\'s moderator password (joins as MODERATOR) or attendee password (joins as VIEWER).' })
-  password!: string;
+  @Field({ nullable: true, description: 'The meeting\'s moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Deprecated in BigBlueButton 3.0: send role instead. Exactly one of password and role.' })
+  password?: string;
+
+  @Field(() => Role, { nullable: true, description: 'The role to join with, decided by your application (sent to BigBlueButton as role). Exactly one of password and role.' })
+  role?: Role;
 
   @Field({ description: 'The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT.' })
   createTime!: string;
@@ -97,6 +101,27 @@ export class JoinMeetingInput {
   @Field(() => URLResolver, { nullable: true, description: 'URL of the user\'s avatar image. http(s) only.' })
   avatar?: URL | string;
 
-  @Field({ nullable: true, description: 'True to join as a guest (subject to the meeting\'s guest policy).' })
+  @Field({ nullable: true, description: 'True to join as a guest. In a meeting whose waitingRoom is GUESTS, guests wait for a moderator; in ALL_VIEWERS every viewer waits anyway.' })
   isGuest?: boolean;
+
+  @Field(() => [UserdataInput], { nullable: true, description: 'Per-user client settings, sent as userdata-<key> (e.g. bbb_skip_check_audio, bbb_override_default_locale, bbb_custom_style_url), at most 30.' })
+  userdata?: UserdataInput[];
+
+  @Field(() => URLResolver, { nullable: true, description: 'Where BigBlueButton sends the browser when the join fails [errorRedirectUrl]. http(s) only.' })
+  errorRedirectUrl?: URL | string;
+
+  @Field(() => MeetingLayout, { nullable: true, description: 'A layout this participant cannot change [enforceLayout]; BigBlueButton 3.0.' })
+  enforceLayout?: MeetingLayout;
+
+  @Field({ nullable: true, description: 'Leave this participant out of the learning dashboard [excludeFromDashboard].' })
+  excludeFromDashboard?: boolean;
+}
+
+@InputType({ description: 'One userdata-<key>=value join parameter.' })
+export class UserdataInput {
+  @Field({ description: 'A letter, then letters, digits and underscores, at most 64 characters (BigBlueButton drops keys with dashes), e.g. bbb_skip_check_audio.' })
+  key!: string;
+
+  @Field({ description: 'At most 1000 characters, no control characters.' })
+  value!: string;
 }

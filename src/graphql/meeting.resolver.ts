@@ -28,10 +28,10 @@ export class MeetingResolver {
 
   @Query(() => URLResolver, {
     description:
-      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s.',
+      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The role, or the password, decides the role; the createTime must be the running meeting\'s. In a meeting with a waiting room, viewers who must wait get a link that waits for a moderator.',
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
-    return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar) });
+    return this.service.joinUrl(callerOf(ctx), { ...input, avatar: str(input.avatar), errorRedirectUrl: str(input.errorRedirectUrl) });
   }
 
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })

@@ -11,10 +11,10 @@ export enum Role {
 }
 registerEnumType(Role, {
   name: 'Role',
-  description: 'What a participant may do in the meeting. The password used to join decides it.',
+  description: 'What a participant may do in the meeting. Decided by the role or the password sent to joinUrl.',
   valuesConfig: {
-    MODERATOR: { description: 'Joined with the moderator password: can mute, remove, record and end.' },
-    VIEWER: { description: 'Joined with the attendee password.' },
+    MODERATOR: { description: 'Can mute, remove, record and end (role MODERATOR, or the moderator password).' },
+    VIEWER: { description: 'A participant (role VIEWER, or the attendee password).' },
   },
 });
 

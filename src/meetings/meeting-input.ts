@@ -236,18 +236,51 @@ export const meetingIdSchema = z
 /** A lone `meetingId` argument, as an object so that a refusal names it: `meetingId must not contain a comma.` */
 export const meetingIdArgSchema = z.object({ meetingId: meetingIdSchema });
 
-export const joinMeetingSchema = z.object({
-  name: z
+export const MAX_USERDATA = 30;
+// BBB splits `userdata-<key>` on `-` and drops a key with a further dash (bbb-api.md §3.1); it becomes an XML name.
+const USERDATA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export const userdataEntrySchema = z.object({
+  key: z
     .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters')),
-  meetingId: meetingIdSchema,
-  password: z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(64, 'must be at most 64 characters')),
-  createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
-  userId: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters').nullish(),
-  avatar: httpUrl.nullish(),
-  isGuest: z.boolean().nullish(),
+    .regex(USERDATA_KEY, 'must start with a letter and contain only letters, digits and underscores (BigBlueButton drops other keys), e.g. bbb_skip_check_audio')
+    .check(maxUnits(64, 'must be at most 64 characters')),
+  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
 });
+
+export const joinMeetingSchema = z
+  .object({
+    name: z
+      .string()
+      .transform((s) => s.trim())
+      .pipe(z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters')),
+    meetingId: meetingIdSchema,
+    password: z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(64, 'must be at most 64 characters')).nullish(),
+    role: z.enum(['MODERATOR', 'VIEWER']).nullish(),
+    createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
+    userId: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters').nullish(),
+    avatar: httpUrl.nullish(),
+    isGuest: z.boolean().nullish(),
+    userdata: z
+      .array(userdataEntrySchema)
+      .max(MAX_USERDATA, `must hold at most ${MAX_USERDATA} entries`)
+      .refine((e) => new Set(e.map((x) => x.key.toLowerCase())).size === e.length, { message: 'must not name a key twice' })
+      .nullish(),
+    errorRedirectUrl: httpUrl.nullish(),
+    enforceLayout: z.enum(MEETING_LAYOUTS).nullish(),
+    excludeFromDashboard: z.boolean().nullish(),
+  })
+  .superRefine((v, ctx) => {
+    const both = v.password != null && v.role != null;
+    const neither = v.password == null && v.role == null;
+    if (both || neither) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['role'],
+        message: both ? 'and password must not both be given: send one of them' : 'or password is required: send exactly one of them',
+      });
+    }
+  });
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
 export type ValidJoinMeeting = z.output<typeof joinMeetingSchema>;
@@ -261,6 +294,33 @@ const SNAKE: Record<string, string> = {
   createTime: 'create_time',
   userId: 'user_id',
   isGuest: 'is_guest',
+  autoStartRecording: 'auto_start_recording',
+  allowStartStopRecording: 'allow_start_stop_recording',
+  notifyRecordingIsOn: 'notify_recording_is_on',
+  moderatorOnlyMessage: 'moderator_only_message',
+  bannerText: 'banner_text',
+  durationMinutes: 'duration_minutes',
+  muteOnStart: 'mute_on_start',
+  webcamsOnlyForModerator: 'webcams_only_for_moderator',
+  endWhenNoModerator: 'end_when_no_moderator',
+  endWhenNoModeratorDelayMinutes: 'end_when_no_moderator_delay_minutes',
+  meetingExpireIfNoUserJoinedMinutes: 'meeting_expire_if_no_user_joined_minutes',
+  meetingLayout: 'meeting_layout',
+  lockSettings: 'lock_settings',
+  disableCam: 'disable_cam',
+  disableMic: 'disable_mic',
+  disablePrivateChat: 'disable_private_chat',
+  disablePublicChat: 'disable_public_chat',
+  disableNotes: 'disable_notes',
+  hideUserList: 'hide_user_list',
+  lockOnJoin: 'lock_on_join',
+  lockOnJoinConfigurable: 'lock_on_join_configurable',
+  hideViewersCursor: 'hide_viewers_cursor',
+  disabledFeatures: 'disabled_features',
+  waitingRoom: 'waiting_room',
+  errorRedirectUrl: 'error_redirect_url',
+  enforceLayout: 'enforce_layout',
+  excludeFromDashboard: 'exclude_from_dashboard',
 };
 
 export function fieldName(field: string, style: FieldStyle): string {

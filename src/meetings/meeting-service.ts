@@ -4,7 +4,7 @@ import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, Presentation
 import { BbbNotFoundError } from '../bbb/errors.js';
 import { GatewayError, meetingNotFound } from '../errors.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
-import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY } from './metadata-keys.js';
+import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
   joinMeetingSchema,
@@ -106,7 +106,8 @@ export class MeetingService {
   async joinUrl(caller: Caller, input: JoinMeetingInput, style: FieldStyle = 'camel'): Promise<string> {
     const valid = validate(joinMeetingSchema, input, style);
     const info = await this.visibleInfo(caller, valid.meetingId, valid.createTime);
-    const role = roleForPassword(valid.password, info);
+    // The app holds the token and decides the role (BBB 3.0's way); or the password decides it, as it always did.
+    const role: BbbRole | undefined = valid.role ?? roleForPassword(valid.password!, info);
     if (role === undefined) {
       throw new GatewayError('FORBIDDEN', 'The password matches neither the moderator nor the attendee password of this meeting.');
     }
@@ -123,8 +124,12 @@ export class MeetingService {
       createTime: info.createTime,
       userID: valid.userId ?? undefined,
       avatarURL: valid.avatar ?? undefined,
-      guest: valid.isGuest === true ? true : undefined,
-      password: this.sendJoinPassword ? valid.password : undefined,
+      guest: joinsAsGuest(waitingRoomOf(info.metadata), role, valid.isGuest === true) ? true : undefined,
+      password: this.sendJoinPassword ? (valid.password ?? (role === 'MODERATOR' ? info.moderatorPW : info.attendeePW)) || undefined : undefined,
+      errorRedirectUrl: valid.errorRedirectUrl ?? undefined,
+      enforceLayout: valid.enforceLayout ?? undefined,
+      excludeFromDashboard: valid.excludeFromDashboard ?? undefined,
+      ...(valid.userdata && valid.userdata.length > 0 ? { userdata: valid.userdata.map(({ key, value }): [string, string] => [key, value]) } : {}),
     });
   }
 
@@ -218,6 +223,17 @@ function toDocument(p: NonNullable<ValidCreateMeeting['presentations']>[number])
     ...(p.downloadable != null ? { downloadable: p.downloadable } : {}),
     ...(p.current != null ? { current: p.current } : {}),
   };
+}
+
+/**
+ * Whether a join carries `guest=true`. BBB holds back only joins marked as guests (with its shipped settings), so the
+ * waiting room is made here: every viewer of an ALL_VIEWERS meeting, and every isGuest join of a GUESTS meeting.
+ * Moderators of a meeting with a waiting room never wait. Without a waiting room isGuest is passed on as before.
+ */
+export function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbRole, isGuest: boolean): boolean {
+  if (waitingRoom === 'NONE') return isGuest;
+  if (role === 'MODERATOR') return false;
+  return waitingRoom === 'ALL_VIEWERS' || isGuest;
 }
 
 export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): boolean {

@@ -23,7 +23,7 @@ export interface ApiContext {
 
 /** What a handler answers; the server turns it into bytes. */
 export type Reply =
-  | { type: 'xml'; body: XmlElement }
+  | { type: 'xml'; body: XmlElement; headers?: Record<string, string> }
   | { type: 'redirect'; location: string; headers?: Record<string, string> }
   | { type: 'raw'; status: number; contentType: string; body: string };
 

@@ -10,7 +10,7 @@ import { xml } from './api-context.js';
 import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
-import { BACKEND_PREFIX, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
+import { ADMIT_PATH, BACKEND_PREFIX, GUEST_WAIT_PATH, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
 import { renderJoinPage } from './join-page.js';
 import {
   handleCreate,
@@ -28,7 +28,7 @@ import {
   handleUpdateRecordings,
 } from './recordings-api.js';
 import { SimulatorState } from './state.js';
-import type { FaultRule, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
+import type { FaultRule, MeetingDetails, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
 import { el, renderXml } from './xml.js';
 
 const API_ROOT = '/bigbluebutton/api';
@@ -224,6 +224,24 @@ class SimulatorCore implements Simulator {
     this.state.addAttendee(meeting, user);
   }
 
+  admitGuests(meetingID: string): number {
+    this.state.sweep(Date.now());
+    const meeting = this.state.findActive(meetingID);
+    if (!meeting) return 0;
+    return this.state.waitingGuests(meeting).filter((g) => this.state.admit(g.sessionToken)).length;
+  }
+
+  meetingDetails(meetingID: string): MeetingDetails | undefined {
+    this.state.sweep(Date.now());
+    const meeting = this.state.findAny(meetingID);
+    if (!meeting) return undefined;
+    return structuredClone({
+      params: meeting.params,
+      documents: meeting.documents,
+      waitingGuests: this.state.waitingGuests(meeting).map((g) => g.fullName),
+    });
+  }
+
   reset(): void {
     this.state.reset();
     this.faults.clear();
@@ -264,9 +282,19 @@ class SimulatorCore implements Simulator {
     const method = req.method ?? 'GET';
     const origin = this.originFor(req);
 
-    if (path === JOIN_PAGE_PATH) {
+    if (path === JOIN_PAGE_PATH || path === GUEST_WAIT_PATH || path === ADMIT_PATH) {
       await readBody(req);
-      const sessionToken = firstValues(parseParamList(utf8(rawQuery)))['sessionToken'] ?? '';
+      const query = firstValues(parseParamList(utf8(rawQuery)));
+      const sessionToken = query['sessionToken'] ?? '';
+      if (path === ADMIT_PATH) {
+        const moderator = this.state.sessions.get(sessionToken);
+        const guest = this.state.sessions.get(query['guest'] ?? '');
+        // Only a moderator of the guest's own meeting may admit.
+        if (moderator?.role === 'MODERATOR' && guest && guest.internalMeetingID === moderator.internalMeetingID) this.state.admit(guest.sessionToken);
+        res.writeHead(303, { Location: `${JOIN_PAGE_PATH}?sessionToken=${encodeURIComponent(sessionToken)}`, 'Content-Length': '0' });
+        res.end();
+        return;
+      }
       const page = renderJoinPage(this.state, sessionToken, origin, Date.now());
       res.writeHead(page.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(page.body);
@@ -444,7 +472,7 @@ class SimulatorCore implements Simulator {
       case 'xml': {
         // Rails' `render xml:` says application/xml; bbb-web's Grails controllers say text/xml.
         const contentType = style === 'scalelite' ? 'application/xml; charset=utf-8' : 'text/xml;charset=utf-8';
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache' });
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache', ...reply.headers });
         res.end(renderXml(reply.body, style));
         return;
       }

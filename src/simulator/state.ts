@@ -67,6 +67,10 @@ export interface JoinSession {
   role: 'MODERATOR' | 'VIEWER';
   internalMeetingID: string;
   customdata: Array<[string, string]>;
+  /** The join carried guest=true. */
+  guest?: boolean;
+  /** WAIT until a moderator admits the guest (guestPolicy ASK_MODERATOR), then ALLOW. */
+  guestStatus?: 'ALLOW' | 'WAIT';
 }
 
 export interface StateConfig {
@@ -250,6 +254,19 @@ export class SimulatorState {
     meeting.joinedUserIDs.add(user.externalUserID);
     this.sessions.set(session.sessionToken, session);
     return session;
+  }
+
+  /** Sessions of a meeting still waiting for a moderator. */
+  waitingGuests(meeting: Meeting): JoinSession[] {
+    return [...this.sessions.values()].filter((s) => s.internalMeetingID === meeting.internalMeetingID && s.guestStatus === 'WAIT');
+  }
+
+  /** A moderator lets a waiting guest in; false when the token is not a waiting guest. */
+  admit(sessionToken: string): boolean {
+    const session = this.sessions.get(sessionToken);
+    if (!session || session.guestStatus !== 'WAIT') return false;
+    session.guestStatus = 'ALLOW';
+    return true;
   }
 
   /** The HTML5 client connected: the user is an attendee and the meeting runs. */

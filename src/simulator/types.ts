@@ -127,6 +127,15 @@ export interface SimulatedUser {
   userID?: string;
 }
 
+export interface MeetingDetails {
+  /** Every create parameter as received (first value of each name). */
+  params: Record<string, string>;
+  /** Documents from create's XML body and from insertDocument. */
+  documents: Array<{ url: string; filename: string; downloadable: boolean; current: boolean }>;
+  /** Full names of the participants waiting for a moderator. */
+  waitingGuests: string[];
+}
+
 export interface Simulator {
   /** The base URL as `bbb-conf --secret` prints it: `http://127.0.0.1:PORT/bigbluebutton/`. */
   readonly url: string;
@@ -140,6 +149,10 @@ export interface Simulator {
   seedRecording(rec: SeedRecording): SimRecording;
   /** As if an HTML5 client entered: the user becomes an attendee and the meeting runs. Throws for an unknown meeting. */
   connectUser(meetingID: string, user: SimulatedUser): void;
+  /** As if a moderator accepted every guest waiting in the meeting (guestPolicy ASK_MODERATOR); returns how many. */
+  admitGuests(meetingID: string): number;
+  /** What the simulated server holds about a meeting beyond the API: every create parameter, its documents, who waits. */
+  meetingDetails(meetingID: string): MeetingDetails | undefined;
   /** Forgets meetings, sessions, recordings, faults and received requests, and restores the configured latency. */
   reset(): void;
   /** Stops listening, cancels pending answers and destroys open sockets. */

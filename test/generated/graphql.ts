@@ -55,22 +55,32 @@ export type CreateMeetingInput = {
   welcome?: string | null | undefined;
 };
 
-/** Who joins which meeting. The password decides the role. */
+/** Who joins which meeting, and as what: send exactly one of role (BigBlueButton 3.0's way) and password. */
 export type JoinMeetingInput = {
   /** URL of the user's avatar image. http(s) only. */
   avatar?: string | null | undefined;
   /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. */
   createTime: string;
-  /** True to join as a guest (subject to the meeting's guest policy). */
+  /** A layout this participant cannot change [enforceLayout]; BigBlueButton 3.0. */
+  enforceLayout?: MeetingLayout | null | undefined;
+  /** Where BigBlueButton sends the browser when the join fails [errorRedirectUrl]. http(s) only. */
+  errorRedirectUrl?: string | null | undefined;
+  /** Leave this participant out of the learning dashboard [excludeFromDashboard]. */
+  excludeFromDashboard?: boolean | null | undefined;
+  /** True to join as a guest. In a meeting whose waitingRoom is GUESTS, guests wait for a moderator; in ALL_VIEWERS every viewer waits anyway. */
   isGuest?: boolean | null | undefined;
   /** The meetingId createMeeting returned. */
   meetingId: string | number;
   /** The participant's full name as the others will see it. */
   name: string;
-  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). */
-  password: string;
+  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Deprecated in BigBlueButton 3.0: send role instead. Exactly one of password and role. */
+  password?: string | null | undefined;
+  /** The role to join with, decided by your application (sent to BigBlueButton as role). Exactly one of password and role. */
+  role?: Role | null | undefined;
   /** Your application's ID for this user; BigBlueButton reports it back in the attendee list. */
   userId?: string | null | undefined;
+  /** Per-user client settings, sent as userdata-<key> (e.g. bbb_skip_check_audio, bbb_override_default_locale, bbb_custom_style_url), at most 30. */
+  userdata?: Array<UserdataInput> | null | undefined;
 };
 
 /** What viewers may not do. Each flag is sent as BigBlueButton's `lockSettings<Name>`; an absent flag keeps the server's default. */
@@ -174,12 +184,20 @@ export type RecordingState =
   /** Kept on the server, but its playback URLs do not work until it is published again. */
   | 'UNPUBLISHED';
 
-/** What a participant may do in the meeting. The password used to join decides it. */
+/** What a participant may do in the meeting. Decided by the role or the password sent to joinUrl. */
 export type Role =
-  /** Joined with the moderator password: can mute, remove, record and end. */
+  /** Can mute, remove, record and end (role MODERATOR, or the moderator password). */
   | 'MODERATOR'
-  /** Joined with the attendee password. */
+  /** A participant (role VIEWER, or the attendee password). */
   | 'VIEWER';
+
+/** One userdata-<key>=value join parameter. */
+export type UserdataInput = {
+  /** A letter, then letters, digits and underscores, at most 64 characters (BigBlueButton drops keys with dashes), e.g. bbb_skip_check_audio. */
+  key: string;
+  /** At most 1000 characters, no control characters. */
+  value: string;
+};
 
 /** Who waits for a moderator to let them in. Moderators never wait. */
 export type WaitingRoom =
