@@ -235,6 +235,21 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       return call('apiVersion', apiBase.slice(0, -1), true, toApiVersion);
     },
 
+    // Neither is retried: a repeat after a lost answer would upload the slides or post the message twice.
+    async insertDocument(meetingID: string, documents: PresentationDocument[]) {
+      const url = signedUrl('insertDocument', [['meetingID', meetingID]]);
+      await call('insertDocument', url, false, () => undefined, presentationModules(documents));
+    },
+
+    async sendChatMessage(meetingID: string, message: string, userName?: string) {
+      const query: QueryParams = [
+        ['meetingID', meetingID],
+        ['message', message],
+        ['userName', userName],
+      ];
+      await call('sendChatMessage', signedUrl('sendChatMessage', query), false, () => undefined);
+    },
+
     joinUrl(params: JoinUrlParams) {
       const query: QueryParams = [
         ['fullName', params.fullName],

@@ -218,4 +218,8 @@ export interface BbbClient {
   apiVersion(): Promise<ApiVersion>;
   /** A signed `join` URL for a browser, built locally (no HTTP call). */
   joinUrl(params: JoinUrlParams): string;
+  /** BBB 2.5+'s insertDocument: a POST with the presentation module XML. Throws BbbNotFoundError for an unknown meeting. */
+  insertDocument(meetingID: string, documents: PresentationDocument[]): Promise<void>;
+  /** BBB 3.0's sendChatMessage. An older server answers HTTP 404, Scalelite FAILED unsupportedRequest. */
+  sendChatMessage(meetingID: string, message: string, userName?: string): Promise<void>;
 }

@@ -5,7 +5,7 @@ import type { Caller, MeetingService } from '../meetings/meeting-service.js';
 import type { GatewayContext } from './context.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
-import { presentationsOf } from './meeting-options.js';
+import { PresentationInput, presentationsOf } from './meeting-options.js';
 
 export function callerOf(ctx: GatewayContext): Caller {
   // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
@@ -42,6 +42,27 @@ export class MeetingResolver {
   @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant). Always empty behind a Scalelite with GET_MEETINGS_API_DISABLED; meeting(meetingId) still works there.' })
   async meetings(@Ctx() ctx: GatewayContext): Promise<Meeting[]> {
     return (await this.service.listMeetings(callerOf(ctx))).map((info) => Meeting.fromInfo(info));
+  }
+
+  @Mutation(() => Boolean, { description: 'Adds slides to a running meeting (BigBlueButton\'s insertDocument, 2.5+). BigBlueButton downloads them. NOT_FOUND when the meeting is unknown, ended, or another application\'s.' })
+  async insertDocument(
+    @Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string,
+    @Arg('presentations', () => [PresentationInput], { description: '1 to 10 documents.' }) presentations: PresentationInput[],
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    await this.service.insertDocument(callerOf(ctx), { meetingId, presentations: presentationsOf(presentations)! });
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Posts a message to a running meeting\'s public chat (BigBlueButton 3.0\'s sendChatMessage). BBB_ERROR saying that BigBlueButton 3.0 is needed against an older server or Scalelite.' })
+  async sendChatMessage(
+    @Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string,
+    @Arg('message', { description: '1 to 500 characters, no control characters.' }) message: string,
+    @Arg('userName', () => String, { nullable: true, description: 'The sender\'s name shown in the chat; BigBlueButton\'s default is "System".' }) userName: string | null | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    await this.service.sendChatMessage(callerOf(ctx), { meetingId, message, userName });
+    return true;
   }
 
   @Mutation(() => Boolean, { description: 'Ends a meeting for everyone. Its join links stop working. NOT_FOUND when it is unknown, ended, or another application\'s.' })

@@ -282,6 +282,17 @@ export const joinMeetingSchema = z
     }
   });
 
+export const insertDocumentSchema = z.object({ meetingId: meetingIdSchema, presentations: presentationsSchema });
+export type InsertDocumentInput = z.input<typeof insertDocumentSchema>;
+
+// BBB 3.0's limits for sendChatMessage (bbb-api.md §4.8).
+export const sendChatMessageSchema = z.object({
+  meetingId: meetingIdSchema,
+  message: z.string().check(minUnits(1, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).check(maxUnits(500, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).refine(noControl, 'must not contain control characters'),
+  userName: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(255, 'must be at most 255 characters')).refine(noControl, 'must not contain control characters').nullish(),
+});
+export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
+
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
 export type ValidJoinMeeting = z.output<typeof joinMeetingSchema>;
 

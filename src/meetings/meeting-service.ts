@@ -1,13 +1,17 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../auth/tokens.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
-import { BbbNotFoundError } from '../bbb/errors.js';
+import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
 import { GatewayError, meetingNotFound } from '../errors.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
 import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
+  insertDocumentSchema,
   joinMeetingSchema,
+  sendChatMessageSchema,
+  type InsertDocumentInput,
+  type SendChatMessageInput,
   meetingIdArgSchema,
   validate,
   type CreateMeetingInput,
@@ -146,6 +150,34 @@ export class MeetingService {
   async listMeetings(caller: Caller): Promise<MeetingInfo[]> {
     const all = await this.bbb.getMeetings();
     return all.filter((m) => !m.hasBeenForciblyEnded && isVisible(caller, m));
+  }
+
+  /** Slides for a running meeting of this app (BBB's insertDocument). */
+  async insertDocument(caller: Caller, input: InsertDocumentInput, style: FieldStyle = 'camel'): Promise<void> {
+    const valid = validate(insertDocumentSchema, input, style);
+    await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
+    try {
+      await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
+    } catch (err) {
+      if (err instanceof BbbNotFoundError) throw meetingNotFound();
+      throw err;
+    }
+  }
+
+  /** A chat message from the server into a running meeting of this app (BBB 3.0's sendChatMessage). */
+  async sendChatMessage(caller: Caller, input: SendChatMessageInput, style: FieldStyle = 'camel'): Promise<void> {
+    const valid = validate(sendChatMessageSchema, input, style);
+    await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
+    try {
+      await this.bbb.sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
+    } catch (err) {
+      if (err instanceof BbbNotFoundError) throw meetingNotFound();
+      // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
+      if ((err instanceof BbbProtocolError && err.statusCode === 404) || (err instanceof BbbFailedError && err.messageKey === 'unsupportedRequest')) {
+        throw new GatewayError('BBB_ERROR', 'sendChatMessage needs BigBlueButton 3.0: the configured server (or load balancer) does not have this call.', { cause: err });
+      }
+      throw err;
+    }
   }
 
   async endMeeting(caller: Caller, meetingId: string): Promise<void> {

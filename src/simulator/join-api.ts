@@ -57,7 +57,7 @@ export function handleJoin(ctx: ApiContext): Reply {
   if (!p['fullName']) return fail('missingParamFullName', MSG.missingFullName);
   const meetingID = p['meetingID'];
   if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingIDBbb);
-  const meeting = ctx.state.findAny(meetingID);
+  const meeting = ctx.state.lookup(meetingID);
   if (!meeting) return fail('invalidMeetingIdentifier', MSG.meetingNotFoundBbb);
   if (meeting.endedAt !== undefined) return fail('meetingForciblyEnded', MSG.meetingForciblyEnded);
   if (p['createTime'] !== undefined && p['createTime'] !== String(meeting.createTime)) {

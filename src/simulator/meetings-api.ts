@@ -198,7 +198,7 @@ export function handleGetMeetingInfo(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
   // getMeetingInfo still sees a meeting that ended and lingers (hasBeenForciblyEnded=true); Scalelite forgot it at once.
-  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookup(meetingID);
   if (!meeting) return xml(meetingNotFound(ctx.mode));
   return xml(success(meetingFields(meeting)));
 }
@@ -206,14 +206,14 @@ export function handleGetMeetingInfo(ctx: ApiContext): Reply {
 export function handleIsMeetingRunning(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
-  const meeting = ctx.state.findActive(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookupActive(meetingID);
   return xml(success([el('running', !!meeting && meeting.attendees.length > 0)]));
 }
 
 export function handleEnd(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
-  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookup(meetingID);
   if (!meeting) return xml(meetingNotFound(ctx.mode));
   ctx.state.end(meeting, ctx.now);
   return xml(success([el('messageKey', 'sentEndMeetingRequest'), el('message', MSG.sentEndMeetingRequest)]));
@@ -227,4 +227,48 @@ export function handleGetMeetings(ctx: ApiContext, disabled: boolean): Reply {
     return xml(success(ctx.mode === 'scalelite' ? [...notice, empty] : [empty, ...notice]));
   }
   return xml(success([el('meetings', meetings.map((m) => el('meeting', meetingFields(m))))]));
+}
+
+/** insertDocument (bbb-api.md §4.7): POST with application/xml only; the documents join the meeting's slides. */
+export function handleInsertDocument(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  if (ctx.mode === 'bbb' && ctx.contentType !== 'application/xml') return xml(failed('unsupportedContentType', MSG.unsupportedContentType));
+  const meeting = ctx.state.lookupActive(meetingID);
+  if (!meeting) return xml(failed('notFound', `Meeting with id [${meetingID}] not found.`));
+  const documents = documentsFrom(ctx.body);
+  if (documents === undefined || documents.length === 0) return xml(failed('validationError', 'Invalid XML body'));
+  meeting.documents.push(...documents);
+  return xml(success([el('messageKey', ''), el('message', 'Presentation is being uploaded')]));
+}
+
+/** sendChatMessage (BBB 3.0, bbb-api.md §4.8): message 1-500 characters, userName at most 255 (default "System"). */
+export function handleSendChatMessage(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  const message = ctx.params['message'] ?? '';
+  if (message.length < 1 || message.length > 500) return xml(failed('validationError', 'Message must be between 1 and 500 characters'));
+  const userName = ctx.params['userName'] || 'System';
+  if (userName.length > 255) return xml(failed('validationError', 'User name must be at most 255 characters'));
+  const meeting = ctx.state.lookupActive(meetingID);
+  if (!meeting) return xml(failed('meetingNotFound', 'Meeting not found or not active'));
+  meeting.chat.push({ userName, message, at: ctx.now });
+  return xml(success([el('messageKey', ''), el('message', '')]));
+}
+
+/** getSessions (BBB 3.0): the simulator keeps no client sessions beyond join, so the list is its join sessions. */
+export function handleGetSessions(ctx: ApiContext): Reply {
+  const sessions = [...ctx.state.sessions.values()];
+  if (sessions.length === 0) {
+    // "serverr" is BBB's typo (bbb-api.md §4.8).
+    return xml(success([el('sessions', undefined, { selfClose: true }), el('messageKey', 'noSessions'), el('message', 'no sessions were found on this serverr')]));
+  }
+  return xml(
+    success([
+      el(
+        'sessions',
+        sessions.map((s) => el('session', [el('sessionToken', s.sessionToken), el('meetingID', s.internalMeetingID), el('userID', s.internalUserID), el('fullName', s.fullName), el('role', s.role)])),
+      ),
+    ]),
+  );
 }

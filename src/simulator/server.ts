@@ -17,6 +17,9 @@ import {
   handleEnd,
   handleGetMeetingInfo,
   handleGetMeetings,
+  handleGetSessions,
+  handleInsertDocument,
+  handleSendChatMessage,
   handleIsMeetingRunning,
 } from './meetings-api.js';
 import { MSG, failed, success } from './messages.js';
@@ -47,6 +50,12 @@ interface Route {
   legacyChecksum?: boolean;
   /** join reports a bad checksum itself, because in redirect mode the error is a 302. */
   ownChecksum?: boolean;
+  /** insertDocument accepts POST only. */
+  postOnly?: boolean;
+  /** The BBB major version that added the call; an older simulated server has no such route. */
+  since?: number;
+  /** Scalelite does not implement the call and answers unsupportedRequest. */
+  notOnScalelite?: boolean;
 }
 
 const ROUTES: Record<string, Route> = {
@@ -64,6 +73,9 @@ const ROUTES: Record<string, Route> = {
   publishRecordings: { handle: (ctx) => handlePublishRecordings(ctx), post: false, legacyChecksum: true },
   deleteRecordings: { handle: (ctx) => handleDeleteRecordings(ctx), post: false, legacyChecksum: true },
   updateRecordings: { handle: (ctx) => handleUpdateRecordings(ctx), post: true, legacyChecksum: true },
+  insertDocument: { handle: (ctx) => handleInsertDocument(ctx), post: true, postOnly: true },
+  sendChatMessage: { handle: (ctx) => handleSendChatMessage(ctx), post: false, since: 3, notOnScalelite: true },
+  getSessions: { handle: (ctx) => handleGetSessions(ctx), post: false, since: 3, notOnScalelite: true },
 };
 
 class Cancelled extends Error {
@@ -238,6 +250,7 @@ class SimulatorCore implements Simulator {
     return structuredClone({
       params: meeting.params,
       documents: meeting.documents,
+      chat: meeting.chat.map(({ userName, message }) => ({ userName, message })),
       waitingGuests: this.state.waitingGuests(meeting).map((g) => g.fullName),
     });
   }
@@ -310,6 +323,13 @@ class SimulatorCore implements Simulator {
       return;
     }
     await readBody(req);
+    // bbb-web answers the version document at its root too, without `api/` (bbb-api.md §4.8).
+    if ((path === '/bigbluebutton' || path === '/bigbluebutton/') && (method === 'GET' || method === 'HEAD')) {
+      const body = renderXml(this.apiRoot(origin), this.config.mode);
+      res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (path.startsWith('/bigbluebutton/')) {
       res.writeHead(404, { 'Content-Type': 'application/xml;charset=UTF-8' });
       res.end(springError(404, path));
@@ -388,8 +408,10 @@ class SimulatorCore implements Simulator {
   }): Reply {
     const { mode } = this.config;
     if (r.call === '') return xml(this.apiRoot(r.origin));
-    const route = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
-    const methodAllowed = route && (r.method === 'GET' || (r.method === 'POST' && route.post));
+    const known = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
+    const route =
+      known && (mode === 'scalelite' ? !known.notOnScalelite : (known.since ?? 0) <= this.majorVersion) ? known : undefined;
+    const methodAllowed = route && ((r.method === 'GET' && !route.postOnly) || (r.method === 'POST' && route.post));
     if (!route || !methodAllowed) {
       // Scalelite's catch-all route; bbb-web has no such thing and answers like any Spring app.
       if (mode === 'scalelite') return xml(failed('unsupportedRequest', MSG.unsupportedRequest));
@@ -428,6 +450,11 @@ class SimulatorCore implements Simulator {
     return route.handle(ctx, this);
   }
 
+  /** The major version of the BBB the simulator imitates (`serverVersion`), e.g. 3 for `3.0.0`. */
+  get majorVersion(): number {
+    return Number.parseInt(this.config.serverVersion, 10) || 0;
+  }
+
   private apiRoot(origin: string): ReturnType<typeof success> {
     if (this.config.mode === 'scalelite') return success([el('version', '2.0')]);
     const wsOrigin = origin.replace(/^http/, 'ws');
@@ -435,8 +462,9 @@ class SimulatorCore implements Simulator {
       el('version', '2.0'),
       el('apiVersion', '2.0'),
       el('bbbVersion', this.config.serverVersion),
-      el('graphqlWebsocketUrl', `${wsOrigin}/graphql`),
-      el('graphqlApiUrl', `${origin}/api/rest`),
+      ...(this.majorVersion >= 3
+        ? [el('graphqlWebsocketUrl', `${wsOrigin}/graphql`), el('graphqlApiUrl', `${origin}/api/rest`), el('html5PluginSdkVersion', '0.0.73')]
+        : []),
     ]);
   }
 

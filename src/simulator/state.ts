@@ -29,6 +29,8 @@ export interface Meeting {
   /** Documents from create's XML body and from insertDocument. */
   documents: SimDocument[];
   isBreakout: boolean;
+  /** Messages posted with sendChatMessage. */
+  chat: Array<{ userName: string; message: string; at: number }>;
   /** The serverURL the meeting was created through, for the playback URLs of its recording. */
   origin: string;
   meetingID: string;
@@ -188,6 +190,28 @@ export class SimulatorState {
     return latest;
   }
 
+  /**
+   * What getMeetingInfo, end, isMeetingRunning and join look a meeting up by: the external meetingID, or else the
+   * internal ID or a prefix of it (BBB's MeetingService falls back to the internal ID). Prefers a not-ended meeting.
+   */
+  lookup(id: string): Meeting | undefined {
+    const byExternal = this.findAny(id);
+    if (byExternal) return byExternal;
+    let found: Meeting | undefined;
+    for (const meeting of this.meetings.values()) {
+      if (meeting.internalMeetingID === id || (id.length >= 40 && meeting.internalMeetingID.startsWith(id))) {
+        if (!found || (found.endedAt !== undefined && meeting.endedAt === undefined) || meeting.createTime > found.createTime) found = meeting;
+      }
+    }
+    return found;
+  }
+
+  /** lookup() restricted to meetings that have not ended. */
+  lookupActive(id: string): Meeting | undefined {
+    const m = this.lookup(id);
+    return m && m.endedAt === undefined ? m : this.findActive(id);
+  }
+
   activeMeetings(): Meeting[] {
     return [...this.meetings.values()].filter((m) => m.endedAt === undefined).sort((a, b) => a.createTime - b.createTime);
   }
@@ -211,6 +235,7 @@ export class SimulatorState {
       params: input.params ?? {},
       documents: input.documents ?? [],
       isBreakout: input.isBreakout ?? false,
+      chat: [],
       origin: input.origin ?? '',
       meetingID: input.meetingID,
       internalMeetingID: `${sha1Hex(input.meetingID)}-${createTime}`,

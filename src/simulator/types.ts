@@ -132,6 +132,8 @@ export interface MeetingDetails {
   params: Record<string, string>;
   /** Documents from create's XML body and from insertDocument. */
   documents: Array<{ url: string; filename: string; downloadable: boolean; current: boolean }>;
+  /** Messages posted with sendChatMessage. */
+  chat: Array<{ userName: string; message: string }>;
   /** Full names of the participants waiting for a moderator. */
   waitingGuests: string[];
 }
