@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './bbb/types.js';
 import { parseTokenList, type TokenEntry } from './auth/tokens.js';
+import { parseParameterPairs, parsePassthrough, type CreatePolicy } from './meetings/create-policy.js';
 
 /** The gateway's whole configuration, validated once and frozen. Only `main.ts` reads `process.env`. */
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   readonly metrics: { readonly token: string | undefined };
   readonly logLevel: string;
   readonly shutdownGraceMs: number;
+  /** BBB_CREATE_DEFAULTS / _OVERRIDES / _PASSTHROUGH; precedence in meetings/create-policy.ts. */
+  readonly createPolicy: CreatePolicy;
 }
 
 export interface BbbConfig {
@@ -78,6 +81,9 @@ const envSchema = z.object({
   BBB_TIMEOUT_MS: int(100, 120_000).default(10_000),
   BBB_RETRIES: int(0, 5).default(2),
   BBB_JOIN_SEND_PASSWORD: bool.default(false),
+  BBB_CREATE_DEFAULTS: z.string().optional(),
+  BBB_CREATE_OVERRIDES: z.string().optional(),
+  BBB_CREATE_PASSTHROUGH: z.string().optional(),
   API_TOKENS: z.string().optional(),
   API_TOKENS_FILE: z.string().optional(),
   API_ALL_MEETINGS_APPS: list.default([]),
@@ -174,6 +180,12 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     }
   }
 
+  const createPolicy: CreatePolicy = {
+    defaults: parseParameterPairs('BBB_CREATE_DEFAULTS', cleaned.BBB_CREATE_DEFAULTS, problems),
+    overrides: parseParameterPairs('BBB_CREATE_OVERRIDES', cleaned.BBB_CREATE_OVERRIDES, problems),
+    passthrough: parsePassthrough(cleaned.BBB_CREATE_PASSTHROUGH, problems),
+  };
+
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
   const bbbDefaults = {
@@ -214,6 +226,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     metrics: { token: metricsToken },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    createPolicy,
   };
   return deepFreeze(config);
 }

@@ -313,9 +313,11 @@ const OWN_CREATE_PARAMS = new Set(['name', 'meetingID', 'attendeePW', 'moderator
 
 function createOptions(params: CreateMeetingParams): Array<[string, string]> {
   const own = new Set(OWN_CREATE_PARAMS);
-  // `record` and `welcome` may come as options instead of as the typed fields.
+  // The optional typed fields may come as options instead.
   if (params.record === undefined) own.delete('record');
   if (params.welcome === undefined) own.delete('welcome');
+  if (params.maxParticipants === undefined) own.delete('maxParticipants');
+  if (params.logoutURL === undefined) own.delete('logoutURL');
   return (params.options ?? []).map(([name, value]): [string, string] => {
     if (own.has(name) || name.startsWith('meta_')) throw new RangeError(`The create option "${name}" cannot be sent as an option.`);
     return [name, value];

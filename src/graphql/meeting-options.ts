@@ -75,3 +75,11 @@ export const urlString = (v: URL | string | null | undefined) => (v == null ? v 
 export function presentationsOf(list: PresentationInput[] | null | undefined) {
   return list?.map((p) => ({ ...p, url: urlString(p.url) as string }));
 }
+
+@InputType({ description: 'One raw BigBlueButton create parameter, for what the typed options do not cover.' })
+export class ParameterInput {
+  @Field({ description: 'BigBlueButton\'s own parameter name, e.g. allowModsToUnmuteUsers. Only names the operator listed in BBB_CREATE_PASSTHROUGH are accepted.' })
+  name!: string;
+  @Field({ description: 'The value as BigBlueButton expects it, at most 2000 characters, no control characters.' })
+  value!: string;
+}

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { URLResolver } from 'graphql-scalars';
 import { Role } from './meeting.type.js';
-import { LockSettingsInput, MeetingFeature, MeetingLayout, MetadataInput, PresentationInput, WaitingRoom } from './meeting-options.js';
+import { LockSettingsInput, MeetingFeature, MeetingLayout, MetadataInput, ParameterInput, PresentationInput, WaitingRoom } from './meeting-options.js';
 
 @InputType({ description: 'What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password.' })
 export class CreateMeetingInput {
@@ -76,6 +76,9 @@ export class CreateMeetingInput {
 
   @Field(() => [PresentationInput], { nullable: true, description: 'Slides BigBlueButton downloads on create, at most 10.' })
   presentations?: PresentationInput[];
+
+  @Field(() => [ParameterInput], { nullable: true, description: 'Further BigBlueButton create parameters sent as they are, at most 20. Only names the operator allows (BBB_CREATE_PASSTHROUGH); any other is refused, and so is a name a typed option sets. The operator\'s BBB_CREATE_OVERRIDES still win.' })
+  bbbParameters?: ParameterInput[];
 }
 
 @InputType({ description: 'Who joins which meeting, and as what: send exactly one of role (BigBlueButton 3.0\'s way) and password.' })

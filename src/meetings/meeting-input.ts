@@ -217,6 +217,15 @@ export const createMeetingSchema = z
       .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
       .nullish(),
     presentations: presentationsSchema.nullish(),
+    bbbParameters: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'must be a BigBlueButton create parameter name (letters and digits)').check(maxUnits(64, 'must be at most 64 characters')),
+          value: z.string().check(maxUnits(2000, 'must be at most 2000 characters')).refine(noControl, 'must not contain control characters'),
+        }),
+      )
+      .max(20, 'must hold at most 20 parameters')
+      .nullish(),
   })
   .refine((v) => v.attendeePass == null || v.moderatorPass == null || v.attendeePass !== v.moderatorPass, {
     message: 'must differ from the attendee password, or the password could not tell the roles apart',
@@ -332,6 +341,7 @@ const SNAKE: Record<string, string> = {
   errorRedirectUrl: 'error_redirect_url',
   enforceLayout: 'enforce_layout',
   excludeFromDashboard: 'exclude_from_dashboard',
+  bbbParameters: 'bbb_parameters',
 };
 
 export function fieldName(field: string, style: FieldStyle): string {

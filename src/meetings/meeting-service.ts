@@ -2,11 +2,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../auth/tokens.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
-import { GatewayError, meetingNotFound } from '../errors.js';
+import { GatewayError, badInput, meetingNotFound } from '../errors.js';
+import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
 import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
+  fieldName,
   insertDocumentSchema,
   joinMeetingSchema,
   sendChatMessageSchema,
@@ -51,6 +53,8 @@ export interface MeetingServiceOptions {
   joinCache: { ttlMs: number; maxEntries: number };
   /** Also send the password on join, for BBB servers older than 2.4. Default false. */
   sendJoinPassword?: boolean;
+  /** The operator's create defaults, overrides and passthrough names (create-policy.ts). Default: none. */
+  createPolicy?: CreatePolicy;
 }
 
 /** Everything the GraphQL resolvers and the REST routes do with meetings goes through here. */
@@ -58,6 +62,7 @@ export class MeetingService {
   private readonly bbb: BbbClient;
   readonly infoCache: MeetingInfoCache;
   private readonly sendJoinPassword: boolean;
+  private readonly createPolicy: CreatePolicy;
 
   constructor(options: MeetingServiceOptions) {
     this.bbb = options.bbb;
@@ -65,6 +70,7 @@ export class MeetingService {
     // never wait for BBB after the first (about a tenth more calls for a busy meeting); a quiet one simply expires.
     this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), { ...options.joinCache, refreshAheadMs: options.joinCache.ttlMs / 10 });
     this.sendJoinPassword = options.sendJoinPassword ?? false;
+    this.createPolicy = options.createPolicy ?? EMPTY_CREATE_POLICY;
   }
 
   async createMeeting(caller: Caller, input: CreateMeetingInput, style: FieldStyle = 'camel'): Promise<CreatedMeeting> {
@@ -73,7 +79,11 @@ export class MeetingService {
     let moderatorPass = valid.moderatorPass ?? generatePassword();
     while (moderatorPass === attendeePass) moderatorPass = generatePassword();
     const meetingId = randomBytes(16).toString('base64url');
-    const options = createOptionParams(valid);
+    const typed = createOptionParams(valid);
+    if (valid.maxParticipant != null) typed.unshift(['maxParticipants', String(valid.maxParticipant)]);
+    if (valid.redirectAtLogout != null) typed.unshift(['logoutURL', valid.redirectAtLogout]);
+    const passthrough = this.passthroughParams(valid.bbbParameters ?? [], typed, style);
+    const options = applyCreatePolicy(this.createPolicy, [...typed, ...passthrough]);
     const record = options.find(([name]) => name === 'record')?.[1] === 'true';
     const meta: Record<string, string> = {};
     for (const { key, value } of valid.metadata ?? []) meta[key] = value;
@@ -86,8 +96,6 @@ export class MeetingService {
       name: valid.name,
       attendeePW: attendeePass,
       moderatorPW: moderatorPass,
-      maxParticipants: valid.maxParticipant ?? undefined,
-      logoutURL: valid.redirectAtLogout ?? undefined,
       options,
       meta,
       ...(valid.presentations ? { presentations: valid.presentations.map(toDocument) } : {}),
@@ -101,6 +109,23 @@ export class MeetingService {
       createDate: raw.createDate,
       raw,
     };
+  }
+
+  /** `bbbParameters`: only names the operator listed in BBB_CREATE_PASSTHROUGH, and none a typed option already sets. */
+  private passthroughParams(list: Array<{ name: string; value: string }>, typed: Array<[string, string]>, style: FieldStyle): Array<[string, string]> {
+    const field = fieldName('bbbParameters', style);
+    const seen = new Set<string>();
+    return list.map(({ name, value }, i): [string, string] => {
+      if (!this.createPolicy.passthrough.includes(name)) {
+        throw badInput(
+          `${field}.${i}.name ${name} is not a parameter this gateway passes through (${this.createPolicy.passthrough.length > 0 ? `allowed: ${this.createPolicy.passthrough.join(', ')}` : 'the operator allowed none; see BBB_CREATE_PASSTHROUGH'}).`,
+        );
+      }
+      if (typed.some(([n]) => n === name)) throw badInput(`${field}.${i}.name ${name} is already set by a typed option; send it only once.`);
+      if (seen.has(name)) throw badInput(`${field}.${i}.name ${name} is listed twice.`);
+      seen.add(name);
+      return [name, value];
+    });
   }
 
   /**

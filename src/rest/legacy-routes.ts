@@ -37,6 +37,7 @@ const CREATE_KEYS: Record<string, string> = {
   waiting_room: 'waitingRoom',
   metadata: 'metadata',
   presentations: 'presentations',
+  bbb_parameters: 'bbbParameters',
 };
 
 const JOIN_KEYS: Record<string, string> = {
@@ -67,6 +68,12 @@ export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: Mee
     if (input.lockSettings !== undefined && input.lockSettings !== null) input.lockSettings = lockSettings(input.lockSettings);
     if (input.metadata !== undefined && input.metadata !== null) input.metadata = entries(input.metadata, 'metadata', metadataEntrySchema);
     if (Array.isArray(input.presentations)) input.presentations = input.presentations.map(presentation);
+    // `{ "allowModsToUnmuteUsers": "true" }`, like metadata.
+    if (input.bbbParameters !== undefined && input.bbbParameters !== null) {
+      const raw = input.bbbParameters;
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw badInput('bbb_parameters must be a JSON object of string values.');
+      input.bbbParameters = Object.entries(raw).map(([name, value]) => ({ name, value }));
+    }
     const created = await meetings.createMeeting(caller, input as unknown as Parameters<MeetingService['createMeeting']>[1], 'snake');
     return {
       meeting_id: created.meetingId,

@@ -13,6 +13,8 @@ export type CreateMeetingInput = {
   autoStartRecording?: boolean | null | undefined;
   /** Banner text shown to everybody [bannerText]. At most 500 characters, no control characters. */
   bannerText?: string | null | undefined;
+  /** Further BigBlueButton create parameters sent as they are, at most 20. Only names the operator allows (BBB_CREATE_PASSTHROUGH); any other is refused, and so is a name a typed option sets. The operator's BBB_CREATE_OVERRIDES still win. */
+  bbbParameters?: Array<ParameterInput> | null | undefined;
   /** Features switched off for this meeting [disabledFeatures]. */
   disabledFeatures?: Array<MeetingFeature> | null | undefined;
   /** The meeting ends this many minutes after creation [duration]. 0 or absent: no limit. */
@@ -156,6 +158,14 @@ export type MetadataInput = {
   /** Metadata key: a letter, then letters, digits or dashes, at most 64 characters (BigBlueButton drops other keys and lowercases the rest). Reserved and refused: the gateway's own keys (`bbb-interface-*`, among them `bbb-interface-app`, which tells applications apart) and callback keys (`endCallbackUrl`, `*-recording-ready-url`, `*-callback-url`). */
   key: string;
   /** The value, at most 1000 characters, no control characters; on a recording an empty string removes the key. */
+  value: string;
+};
+
+/** One raw BigBlueButton create parameter, for what the typed options do not cover. */
+export type ParameterInput = {
+  /** BigBlueButton's own parameter name, e.g. allowModsToUnmuteUsers. Only names the operator listed in BBB_CREATE_PASSTHROUGH are accepted. */
+  name: string;
+  /** The value as BigBlueButton expects it, at most 2000 characters, no control characters. */
   value: string;
 };
 
