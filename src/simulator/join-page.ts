@@ -115,3 +115,40 @@ export function renderJoinPage(state: SimulatorState, sessionToken: string, orig
       : '');
   return { status: 200, body: page(`${meeting.name} - BBB simulator`, body) };
 }
+
+const ERROR_PAGES: Record<string, { title: string; text: string }> = {
+  checksumError: { title: 'Invalid join link', text: 'This join link was changed or damaged: its checksum does not match. Ask for a new link.' },
+  meetingForciblyEnded: { title: 'Meeting ended', text: 'This meeting has already ended.' },
+  invalidMeetingIdentifier: { title: 'Meeting not found', text: 'This meeting does not exist (any more): it has ended or was never created.' },
+  notFound: { title: 'Meeting not found', text: 'This meeting does not exist (any more): it has ended or was never created.' },
+  mismatchCreateTimeParam: { title: 'Outdated join link', text: 'This link is for an earlier meeting with the same ID, which has ended.' },
+  maxParticipantsReached: { title: 'Meeting full', text: 'The number of participants allowed for this meeting has been reached.' },
+  guestDeniedAccess: { title: 'Access denied', text: 'You have been denied access to this meeting.' },
+};
+
+/**
+ * The server URL's landing page: where BBB's default logout URL (the "Leave" link) and its join error redirects
+ * (`?errors=[{"key":…,"message":…}]`) land. It says what happened, as BBB's own pages do.
+ */
+export function renderLandingPage(errorsParam: string | undefined): HtmlReply {
+  if (errorsParam === undefined) {
+    return { status: 200, body: page('Left the meeting - BBB simulator', '<h1 id="left">You have left the meeting</h1>\n<p>You can close this window.</p>') };
+  }
+  let errors: Array<{ key?: unknown; message?: unknown }> = [];
+  try {
+    const parsed: unknown = JSON.parse(errorsParam);
+    if (Array.isArray(parsed)) errors = parsed as typeof errors;
+  } catch {
+    // A malformed errors parameter still gets a page, not a stack trace.
+  }
+  const first = errors[0];
+  const key = typeof first?.key === 'string' ? first.key : 'unknown';
+  const known = ERROR_PAGES[key];
+  const message = typeof first?.message === 'string' ? first.message : '';
+  const title = known?.title ?? 'Could not join';
+  const text = known?.text ?? (message || 'The meeting could not be joined.');
+  return {
+    status: 200,
+    body: page(`${title} - BBB simulator`, `<h1>${escapeHtml(title)}</h1>\n<p id="error" data-key="${escapeHtml(key)}">${escapeHtml(text)}</p>`),
+  };
+}

@@ -11,7 +11,7 @@ import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
 import { ADMIT_PATH, BACKEND_PREFIX, GUEST_WAIT_PATH, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
-import { renderJoinPage } from './join-page.js';
+import { renderJoinPage, renderLandingPage } from './join-page.js';
 import {
   handleCreate,
   handleEnd,
@@ -323,6 +323,12 @@ class SimulatorCore implements Simulator {
       return;
     }
     await readBody(req);
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      const landing = renderLandingPage(firstValues(parseParamList(utf8(rawQuery)))['errors']);
+      res.writeHead(landing.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(method === 'HEAD' ? undefined : landing.body);
+      return;
+    }
     // bbb-web answers the version document at its root too, without `api/` (bbb-api.md §4.8).
     if ((path === '/bigbluebutton' || path === '/bigbluebutton/') && (method === 'GET' || method === 'HEAD')) {
       const body = renderXml(this.apiRoot(origin), this.config.mode);
