@@ -108,7 +108,7 @@ function translate(body: Record<string, unknown>, keys: Record<string, string>, 
   }
   if (unknown.length > 0) {
     // Key names only, never values (a misplaced key could hold a password); at most a few, each cut short.
-    req.log.warn({ app: caller.app, route: req.url, ignoredKeys: unknown.slice(0, 10).map((k) => k.slice(0, 64)) }, 'request body has keys this endpoint does not know; they were ignored');
+    req.log.warn({ app: caller.app, route: req.routeOptions.url, ignoredKeys: unknown.slice(0, 10).map((k) => k.slice(0, 64)) }, 'request body has keys this endpoint does not know; they were ignored');
   }
   return out;
 }

@@ -32,7 +32,10 @@ export interface SimulatorOptions {
   getMeetingsDisabled?: boolean;
   /** IANA time zone of the simulated JVM, used for `createDate`. Default `UTC`. */
   timeZone?: string;
-  /** `bbbVersion` in the API root. Default `3.0.0`. */
+  /**
+   * The BBB version imitated: `bbbVersion` in the API root, and its major version decides the 3.0-only behaviour
+   * (sendChatMessage, getSessions, html5PluginSdkVersion and the graphql URLs in the version document). Default `3.0.0`.
+   */
   serverVersion?: string;
 }
 

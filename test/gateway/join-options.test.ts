@@ -165,3 +165,24 @@ describe('joinUrl options and the waiting room', () => {
     });
   });
 });
+
+describe('joinUrl by role with BBB_JOIN_SEND_PASSWORD (servers before 2.4)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { BBB_JOIN_SEND_PASSWORD: 'true' } });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('also sends the password that belongs to the role', async () => {
+    const c = await gql<{ createMeeting: Made }>(stack, CREATE, { input: { name: 'Old server' } });
+    const m = c.body.data!.createMeeting;
+    for (const [role, password] of [['MODERATOR', m.moderatorPass], ['VIEWER', m.attendeePass]] as const) {
+      const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name: 'A', meetingId: m.meetingId, createTime: m.createTime, role } });
+      const url = new URL(res.body.data!.joinUrl);
+      expect(url.searchParams.get('role')).toBe(role);
+      expect(url.searchParams.get('password')).toBe(password);
+    }
+  });
+});
