@@ -131,7 +131,7 @@ export class Meeting {
     return (await this.live()).hasUserJoined;
   }
 
-  @Field(() => Boolean, { description: 'True when the meeting is being recorded (created with recording allowed).' })
+  @Field(() => Boolean, { description: 'BigBlueButton\'s recording flag as getMeetingInfo reports it. recordingEnabled is the create-time record option.' })
   async recording(): Promise<boolean> {
     return (await this.live()).recording;
   }
