@@ -200,7 +200,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword });
+  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy });
 
   const recordings = new RecordingService({ bbb });
   const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });

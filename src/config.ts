@@ -6,6 +6,7 @@ import { MIN_SIGNING_KEY_LENGTH } from './auth/access-tokens.js';
 import { parseEndpointList, parseSchedule } from './events/endpoints.js';
 import { MIN_SIGNING_KEY_BYTES } from './events/signing.js';
 import type { WebhookEndpoint } from './events/types.js';
+import { parseParameterPairs, parsePassthrough, type CreatePolicy } from './meetings/create-policy.js';
 
 /** The gateway's whole configuration, validated once and frozen. Only `main.ts` reads `process.env`. */
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   /** Where BBB reaches the gateway's callback routes; `undefined` outside production means the local listen address. */
   readonly publicUrl: string | undefined;
   readonly webhooks: WebhooksConfig;
+  /** BBB_CREATE_DEFAULTS / _OVERRIDES / _PASSTHROUGH; precedence in meetings/create-policy.ts. */
+  readonly createPolicy: CreatePolicy;
 }
 
 /** Outgoing Standard Webhooks (src/events). No endpoints: events are off. */
@@ -121,6 +124,9 @@ const envSchema = z.object({
   BBB_RETRIES: int(0, 5).default(2),
   BBB_MAX_RESPONSE_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   BBB_JOIN_SEND_PASSWORD: bool.default(false),
+  BBB_CREATE_DEFAULTS: z.string().optional(),
+  BBB_CREATE_OVERRIDES: z.string().optional(),
+  BBB_CREATE_PASSTHROUGH: z.string().optional(),
   API_TOKENS: z.string().optional(),
   API_TOKENS_FILE: z.string().optional(),
   API_ALL_MEETINGS_APPS: list.default([]),
@@ -266,6 +272,11 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
   const recordingPollScheduleMs = parseSchedule(cleaned.RECORDING_POLL_SCHEDULE_MS ?? DEFAULT_RECORDING_POLL_SCHEDULE_MS, 'RECORDING_POLL_SCHEDULE_MS', problems);
   const keyVersions = (e?.WEBHOOK_SIGNING_KEY_VERSIONS ?? '1').split(',').map((v) => Number(v.trim()));
   if (new Set(keyVersions).size !== keyVersions.length) problems.push('WEBHOOK_SIGNING_KEY_VERSIONS: a version is listed twice');
+  const createPolicy: CreatePolicy = {
+    defaults: parseParameterPairs('BBB_CREATE_DEFAULTS', cleaned.BBB_CREATE_DEFAULTS, problems),
+    overrides: parseParameterPairs('BBB_CREATE_OVERRIDES', cleaned.BBB_CREATE_OVERRIDES, problems),
+    passthrough: parsePassthrough(cleaned.BBB_CREATE_PASSTHROUGH, problems),
+  };
 
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
@@ -318,6 +329,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     publicUrl: e.PUBLIC_URL,
     webhooks: { endpoints, signingKey, keyVersions, allowHttp: e.WEBHOOK_ALLOW_HTTP, retryScheduleMs, recordingPollScheduleMs },
+    createPolicy,
   };
   return deepFreeze(config);
 }

@@ -23,6 +23,7 @@ import {
   type CreateMeetingParams,
   type GetRecordingsParams,
   type JoinUrlParams,
+  type PresentationDocument,
 } from './types.js';
 
 const DEFAULT_ALGORITHM: ChecksumAlgorithm = 'sha256';
@@ -86,12 +87,12 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
   // passes any, which cost about as much CPU as the rest of a call to BBB.
   const withRetries: Got = http.extend({ retry: { limit: config.retries } });
 
-  async function call<T>(name: string, url: string, retryable: boolean, map: (root: XmlNode, ctx: ParseContext) => T): Promise<T> {
+  async function call<T>(name: string, url: string, retryable: boolean, map: (root: XmlNode, ctx: ParseContext) => T, xmlBody?: string): Promise<T> {
     const started = performance.now();
     let outcome: BbbCallEvent['outcome'] = 'protocol';
     let messageKey: string | undefined;
     try {
-      const response = await send(name, url, retryable);
+      const response = await send(name, url, retryable, xmlBody);
       const ctx: ParseContext = { call: name, origin, statusCode: response.statusCode };
       if (response.statusCode < 200 || response.statusCode > 299) {
         throw new BbbProtocolError(
@@ -118,10 +119,15 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
     }
   }
 
-  async function send(name: string, url: string, retryable: boolean): Promise<{ statusCode: number; body: string }> {
+  async function send(name: string, url: string, retryable: boolean, xmlBody?: string): Promise<{ statusCode: number; body: string }> {
     // The URL string already holds the encoded, signed query; got keeps it as is because it contains only unreserved
     // characters, `%XX`, `+`, `=` and `&`, none of which the WHATWG URL parser re-encodes (test/bbb/client.test.ts checks it).
-    const request = (retryable ? withRetries : http)(url);
+    // An XML body (presentations) goes as a POST; the checksum still covers the URL query only (bbb-api.md §1.2).
+    // got retries only GET, so a POST is sent once.
+    const request =
+      xmlBody === undefined
+        ? (retryable ? withRetries : http)(url)
+        : http(url, { method: 'POST', body: xmlBody, headers: { 'content-type': 'application/xml' } });
     // got buffers the whole body; an answer over the bound is aborted as soon as its length is announced or read.
     let tooLarge = false;
     const guard = (bytes: number) => {
@@ -177,13 +183,15 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         ['logoutURL', params.logoutURL],
         ['record', optionalString(params.record)],
         ['welcome', params.welcome],
+        ...createOptions(params),
         ...metaParams(params.meta),
       ];
       // With both passwords, BBB answers a repeated create for a running meeting with duplicateWarning and the same
       // meeting, so a retry after a lost answer is harmless. Without them, servers before PR #17937 (2.6) answer
       // idNotUnique, and with only one of them every server does (bbb-api.md §2.3), so such a create is sent once.
       const retryable = Boolean(params.attendeePW) && Boolean(params.moderatorPW);
-      return call('create', signedUrl('create', query), retryable, toCreateMeetingResult);
+      const body = params.presentations && params.presentations.length > 0 ? presentationModules(params.presentations) : undefined;
+      return call('create', signedUrl('create', query), retryable, toCreateMeetingResult, body);
     },
 
     getMeetingInfo(meetingID: string) {
@@ -244,6 +252,21 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       return call('apiVersion', apiBase.slice(0, -1), true, toApiVersion);
     },
 
+    // Neither is retried: a repeat after a lost answer would upload the slides or post the message twice.
+    async insertDocument(meetingID: string, documents: PresentationDocument[]) {
+      const url = signedUrl('insertDocument', [['meetingID', meetingID]]);
+      await call('insertDocument', url, false, () => undefined, presentationModules(documents));
+    },
+
+    async sendChatMessage(meetingID: string, message: string, userName?: string) {
+      const query: QueryParams = [
+        ['meetingID', meetingID],
+        ['message', message],
+        ['userName', userName],
+      ];
+      await call('sendChatMessage', signedUrl('sendChatMessage', query), false, () => undefined);
+    },
+
     joinUrl(params: JoinUrlParams) {
       const query: QueryParams = [
         ['fullName', params.fullName],
@@ -255,6 +278,13 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         ['guest', params.guest === true ? 'true' : undefined],
         ['password', params.password],
         ['redirect', optionalString(params.redirect)],
+        ['errorRedirectUrl', params.errorRedirectUrl],
+        ['enforceLayout', params.enforceLayout],
+        ['excludeFromDashboard', optionalString(params.excludeFromDashboard)],
+        ...(params.userdata ?? []).map(([key, value]): [string, string] => {
+          if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new RangeError(`The userdata key "${key}" cannot be sent to BigBlueButton.`);
+          return [`userdata-${key}`, value];
+        }),
       ];
       return signedUrl('join', query);
     },
@@ -295,6 +325,48 @@ function retryDelay({ attemptCount, retryAfter, computedValue }: RetryObject): n
 function sanitizedCause(err: unknown): { name: string; code?: string } {
   if (err instanceof RequestError) return { name: err.name, code: err.code };
   return { name: err instanceof Error ? err.name : typeof err };
+}
+
+// Names create sets itself; an option may not repeat them (a repeated name makes BBB read the first one only).
+const OWN_CREATE_PARAMS = new Set(['name', 'meetingID', 'attendeePW', 'moderatorPW', 'maxParticipants', 'logoutURL', 'record', 'welcome', 'checksum']);
+
+function createOptions(params: CreateMeetingParams): Array<[string, string]> {
+  const own = new Set(OWN_CREATE_PARAMS);
+  // The optional typed fields may come as options instead.
+  if (params.record === undefined) own.delete('record');
+  if (params.welcome === undefined) own.delete('welcome');
+  if (params.maxParticipants === undefined) own.delete('maxParticipants');
+  if (params.logoutURL === undefined) own.delete('logoutURL');
+  return (params.options ?? []).map(([name, value]): [string, string] => {
+    if (own.has(name) || name.startsWith('meta_')) throw new RangeError(`The create option "${name}" cannot be sent as an option.`);
+    return [name, value];
+  });
+}
+
+// XML 1.0 forbids these characters even escaped.
+const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** An attribute value: the five XML specials escaped, so `&` in a URL's query arrives as `&`. */
+export function xmlAttr(value: string): string {
+  return value
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** BBB's presentation module: `<modules><module name="presentation"><document url=… filename=…/></module></modules>`. */
+export function presentationModules(documents: PresentationDocument[]): string {
+  const docs = documents.map((d) => {
+    const attrs: Array<[string, string]> = [['url', d.url]];
+    if (d.filename !== undefined) attrs.push(['filename', d.filename]);
+    if (d.downloadable !== undefined) attrs.push(['downloadable', String(d.downloadable)]);
+    if (d.current !== undefined) attrs.push(['current', String(d.current)]);
+    return `<document ${attrs.map(([k, v]) => `${k}="${xmlAttr(v)}"`).join(' ')}/>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?><modules><module name="presentation">${docs.join('')}</module></modules>`;
 }
 
 function metaParams(meta: Record<string, string> | undefined): Array<[string, string]> {

@@ -45,8 +45,23 @@ export interface CreateMeetingParams {
   logoutURL?: string;
   record?: boolean;
   welcome?: string;
+  /**
+   * Further create parameters under BBB's own names (`muteOnStart`, `lockSettingsDisableCam`, …), sent as given after
+   * the ones above. The caller validated them; `meta_*`, `checksum` and the names above are refused here.
+   */
+  options?: Array<[string, string]>;
   /** Metadata sent as `meta_<key>`; keys must match `[a-zA-Z][a-zA-Z0-9-]*` (BBB lowercases them). */
   meta?: Record<string, string>;
+  /** Slides BBB downloads on create. When present, create is a POST with BBB's XML body (bbb-api.md §2.1). */
+  presentations?: PresentationDocument[];
+}
+
+/** One `<document>` of BBB's presentation module (create and insertDocument). */
+export interface PresentationDocument {
+  url: string;
+  filename?: string;
+  downloadable?: boolean;
+  current?: boolean;
 }
 
 export interface CreateMeetingResult {
@@ -124,6 +139,14 @@ export interface JoinUrlParams {
   password?: string;
   /** Default: not sent (BBB then redirects, which is what a browser needs). */
   redirect?: boolean;
+  /** Where BBB sends the browser when the join fails (2.7+). */
+  errorRedirectUrl?: string;
+  /** A layout the participant cannot change (3.0). */
+  enforceLayout?: string;
+  /** Leave this participant out of the learning dashboard. */
+  excludeFromDashboard?: boolean;
+  /** Sent as `userdata-<key>`; keys without dashes (BBB drops the rest). */
+  userdata?: Array<[string, string]>;
 }
 
 export interface PlaybackImage {
@@ -197,4 +220,8 @@ export interface BbbClient {
   apiVersion(): Promise<ApiVersion>;
   /** A signed `join` URL for a browser, built locally (no HTTP call). */
   joinUrl(params: JoinUrlParams): string;
+  /** BBB 2.5+'s insertDocument: a POST with the presentation module XML. Throws BbbNotFoundError for an unknown meeting. */
+  insertDocument(meetingID: string, documents: PresentationDocument[]): Promise<void>;
+  /** BBB 3.0's sendChatMessage. An older server answers HTTP 404, Scalelite FAILED unsupportedRequest. */
+  sendChatMessage(meetingID: string, message: string, userName?: string): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
 import { accessCaller, pinnedJoin } from './access-scopes.js';
 import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
+import { PresentationInput, presentationsOf } from './meeting-options.js';
 
 export function callerOf(ctx: GatewayContext): Caller {
   // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
@@ -28,7 +29,7 @@ export class MeetingResolver {
   @Mutation(() => Meeting, { description: 'Creates a BigBlueButton meeting. The gateway generates the meeting ID and any password you leave out.' })
   async createMeeting(@Arg('input', () => CreateMeetingInput, { description: 'The meeting to create.' }) input: CreateMeetingInput, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     const caller = callerOf(ctx);
-    const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout) });
+    const created = await this.service.createMeeting(caller, { ...input, redirectAtLogout: str(input.redirectAtLogout), presentations: presentationsOf(input.presentations) });
     return Meeting.fromCreated(created, () => this.service.getMeeting(caller, created.meetingId));
   }
 
@@ -36,17 +37,16 @@ export class MeetingResolver {
   @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Query(() => URLResolver, {
     description:
-      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The password decides the role; the createTime must be the running meeting\'s. With an access token (scope JOIN): only for its meeting, and the role, name, userId and avatar it fixes cannot be changed.',
+      'A signed BigBlueButton join link for one person. Open it in that person\'s browser. The role, or the password, decides the role; the createTime must be the running meeting\'s. In a meeting with a waiting room, viewers who must wait get a link that waits for a moderator. With an access token (scope JOIN): only for its meeting, and the role, name, userId and avatar it fixes cannot be changed.',
   })
   async joinUrl(@Arg('input', () => JoinMeetingInput, { description: 'Who joins which meeting.' }) input: JoinMeetingInput, @Ctx() ctx: GatewayContext): Promise<string> {
     if (ctx.access) {
       const caller = accessCaller(ctx.access, ctx.caller, 'joinUrl', input.meetingId);
       const { input: join, password } = pinnedJoin(ctx.access, { ...input, avatar: str(input.avatar) });
-      if (ctx.access.role !== undefined) return this.service.joinUrlWithRole(caller, join, ctx.access.role);
-      return this.service.joinUrl(caller, { ...join, password: password! });
+      return this.service.joinUrl(caller, { ...join, ...(ctx.access.role !== undefined ? { role: ctx.access.role } : { password }) });
     }
     // Left-out and null mean the same; the service then names a missing name, password or createTime as required.
-    const given = Object.fromEntries(Object.entries({ ...input, avatar: str(input.avatar) }).filter(([, v]) => v != null));
+    const given = Object.fromEntries(Object.entries({ ...input, avatar: str(input.avatar), errorRedirectUrl: str(input.errorRedirectUrl) }).filter(([, v]) => v != null));
     return this.service.joinUrl(callerOf(ctx), given as JoinInput);
   }
 
@@ -62,6 +62,31 @@ export class MeetingResolver {
   @Query(() => [Meeting], { description: 'Your application\'s meetings that exist on the BigBlueButton server now (running or waiting for the first participant). Always empty behind a Scalelite with GET_MEETINGS_API_DISABLED; meeting(meetingId) still works there.' })
   async meetings(@Ctx() ctx: GatewayContext): Promise<Meeting[]> {
     return (await this.service.listMeetings(callerOf(ctx))).map((info) => Meeting.fromInfo(info));
+  }
+
+  // getMeetingInfo (is it the caller's?), then insertDocument.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 2 })
+  @Mutation(() => Boolean, { description: 'Adds slides to a running meeting (BigBlueButton\'s insertDocument, 2.5+). BigBlueButton downloads them. NOT_FOUND when the meeting is unknown, ended, or another application\'s.' })
+  async insertDocument(
+    @Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string,
+    @Arg('presentations', () => [PresentationInput], { description: '1 to 10 documents.' }) presentations: PresentationInput[],
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    await this.service.insertDocument(callerOf(ctx), { meetingId, presentations: presentationsOf(presentations)! });
+    return true;
+  }
+
+  // getMeetingInfo (is it the caller's?), then sendChatMessage.
+  @Extensions({ [BBB_CALLS_EXTENSION]: 2 })
+  @Mutation(() => Boolean, { description: 'Posts a message to a running meeting\'s public chat (BigBlueButton 3.0\'s sendChatMessage). BBB_ERROR saying that BigBlueButton 3.0 is needed against an older server or Scalelite.' })
+  async sendChatMessage(
+    @Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string,
+    @Arg('message', { description: '1 to 500 characters, no control characters.' }) message: string,
+    @Arg('userName', () => String, { nullable: true, description: 'The sender\'s name shown in the chat; BigBlueButton\'s default is "System".' }) userName: string | null | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
+    await this.service.sendChatMessage(callerOf(ctx), { meetingId, message, userName });
+    return true;
   }
 
   // getMeetingInfo (is it the caller's?), then end.

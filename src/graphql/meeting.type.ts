@@ -2,6 +2,8 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Attendee as BbbAttendee, MeetingInfo } from '../bbb/types.js';
 import type { CreatedMeeting } from '../meetings/meeting-service.js';
+import { appMetadata, RECORD_META_KEY, waitingRoomOf } from '../meetings/metadata-keys.js';
+import { WaitingRoom } from './meeting-options.js';
 
 export enum Role {
   MODERATOR = 'MODERATOR',
@@ -9,10 +11,10 @@ export enum Role {
 }
 registerEnumType(Role, {
   name: 'Role',
-  description: 'What a participant may do in the meeting. The password used to join decides it.',
+  description: 'What a participant may do in the meeting. Decided by the role or the password sent to joinUrl.',
   valuesConfig: {
-    MODERATOR: { description: 'Joined with the moderator password: can mute, remove, record and end.' },
-    VIEWER: { description: 'Joined with the attendee password.' },
+    MODERATOR: { description: 'Can mute, remove, record and end (role MODERATOR, or the moderator password).' },
+    VIEWER: { description: 'A participant (role VIEWER, or the attendee password).' },
   },
 });
 
@@ -94,6 +96,7 @@ export class Meeting {
   createdAt!: Date;
 
   private info?: Promise<MeetingInfo>;
+  private internalId?: string;
   private loadInfo!: () => Promise<MeetingInfo>;
 
   static fromInfo(info: MeetingInfo): Meeting {
@@ -105,6 +108,7 @@ export class Meeting {
   static fromCreated(created: CreatedMeeting, loadInfo: () => Promise<MeetingInfo>): Meeting {
     const m = Meeting.base(created.meetingId, created.name, created.attendeePass, created.moderatorPass, created.createTime);
     m.loadInfo = loadInfo;
+    if (created.raw.internalMeetingID) m.internalId = created.raw.internalMeetingID;
     return m;
   }
 
@@ -127,7 +131,7 @@ export class Meeting {
     return (await this.live()).hasUserJoined;
   }
 
-  @Field(() => Boolean, { description: 'True when the meeting is being recorded (created with recording allowed).' })
+  @Field(() => Boolean, { description: 'BigBlueButton\'s recording flag as getMeetingInfo reports it. recordingEnabled is the create-time record option.' })
   async recording(): Promise<boolean> {
     return (await this.live()).recording;
   }
@@ -168,8 +172,42 @@ export class Meeting {
     return (await this.live()).attendees.map((a) => Attendee.from(a));
   }
 
-  @Field(() => [MetadataEntry], { description: 'The meeting\'s metadata, including `bbb-interface-app`, the app that created it.' })
+  @Field(() => [MetadataEntry], { description: 'Your application\'s metadata, as sent with createMeeting (keys lowercased by BigBlueButton). The gateway\'s own keys are never listed.' })
   async metadata(): Promise<MetadataEntry[]> {
-    return Object.entries((await this.live()).metadata).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value }));
+    return Object.entries(appMetadata((await this.live()).metadata)).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value }));
+  }
+
+  @Field(() => String, { description: 'BigBlueButton\'s internal ID of this session (sha1 of the meetingId, a dash, the createTime). A recording of the session has it as recordId.' })
+  async internalMeetingId(): Promise<string> {
+    return this.internalId ?? (await this.live()).internalMeetingID;
+  }
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the meeting started; null until somebody joined.' })
+  async startedAt(): Promise<Date | null> {
+    const info = await this.live();
+    const t = Number(info.startTime);
+    return info.hasUserJoined && Number.isFinite(t) && t > 0 ? new Date(t) : null;
+  }
+
+  @Field(() => Int, { description: 'The limit in minutes set with durationMinutes; 0 means none.' })
+  async durationMinutes(): Promise<number> {
+    return (await this.live()).duration;
+  }
+
+  @Field(() => Boolean, { description: 'True for a breakout room of another meeting.' })
+  async isBreakout(): Promise<boolean> {
+    return (await this.live()).isBreakout;
+  }
+
+  @Field(() => Boolean, { description: 'Whether the meeting was created with record: true (it may be recorded). `recording` is what BigBlueButton reports.' })
+  async recordingEnabled(): Promise<boolean> {
+    const info = await this.live();
+    const flag = info.metadata[RECORD_META_KEY];
+    return flag === undefined ? info.recording : flag === 'true';
+  }
+
+  @Field(() => WaitingRoom, { description: 'Who waits for a moderator to let them in.' })
+  async waitingRoom(): Promise<WaitingRoom> {
+    return waitingRoomOf((await this.live()).metadata) as WaitingRoom;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badInput } from '../errors.js';
+import { META_KEY_PATTERN, reservedMetadataKeyReason } from './metadata-keys.js';
 
 /**
  * Validation shared by GraphQL and REST: one schema per operation, field names reported in the caller's own
@@ -9,11 +10,20 @@ export type FieldStyle = 'camel' | 'snake';
 
 // BBB's own constraints (bbb-api.md §2.1): meeting name 2-256, meetingID 2-256 without commas, passwords 2-64.
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Length checks in UTF-16 code units, which is what BBB's Java `String.length()` counts; zod's own min/max count code
+ * points, so an emoji-heavy name would pass here and be refused by BBB (a 502 instead of a 400).
+ */
+export const minUnits = (n: number, message: string) => z.refine<string>((s) => s.length >= n, message);
+export const maxUnits = (n: number, message: string) => z.refine<string>((s) => s.length <= n, message);
 const noControl = (s: string) => !CONTROL.test(s);
 
 const httpUrl = z
   .string()
-  .max(2048, 'must be at most 2048 characters')
+  .check(maxUnits(2048, 'must be at most 2048 characters'))
+  // new URL() drops tabs and line breaks and trims spaces, so the string checked below could differ from the one sent.
+  .refine((s) => noControl(s) && s.trim() === s, 'must not contain control characters or surrounding spaces')
   .refine((s) => {
     try {
       const u = new URL(s);
@@ -25,9 +35,138 @@ const httpUrl = z
 
 const password = z
   .string()
-  .min(2, 'must be 2 to 64 characters (BigBlueButton\'s limit)')
-  .max(64, 'must be 2 to 64 characters (BigBlueButton\'s limit)')
+  .check(minUnits(2, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
+  .check(maxUnits(64, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
   .refine(noControl, 'must not contain control characters');
+
+/** The layouts BBB 2.7-3.0 knows (`meetingLayout` on create, `enforceLayout` on join). */
+export const MEETING_LAYOUTS = [
+  'CUSTOM_LAYOUT',
+  'SMART_LAYOUT',
+  'PRESENTATION_FOCUS',
+  'VIDEO_FOCUS',
+  'CAMERAS_ONLY',
+  'PRESENTATION_ONLY',
+  'PARTICIPANTS_AND_CHAT_ONLY',
+  'MEDIA_ONLY',
+] as const;
+export type MeetingLayoutName = (typeof MEETING_LAYOUTS)[number];
+
+/** BBB's `disabledFeatures` names, 2.5 to 3.0 (integrators.md §d). The GraphQL enum is their SCREAMING_SNAKE_CASE. */
+export const BBB_FEATURES = [
+  'breakoutRooms',
+  'captions',
+  'chat',
+  'privateChat',
+  'downloadPresentationWithAnnotations',
+  'downloadPresentationConvertedToPdf',
+  'downloadPresentationOriginalFile',
+  'snapshotOfCurrentSlide',
+  'externalVideos',
+  'importPresentationWithAnnotationsFromBreakoutRooms',
+  'importSharedNotesFromBreakoutRooms',
+  'layouts',
+  'learningDashboard',
+  'learningDashboardDownloadSessionData',
+  'polls',
+  'screenshare',
+  'sharedNotes',
+  'virtualBackgrounds',
+  'customVirtualBackgrounds',
+  'liveTranscription',
+  'presentation',
+  'cameraAsContent',
+  'timer',
+  'infiniteWhiteboard',
+  'deleteChatMessage',
+  'editChatMessage',
+  'replyChatMessage',
+  'chatMessageReactions',
+  'chatEmojiPicker',
+  'raiseHand',
+  'userReactions',
+  'quizzes',
+] as const;
+export type BbbFeature = (typeof BBB_FEATURES)[number];
+
+/** `breakoutRooms` → `BREAKOUT_ROOMS`. */
+export function featureEnumName(feature: string): string {
+  return feature.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+const FEATURE_BY_ENUM = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [featureEnumName(f), f]));
+const FEATURE_BY_LOWER = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [f.toLowerCase(), f]));
+
+/** A feature given as BBB's name (`breakoutRooms`, any case) or as the enum's (`BREAKOUT_ROOMS`); undefined when unknown. */
+export function featureFromName(name: string): BbbFeature | undefined {
+  return FEATURE_BY_ENUM.get(name) ?? FEATURE_BY_LOWER.get(name.toLowerCase());
+}
+
+export const WAITING_ROOMS = ['NONE', 'GUESTS', 'ALL_VIEWERS'] as const;
+export type WaitingRoomName = (typeof WAITING_ROOMS)[number];
+
+export const LOCK_SETTINGS = [
+  'disableCam',
+  'disableMic',
+  'disablePrivateChat',
+  'disablePublicChat',
+  'disableNotes',
+  'hideUserList',
+  'lockOnJoin',
+  'lockOnJoinConfigurable',
+  'hideViewersCursor',
+] as const;
+
+/** Most presentations one create or insertDocument may carry: each one is a download BBB makes and converts. */
+export const MAX_PRESENTATIONS = 10;
+/** Most metadata entries one createMeeting may send; with the gateway's own keys they travel in one URL. */
+export const MAX_CREATE_METADATA = 20;
+export const MAX_MESSAGE_LENGTH = 2000;
+export const MAX_BANNER_LENGTH = 500;
+
+/** A text BBB shows to people: length-limited (in UTF-16 units, as BBB's Java counts), no control characters. */
+const displayText = (max: number) =>
+  z.string().check(maxUnits(max, `must be at most ${max} characters`)).refine(noControl, 'must not contain control characters');
+
+const minutes = (max: number) =>
+  z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
+
+/** Metadata an app may set: BBB's key rule, and never a key the gateway reserves (metadata-keys.ts). */
+export const metadataEntrySchema = z.object({
+  key: z
+    .string()
+    .regex(META_KEY_PATTERN, 'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)')
+    .check(maxUnits(64, 'must be at most 64 characters'))
+    .superRefine((k, ctx) => {
+      const reason = reservedMetadataKeyReason(k);
+      if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
+    }),
+  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
+});
+
+export const uniqueMetadataKeys = {
+  check: (entries: Array<{ key: string }>) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length,
+  message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
+};
+
+export const presentationSchema = z.object({
+  url: httpUrl,
+  filename: z
+    .string()
+    .check(minUnits(1, 'must not be empty when given'))
+    .check(maxUnits(255, 'must be at most 255 characters'))
+    .refine(noControl, 'must not contain control characters')
+    .nullish(),
+  downloadable: z.boolean().nullish(),
+  current: z.boolean().nullish(),
+});
+export type PresentationInput = z.input<typeof presentationSchema>;
+
+export const presentationsSchema = z
+  .array(presentationSchema)
+  .min(1, `must hold 1 to ${MAX_PRESENTATIONS} documents`)
+  .max(MAX_PRESENTATIONS, `must hold 1 to ${MAX_PRESENTATIONS} documents`);
+
+const lockSettingsSchema = z.object(Object.fromEntries(LOCK_SETTINGS.map((k) => [k, z.boolean().nullish()])) as Record<(typeof LOCK_SETTINGS)[number], z.ZodOptional<z.ZodNullable<z.ZodBoolean>>>);
 
 export const createMeetingSchema = z
   .object({
@@ -37,14 +176,56 @@ export const createMeetingSchema = z
       .pipe(
         z
           .string()
-          .min(2, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)')
-          .max(256, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)')
+          .check(minUnits(2, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
+          .check(maxUnits(256, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
           .refine(noControl, 'must not contain control characters'),
       ),
     attendeePass: password.nullish(),
     moderatorPass: password.nullish(),
     maxParticipant: z.number().int('must be a whole number').positive('must be a positive whole number').max(1_000_000, 'must be at most 1000000').nullish(),
     redirectAtLogout: httpUrl.nullish(),
+    record: z.boolean().nullish(),
+    autoStartRecording: z.boolean().nullish(),
+    allowStartStopRecording: z.boolean().nullish(),
+    notifyRecordingIsOn: z.boolean().nullish(),
+    welcome: displayText(MAX_MESSAGE_LENGTH).nullish(),
+    moderatorOnlyMessage: displayText(MAX_MESSAGE_LENGTH).nullish(),
+    bannerText: displayText(MAX_BANNER_LENGTH).nullish(),
+    durationMinutes: minutes(525_600).nullish(),
+    muteOnStart: z.boolean().nullish(),
+    webcamsOnlyForModerator: z.boolean().nullish(),
+    endWhenNoModerator: z.boolean().nullish(),
+    endWhenNoModeratorDelayMinutes: minutes(10_080).nullish(),
+    meetingExpireIfNoUserJoinedMinutes: minutes(10_080).nullish(),
+    meetingLayout: z.enum(MEETING_LAYOUTS).nullish(),
+    lockSettings: lockSettingsSchema.nullish(),
+    disabledFeatures: z
+      .array(z.string().transform((s, ctx) => {
+        const f = featureFromName(s);
+        if (f === undefined) {
+          ctx.addIssue({ code: 'custom', message: `is not a feature BigBlueButton can disable (one of ${BBB_FEATURES.join(', ')})` });
+          return z.NEVER;
+        }
+        return f;
+      }))
+      .max(BBB_FEATURES.length, `must hold at most ${BBB_FEATURES.length} features`)
+      .nullish(),
+    waitingRoom: z.enum(WAITING_ROOMS).nullish(),
+    metadata: z
+      .array(metadataEntrySchema)
+      .max(MAX_CREATE_METADATA, `must hold at most ${MAX_CREATE_METADATA} entries`)
+      .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
+      .nullish(),
+    presentations: presentationsSchema.nullish(),
+    bbbParameters: z
+      .array(
+        z.object({
+          name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'must be a BigBlueButton create parameter name (letters and digits)').check(maxUnits(64, 'must be at most 64 characters')),
+          value: z.string().check(maxUnits(2000, 'must be at most 2000 characters')).refine(noControl, 'must not contain control characters'),
+        }),
+      )
+      .max(20, 'must hold at most 20 parameters')
+      .nullish(),
   })
   .refine((v) => v.attendeePass == null || v.moderatorPass == null || v.attendeePass !== v.moderatorPass, {
     message: 'must differ from the attendee password, or the password could not tell the roles apart',
@@ -56,31 +237,73 @@ export type ValidCreateMeeting = z.output<typeof createMeetingSchema>;
 
 export const meetingIdSchema = z
   .string()
-  .min(2, 'must be 2 to 256 characters')
-  .max(256, 'must be 2 to 256 characters')
+  .check(minUnits(2, 'must be 2 to 256 characters'))
+  .check(maxUnits(256, 'must be 2 to 256 characters'))
   .refine((s) => !s.includes(','), 'must not contain a comma')
   .refine(noControl, 'must not contain control characters');
 
 /** A lone `meetingId` argument, as an object so that a refusal names it: `meetingId must not contain a comma.` */
 export const meetingIdArgSchema = z.object({ meetingId: meetingIdSchema });
 
-export const joinMeetingSchema = z.object({
-  name: z
+export const MAX_USERDATA = 30;
+// BBB splits `userdata-<key>` on `-` and drops a key with a further dash (bbb-api.md §3.1); it becomes an XML name.
+const USERDATA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export const userdataEntrySchema = z.object({
+  key: z
     .string()
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').refine(noControl, 'must not contain control characters')),
-  meetingId: meetingIdSchema,
-  password: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
-  createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
-  userId: z.string().min(1, 'must not be empty when given').max(256, 'must be at most 256 characters').refine(noControl, 'must not contain control characters').nullish(),
-  avatar: httpUrl.nullish(),
-  isGuest: z.boolean().nullish(),
+    .regex(USERDATA_KEY, 'must start with a letter and contain only letters, digits and underscores (BigBlueButton drops other keys), e.g. bbb_skip_check_audio')
+    .check(maxUnits(64, 'must be at most 64 characters')),
+  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
 });
+
+export const joinMeetingSchema = z
+  .object({
+    name: z
+      .string()
+      .transform((s) => s.trim())
+      .pipe(z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters')),
+    meetingId: meetingIdSchema,
+    password: z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(64, 'must be at most 64 characters')).nullish(),
+    role: z.enum(['MODERATOR', 'VIEWER']).nullish(),
+    createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
+    userId: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters').nullish(),
+    avatar: httpUrl.nullish(),
+    isGuest: z.boolean().nullish(),
+    userdata: z
+      .array(userdataEntrySchema)
+      .max(MAX_USERDATA, `must hold at most ${MAX_USERDATA} entries`)
+      .refine((e) => new Set(e.map((x) => x.key.toLowerCase())).size === e.length, { message: 'must not name a key twice' })
+      .nullish(),
+    errorRedirectUrl: httpUrl.nullish(),
+    enforceLayout: z.enum(MEETING_LAYOUTS).nullish(),
+    excludeFromDashboard: z.boolean().nullish(),
+  })
+  .superRefine((v, ctx) => {
+    const both = v.password != null && v.role != null;
+    const neither = v.password == null && v.role == null;
+    if (both || neither) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['role'],
+        message: both ? 'and password must not both be given: send one of them' : 'or password is required: send exactly one of them',
+      });
+    }
+  });
+
+export const insertDocumentSchema = z.object({ meetingId: meetingIdSchema, presentations: presentationsSchema });
+export type InsertDocumentInput = z.input<typeof insertDocumentSchema>;
+
+// BBB 3.0's limits for sendChatMessage (bbb-api.md §4.8).
+export const sendChatMessageSchema = z.object({
+  meetingId: meetingIdSchema,
+  message: z.string().check(minUnits(1, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).check(maxUnits(500, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).refine(noControl, 'must not contain control characters'),
+  userName: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(255, 'must be at most 255 characters')).refine(noControl, 'must not contain control characters').nullish(),
+});
+export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
 
-/** A join whose role is already decided (an access token's pinned role): everything but the password. */
-export const joinWithRoleSchema = joinMeetingSchema.omit({ password: true });
 export type ValidJoinMeeting = z.output<typeof joinMeetingSchema>;
 
 const SNAKE: Record<string, string> = {
@@ -92,6 +315,34 @@ const SNAKE: Record<string, string> = {
   createTime: 'create_time',
   userId: 'user_id',
   isGuest: 'is_guest',
+  autoStartRecording: 'auto_start_recording',
+  allowStartStopRecording: 'allow_start_stop_recording',
+  notifyRecordingIsOn: 'notify_recording_is_on',
+  moderatorOnlyMessage: 'moderator_only_message',
+  bannerText: 'banner_text',
+  durationMinutes: 'duration_minutes',
+  muteOnStart: 'mute_on_start',
+  webcamsOnlyForModerator: 'webcams_only_for_moderator',
+  endWhenNoModerator: 'end_when_no_moderator',
+  endWhenNoModeratorDelayMinutes: 'end_when_no_moderator_delay_minutes',
+  meetingExpireIfNoUserJoinedMinutes: 'meeting_expire_if_no_user_joined_minutes',
+  meetingLayout: 'meeting_layout',
+  lockSettings: 'lock_settings',
+  disableCam: 'disable_cam',
+  disableMic: 'disable_mic',
+  disablePrivateChat: 'disable_private_chat',
+  disablePublicChat: 'disable_public_chat',
+  disableNotes: 'disable_notes',
+  hideUserList: 'hide_user_list',
+  lockOnJoin: 'lock_on_join',
+  lockOnJoinConfigurable: 'lock_on_join_configurable',
+  hideViewersCursor: 'hide_viewers_cursor',
+  disabledFeatures: 'disabled_features',
+  waitingRoom: 'waiting_room',
+  errorRedirectUrl: 'error_redirect_url',
+  enforceLayout: 'enforce_layout',
+  excludeFromDashboard: 'exclude_from_dashboard',
+  bbbParameters: 'bbb_parameters',
 };
 
 export function fieldName(field: string, style: FieldStyle): string {

@@ -1,19 +1,25 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../auth/tokens.js';
-import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
-import { BbbNotFoundError } from '../bbb/errors.js';
-import { GatewayError, meetingNotFound } from '../errors.js';
-import type { z } from 'zod';
+import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
+import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
+import { GatewayError, badInput, meetingNotFound } from '../errors.js';
+import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
+import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
+  fieldName,
+  insertDocumentSchema,
   joinMeetingSchema,
-  joinWithRoleSchema,
+  sendChatMessageSchema,
+  type InsertDocumentInput,
+  type SendChatMessageInput,
   meetingIdArgSchema,
   validate,
   type CreateMeetingInput,
   type FieldStyle,
   type JoinMeetingInput,
+  type ValidCreateMeeting,
 } from './meeting-input.js';
 
 /** Who is calling: the app name of the token, and whether the operator let it see every meeting on the server. */
@@ -25,8 +31,9 @@ export interface Caller {
 /**
  * The metadata key that tags a meeting with the app that created it (sent as `meta_bbb-interface-app`; BBB stores keys
  * lowercased, and this one already is). The tag lives on the BBB server, so any gateway replica can enforce isolation.
+ * The rule for every reserved key is in metadata-keys.ts.
  */
-export const APP_META_KEY = 'bbb-interface-app';
+export { APP_META_KEY };
 
 export interface CreatedMeeting {
   meetingId: string;
@@ -46,6 +53,8 @@ export interface MeetingServiceOptions {
   joinCache: { ttlMs: number; maxEntries: number };
   /** Also send the password on join, for BBB servers older than 2.4. Default false. */
   sendJoinPassword?: boolean;
+  /** The operator's create defaults, overrides and passthrough names (create-policy.ts). Default: none. */
+  createPolicy?: CreatePolicy;
 }
 
 /** Everything the GraphQL resolvers and the REST routes do with meetings goes through here. */
@@ -53,6 +62,7 @@ export class MeetingService {
   private readonly bbb: BbbClient;
   readonly infoCache: MeetingInfoCache;
   private readonly sendJoinPassword: boolean;
+  private readonly createPolicy: CreatePolicy;
 
   constructor(options: MeetingServiceOptions) {
     this.bbb = options.bbb;
@@ -60,6 +70,7 @@ export class MeetingService {
     // never wait for BBB after the first (about a tenth more calls for a busy meeting); a quiet one simply expires.
     this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), { ...options.joinCache, refreshAheadMs: options.joinCache.ttlMs / 10 });
     this.sendJoinPassword = options.sendJoinPassword ?? false;
+    this.createPolicy = options.createPolicy ?? EMPTY_CREATE_POLICY;
   }
 
   async createMeeting(caller: Caller, input: CreateMeetingInput, style: FieldStyle = 'camel'): Promise<CreatedMeeting> {
@@ -68,14 +79,26 @@ export class MeetingService {
     let moderatorPass = valid.moderatorPass ?? generatePassword();
     while (moderatorPass === attendeePass) moderatorPass = generatePassword();
     const meetingId = randomBytes(16).toString('base64url');
+    const typed = createOptionParams(valid);
+    if (valid.maxParticipant != null) typed.unshift(['maxParticipants', String(valid.maxParticipant)]);
+    if (valid.redirectAtLogout != null) typed.unshift(['logoutURL', valid.redirectAtLogout]);
+    const passthrough = this.passthroughParams(valid.bbbParameters ?? [], typed, style);
+    const options = applyCreatePolicy(this.createPolicy, [...typed, ...passthrough]);
+    const record = options.find(([name]) => name === 'record')?.[1] === 'true';
+    const meta: Record<string, string> = {};
+    for (const { key, value } of valid.metadata ?? []) meta[key] = value;
+    // The gateway's own keys last, so nothing an app sends can replace them (the schema refuses them anyway).
+    meta[APP_META_KEY] = caller.app;
+    meta[RECORD_META_KEY] = String(record);
+    if (valid.waitingRoom != null && valid.waitingRoom !== 'NONE') meta[WAITING_ROOM_META_KEY] = valid.waitingRoom;
     const raw = await this.bbb.create({
       meetingID: meetingId,
       name: valid.name,
       attendeePW: attendeePass,
       moderatorPW: moderatorPass,
-      maxParticipants: valid.maxParticipant ?? undefined,
-      logoutURL: valid.redirectAtLogout ?? undefined,
-      meta: { [APP_META_KEY]: caller.app },
+      options,
+      meta,
+      ...(valid.presentations ? { presentations: valid.presentations.map(toDocument) } : {}),
     });
     return {
       meetingId: raw.meetingID,
@@ -88,32 +111,36 @@ export class MeetingService {
     };
   }
 
+  /** `bbbParameters`: only names the operator listed in BBB_CREATE_PASSTHROUGH, and none a typed option already sets. */
+  private passthroughParams(list: Array<{ name: string; value: string }>, typed: Array<[string, string]>, style: FieldStyle): Array<[string, string]> {
+    const field = fieldName('bbbParameters', style);
+    const seen = new Set<string>();
+    return list.map(({ name, value }, i): [string, string] => {
+      if (!this.createPolicy.passthrough.includes(name)) {
+        throw badInput(
+          `${field}.${i}.name ${name} is not a parameter this gateway passes through (${this.createPolicy.passthrough.length > 0 ? `allowed: ${this.createPolicy.passthrough.join(', ')}` : 'the operator allowed none; see BBB_CREATE_PASSTHROUGH'}).`,
+        );
+      }
+      if (typed.some(([n]) => n === name)) throw badInput(`${field}.${i}.name ${name} is already set by a typed option; send it only once.`);
+      if (seen.has(name)) throw badInput(`${field}.${i}.name ${name} is listed twice.`);
+      seen.add(name);
+      return [name, value];
+    });
+  }
+
   /**
-   * A signed BBB join URL. The password decides the role; the createTime must be the running meeting's, so a link for a
-   * meeting that was ended and re-created under the same ID stops working.
+   * A signed BBB join URL. The role the app decided (an access token's pinned role too) or the password decides the role;
+   * the createTime must be the running meeting's, so a link for a meeting that was ended and re-created under the same ID
+   * stops working.
    */
   async joinUrl(caller: Caller, input: JoinMeetingInput, style: FieldStyle = 'camel'): Promise<string> {
     const valid = validate(joinMeetingSchema, input, style);
     const info = await this.visibleInfo(caller, valid.meetingId, valid.createTime);
-    const role = roleForPassword(valid.password, info);
+    // The app holds the token and decides the role (BBB 3.0's way); or the password decides it, as it always did.
+    const role: BbbRole | undefined = valid.role ?? roleForPassword(valid.password!, info);
     if (role === undefined) {
       throw new GatewayError('FORBIDDEN', 'The password matches neither the moderator nor the attendee password of this meeting.');
     }
-    return this.signedJoin(valid, info, role, valid.password);
-  }
-
-  /**
-   * A join whose role was decided beforehand by the app (an access token's pinned role): no password is asked for. The
-   * createTime is checked as for joinUrl.
-   */
-  async joinUrlWithRole(caller: Caller, input: Omit<JoinMeetingInput, 'password'>, role: BbbRole): Promise<string> {
-    const valid = validate(joinWithRoleSchema, input, 'camel');
-    const info = await this.visibleInfo(caller, valid.meetingId, valid.createTime);
-    const password = role === 'MODERATOR' ? info.moderatorPW : info.attendeePW;
-    return this.signedJoin(valid, info, role, password);
-  }
-
-  private signedJoin(valid: z.output<typeof joinWithRoleSchema>, info: MeetingInfo, role: BbbRole, password: string): string {
     if (info.createTime !== valid.createTime) {
       throw new GatewayError(
         'CONFLICT',
@@ -127,8 +154,12 @@ export class MeetingService {
       createTime: info.createTime,
       userID: valid.userId ?? undefined,
       avatarURL: valid.avatar ?? undefined,
-      guest: valid.isGuest === true ? true : undefined,
-      password: this.sendJoinPassword ? password : undefined,
+      guest: joinsAsGuest(waitingRoomOf(info.metadata), role, valid.isGuest === true) ? true : undefined,
+      password: this.sendJoinPassword ? (valid.password ?? (role === 'MODERATOR' ? info.moderatorPW : info.attendeePW)) || undefined : undefined,
+      errorRedirectUrl: valid.errorRedirectUrl ?? undefined,
+      enforceLayout: valid.enforceLayout ?? undefined,
+      excludeFromDashboard: valid.excludeFromDashboard ?? undefined,
+      ...(valid.userdata && valid.userdata.length > 0 ? { userdata: valid.userdata.map(({ key, value }): [string, string] => [key, value]) } : {}),
     });
   }
 
@@ -145,6 +176,34 @@ export class MeetingService {
   async listMeetings(caller: Caller): Promise<MeetingInfo[]> {
     const all = await this.bbb.getMeetings();
     return all.filter((m) => !m.hasBeenForciblyEnded && isVisible(caller, m));
+  }
+
+  /** Slides for a running meeting of this app (BBB's insertDocument). */
+  async insertDocument(caller: Caller, input: InsertDocumentInput, style: FieldStyle = 'camel'): Promise<void> {
+    const valid = validate(insertDocumentSchema, input, style);
+    await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
+    try {
+      await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
+    } catch (err) {
+      if (err instanceof BbbNotFoundError) throw meetingNotFound();
+      throw err;
+    }
+  }
+
+  /** A chat message from the server into a running meeting of this app (BBB 3.0's sendChatMessage). */
+  async sendChatMessage(caller: Caller, input: SendChatMessageInput, style: FieldStyle = 'camel'): Promise<void> {
+    const valid = validate(sendChatMessageSchema, input, style);
+    await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
+    try {
+      await this.bbb.sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
+    } catch (err) {
+      if (err instanceof BbbNotFoundError) throw meetingNotFound();
+      // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
+      if ((err instanceof BbbProtocolError && err.statusCode === 404) || (err instanceof BbbFailedError && err.messageKey === 'unsupportedRequest')) {
+        throw new GatewayError('BBB_ERROR', 'sendChatMessage needs BigBlueButton 3.0: the configured server (or load balancer) does not have this call.', { cause: err });
+      }
+      throw err;
+    }
   }
 
   async endMeeting(caller: Caller, meetingId: string): Promise<void> {
@@ -180,6 +239,59 @@ export class MeetingService {
     }
     return info;
   }
+}
+
+/**
+ * The createMeeting options as BBB create parameters, under BBB's own names and in BBB's spelling of values (booleans
+ * `true`/`false`, minutes as whole numbers, features comma-separated). Only what the app set is sent: BBB's and the
+ * operator's defaults apply to the rest.
+ */
+export function createOptionParams(v: ValidCreateMeeting): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const put = (name: string, value: boolean | number | string | null | undefined) => {
+    if (value !== null && value !== undefined) out.push([name, String(value)]);
+  };
+  put('record', v.record);
+  put('autoStartRecording', v.autoStartRecording);
+  put('allowStartStopRecording', v.allowStartStopRecording);
+  put('notifyRecordingIsOn', v.notifyRecordingIsOn);
+  put('welcome', v.welcome);
+  put('moderatorOnlyMessage', v.moderatorOnlyMessage);
+  put('bannerText', v.bannerText);
+  put('duration', v.durationMinutes);
+  put('muteOnStart', v.muteOnStart);
+  put('webcamsOnlyForModerator', v.webcamsOnlyForModerator);
+  put('endWhenNoModerator', v.endWhenNoModerator);
+  put('endWhenNoModeratorDelayInMinutes', v.endWhenNoModeratorDelayMinutes);
+  put('meetingExpireIfNoUserJoinedInMinutes', v.meetingExpireIfNoUserJoinedMinutes);
+  put('meetingLayout', v.meetingLayout);
+  if (v.lockSettings) {
+    for (const [key, value] of Object.entries(v.lockSettings)) put(`lockSettings${key[0]!.toUpperCase()}${key.slice(1)}`, value);
+  }
+  if (v.disabledFeatures && v.disabledFeatures.length > 0) put('disabledFeatures', [...new Set(v.disabledFeatures)].join(','));
+  // Both waiting rooms need BBB to ask a moderator; who waits is decided per join (guest=true), see joinUrl.
+  if (v.waitingRoom != null) put('guestPolicy', v.waitingRoom === 'NONE' ? 'ALWAYS_ACCEPT' : 'ASK_MODERATOR');
+  return out;
+}
+
+function toDocument(p: NonNullable<ValidCreateMeeting['presentations']>[number]): PresentationDocument {
+  return {
+    url: p.url,
+    ...(p.filename != null ? { filename: p.filename } : {}),
+    ...(p.downloadable != null ? { downloadable: p.downloadable } : {}),
+    ...(p.current != null ? { current: p.current } : {}),
+  };
+}
+
+/**
+ * Whether a join carries `guest=true`. BBB holds back only joins marked as guests (with its shipped settings), so the
+ * waiting room is made here: every viewer of an ALL_VIEWERS meeting, and every isGuest join of a GUESTS meeting.
+ * Moderators of a meeting with a waiting room never wait. Without a waiting room isGuest is passed on as before.
+ */
+export function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbRole, isGuest: boolean): boolean {
+  if (waitingRoom === 'NONE') return isGuest;
+  if (role === 'MODERATOR') return false;
+  return waitingRoom === 'ALL_VIEWERS' || isGuest;
 }
 
 export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): boolean {

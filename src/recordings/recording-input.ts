@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RecordingState } from '../bbb/types.js';
-import { APP_META_KEY } from '../meetings/meeting-service.js';
-import { meetingIdSchema } from '../meetings/meeting-input.js';
+import { maxUnits, meetingIdSchema, metadataEntrySchema, minUnits, uniqueMetadataKeys } from '../meetings/meeting-input.js';
 
 /** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
 
@@ -18,13 +17,11 @@ export const MAX_METADATA_ENCODED_BYTES = 4096;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const noControl = (s: string) => !CONTROL.test(s);
-// What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); anything else it drops without a word.
-const META_KEY = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 
 const recordId = z
   .string()
-  .min(1, 'must not be empty')
-  .max(256, 'must be at most 256 characters')
+  .check(minUnits(1, 'must not be empty'))
+  .check(maxUnits(256, 'must be at most 256 characters'))
   .refine((s) => !s.includes(','), 'must not contain a comma')
   .refine(noControl, 'must not contain control characters');
 
@@ -48,20 +45,13 @@ export const listRecordingsSchema = z.object({
     .max(MAX_PAGE_SIZE, `must be 1 to ${MAX_PAGE_SIZE}`)
     .nullish()
     .transform((n) => n ?? DEFAULT_PAGE_SIZE),
-  after: z.string().max(1024, 'is not a cursor this API returned').nullish(),
+  after: z.string().check(maxUnits(1024, 'is not a cursor this API returned')).nullish(),
 });
 
 export type ListRecordingsInput = z.input<typeof listRecordingsSchema>;
 
-const metadataEntry = z.object({
-  key: z
-    .string()
-    .regex(META_KEY, 'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)')
-    .max(64, 'must be at most 64 characters')
-    // BBB lowercases meta names, so `BBB-Interface-App` would overwrite the tag as surely as the lowercase spelling.
-    .refine((k) => k.toLowerCase() !== APP_META_KEY, `must not be ${APP_META_KEY}: the gateway uses that key to tell applications apart`),
-  value: z.string().max(1000, 'must be at most 1000 characters').refine(noControl, 'must not contain control characters'),
-});
+// The same key rules as createMeeting's metadata (meeting-input.ts, metadata-keys.ts).
+const metadataEntry = metadataEntrySchema;
 
 export const updateMetadataSchema = z.object({
   recordIds: recordIdsSchema,
@@ -69,9 +59,7 @@ export const updateMetadataSchema = z.object({
     .array(metadataEntry)
     .min(1, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
     .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
-    .refine((entries) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length, {
-      message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
-    })
+    .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
     .refine(
       (entries) => entries.reduce((sum, e) => sum + encodeURIComponent(e.key).length + encodeURIComponent(e.value).length + 7, 0) <= MAX_METADATA_ENCODED_BYTES,
       { message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL` },

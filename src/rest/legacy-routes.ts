@@ -1,28 +1,80 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError, badInput } from '../errors.js';
 import type { Caller, MeetingService } from '../meetings/meeting-service.js';
+import { LOCK_SETTINGS, fieldName, metadataEntrySchema, userdataEntrySchema } from '../meetings/meeting-input.js';
 
 /**
  * The original REST contract (`POST /create`, `POST /join`), byte for byte. A thin translation of snake_case JSON onto
  * the same MeetingService the GraphQL resolvers call; validation and errors come from there.
+ *
+ * Beyond the seed's keys both routes accept the GraphQL options as optional snake_case keys (`record`, `lock_settings`,
+ * `metadata` as an object, `role` on join, …). Keys the shim does not know stay ignored, as legacy clients send extras,
+ * but are logged at warn level with the app's name so that a typo such as `recrod` can be spotted.
  */
+
+const CREATE_KEYS: Record<string, string> = {
+  name: 'name',
+  attendee_pass: 'attendeePass',
+  moderator_pass: 'moderatorPass',
+  max_participant: 'maxParticipant',
+  redirect_at_logout: 'redirectAtLogout',
+  record: 'record',
+  auto_start_recording: 'autoStartRecording',
+  allow_start_stop_recording: 'allowStartStopRecording',
+  notify_recording_is_on: 'notifyRecordingIsOn',
+  welcome: 'welcome',
+  moderator_only_message: 'moderatorOnlyMessage',
+  banner_text: 'bannerText',
+  duration_minutes: 'durationMinutes',
+  mute_on_start: 'muteOnStart',
+  webcams_only_for_moderator: 'webcamsOnlyForModerator',
+  end_when_no_moderator: 'endWhenNoModerator',
+  end_when_no_moderator_delay_minutes: 'endWhenNoModeratorDelayMinutes',
+  meeting_expire_if_no_user_joined_minutes: 'meetingExpireIfNoUserJoinedMinutes',
+  meeting_layout: 'meetingLayout',
+  lock_settings: 'lockSettings',
+  disabled_features: 'disabledFeatures',
+  waiting_room: 'waitingRoom',
+  metadata: 'metadata',
+  presentations: 'presentations',
+  bbb_parameters: 'bbbParameters',
+};
+
+const JOIN_KEYS: Record<string, string> = {
+  name: 'name',
+  meeting_id: 'meetingId',
+  password: 'password',
+  role: 'role',
+  create_time: 'createTime',
+  user_id: 'userId',
+  avatar: 'avatar',
+  is_guest: 'isGuest',
+  userdata: 'userdata',
+  error_redirect_url: 'errorRedirectUrl',
+  enforce_layout: 'enforceLayout',
+  exclude_from_dashboard: 'excludeFromDashboard',
+};
+
+// Enum values may come in any case (`"role": "moderator"`); GraphQL's spelling is upper case.
+const UPPER_CASE_KEYS = new Set(['role', 'meeting_layout', 'waiting_room', 'enforce_layout']);
+
 export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: MeetingService; callerOf: (req: FastifyRequest) => Caller }): void {
   const { meetings, callerOf } = deps;
 
   app.post('/create', async (req) => {
     const caller = callerOf(req);
     const body = jsonObject(req.body);
-    const created = await meetings.createMeeting(
-      caller,
-      {
-        name: body.name as string,
-        attendeePass: body.attendee_pass as string | undefined,
-        moderatorPass: body.moderator_pass as string | undefined,
-        maxParticipant: body.max_participant as number | undefined,
-        redirectAtLogout: body.redirect_at_logout as string | undefined,
-      },
-      'snake',
-    );
+    const input = translate(body, CREATE_KEYS, req, caller);
+    if (input.lockSettings !== undefined && input.lockSettings !== null) input.lockSettings = lockSettings(input.lockSettings);
+    if (input.metadata !== undefined && input.metadata !== null) input.metadata = entries(input.metadata, 'metadata', metadataEntrySchema);
+    if (Array.isArray(input.presentations)) input.presentations = input.presentations.map(presentation);
+    // `{ "allowModsToUnmuteUsers": "true" }`, like metadata.
+    if (input.bbbParameters !== undefined && input.bbbParameters !== null) {
+      const raw = input.bbbParameters;
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw badInput('bbb_parameters must be a JSON object of string values.');
+      input.bbbParameters = Object.entries(raw).map(([name, value]) => ({ name, value }));
+    }
+    const created = await meetings.createMeeting(caller, input as unknown as Parameters<MeetingService['createMeeting']>[1], 'snake');
     return {
       meeting_id: created.meetingId,
       attendee_pass: created.attendeePass,
@@ -35,21 +87,61 @@ export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: Mee
   app.post('/join', async (req, reply) => {
     const caller = callerOf(req);
     const body = jsonObject(req.body);
-    const url = await meetings.joinUrl(
-      caller,
-      {
-        name: body.name as string,
-        meetingId: body.meeting_id as string,
-        password: body.password as string,
-        createTime: body.create_time as string,
-        userId: body.user_id as string | undefined,
-        avatar: body.avatar as string | undefined,
-        isGuest: body.is_guest as boolean | undefined,
-      },
-      'snake',
-    );
+    const input = translate(body, JOIN_KEYS, req, caller);
+    if (input.userdata !== undefined && input.userdata !== null) input.userdata = entries(input.userdata, 'userdata', userdataEntrySchema);
+    const url = await meetings.joinUrl(caller, input as unknown as Parameters<MeetingService['joinUrl']>[1], 'snake');
     // 303 makes every client follow with a GET, which BBB 3.0 requires for join; a backend that does not follow reads Location.
     return reply.code(303).header('location', url).send();
+  });
+}
+
+function translate(body: Record<string, unknown>, keys: Record<string, string>, req: FastifyRequest, caller: Caller): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const name = Object.hasOwn(keys, key) ? keys[key] : undefined;
+    if (name === undefined) {
+      unknown.push(key);
+      continue;
+    }
+    out[name] = UPPER_CASE_KEYS.has(key) && typeof value === 'string' ? value.toUpperCase() : value;
+  }
+  if (unknown.length > 0) {
+    // Key names only, never values (a misplaced key could hold a password); at most a few, each cut short.
+    req.log.warn({ app: caller.app, route: req.routeOptions.url, ignoredKeys: unknown.slice(0, 10).map((k) => k.slice(0, 64)) }, 'request body has keys this endpoint does not know; they were ignored');
+  }
+  return out;
+}
+
+function lockSettings(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  const snakeToCamel = new Map(LOCK_SETTINGS.map((k) => [fieldName(k, 'snake'), k]));
+  for (const [k, v] of Object.entries(value)) {
+    const camel = snakeToCamel.get(k);
+    if (camel === undefined) throw badInput(`lock_settings.${k} is not a lock setting (one of ${[...snakeToCamel.keys()].join(', ')}).`);
+    out[camel] = v;
+  }
+  return out;
+}
+
+function presentation(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const { url, filename, downloadable, current } = value as Record<string, unknown>;
+  return { url, filename, downloadable, current };
+}
+
+/**
+ * A `{ "key": "value" }` object as the `[{ key, value }]` list the service takes; each pair is checked here so that a
+ * refusal names it the way the caller wrote it: `metadata["course_id"] …`.
+ */
+function entries(value: unknown, field: string, schema: typeof metadataEntrySchema | typeof userdataEntrySchema): Array<{ key: string; value: string }> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${field} must be a JSON object of string values.`);
+  return Object.entries(value).map(([key, v]) => {
+    if (typeof v !== 'string') throw badInput(`${field}[${JSON.stringify(key)}] must be a string.`);
+    const result = schema.safeParse({ key, value: v });
+    if (!result.success) throw badInput(`${field}[${JSON.stringify(key)}] ${result.error.issues[0]!.path[0] === 'key' ? 'key ' : ''}${result.error.issues[0]!.message}.`);
+    return { key, value: v };
   });
 }
 

@@ -16,11 +16,14 @@ export interface ApiContext {
   now: number;
   state: SimulatorState;
   checksumValid: boolean;
+  /** The raw body of a POST that is not a form (create's and insertDocument's XML). */
+  body?: string;
+  contentType?: string;
 }
 
 /** What a handler answers; the server turns it into bytes. */
 export type Reply =
-  | { type: 'xml'; body: XmlElement }
+  | { type: 'xml'; body: XmlElement; headers?: Record<string, string> }
   | { type: 'redirect'; location: string; headers?: Record<string, string> }
   | { type: 'raw'; status: number; contentType: string; body: string };
 

@@ -3,6 +3,7 @@ export { startSimulator } from './server.js';
 export type {
   Fault,
   FaultRule,
+  MeetingDetails,
   ReceivedRequest,
   RecordingStateName,
   SeedRecording,

@@ -9,6 +9,10 @@ import { el } from './xml.js';
 /** Where the simulated Scalelite sends joins: the one BBB server behind it, served by the same process. */
 export const BACKEND_PREFIX = '/bbb-backend';
 export const JOIN_PAGE_PATH = '/html5client/join';
+/** BBB's defaultGuestWaitURL. */
+export const GUEST_WAIT_PATH = '/html5client/guestWait';
+/** The simulator's stand-in for a moderator's "accept" button: `?sessionToken=<moderator>&guest=<guest's token>`. */
+export const ADMIT_PATH = '/html5client/admit';
 
 // Java's Boolean.parseBoolean: only "true", in any case; `redirect=1` is false.
 function parseBoolean(value: string): boolean {
@@ -53,7 +57,7 @@ export function handleJoin(ctx: ApiContext): Reply {
   if (!p['fullName']) return fail('missingParamFullName', MSG.missingFullName);
   const meetingID = p['meetingID'];
   if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingIDBbb);
-  const meeting = ctx.state.findAny(meetingID);
+  const meeting = ctx.state.lookup(meetingID);
   if (!meeting) return fail('invalidMeetingIdentifier', MSG.meetingNotFoundBbb);
   if (meeting.endedAt !== undefined) return fail('meetingForciblyEnded', MSG.meetingForciblyEnded);
   if (p['createTime'] !== undefined && p['createTime'] !== String(meeting.createTime)) {
@@ -85,33 +89,40 @@ export function handleJoin(ctx: ApiContext): Reply {
     return fail('maxParticipantsReached', MSG.maxParticipantsReached);
   }
 
+  // guestPolicy (bbb-api.md §3.3, integrators.md §d): with BBB's shipped settings only joins marked guest=true are held.
+  const guest = parseBoolean(p['guest'] ?? 'false');
+  const guestPolicy = (meeting.params['guestPolicy'] ?? 'ALWAYS_ACCEPT').toUpperCase();
+  if (guest && guestPolicy === 'ALWAYS_DENY') return fail('guestDeniedAccess', MSG.guestDeniedAccess);
+  const guestStatus = guest && guestPolicy === 'ASK_MODERATOR' ? 'WAIT' : 'ALLOW';
+
   const session = ctx.state.registerSession(meeting, {
     internalUserID,
     externalUserID,
     fullName: p['fullName'],
     role,
     customdata: customData(ctx.paramList),
+    guest,
+    guestStatus,
   });
-  const clientUrl = `${ctx.origin}${JOIN_PAGE_PATH}?sessionToken=${session.sessionToken}`;
-  if (redirect) {
-    return {
-      type: 'redirect',
-      location: clientUrl,
-      headers: { 'Set-Cookie': `JSESSIONID=${randomLowerAlnum(32).toUpperCase()}; Path=/bigbluebutton; HttpOnly` },
-    };
-  }
-  return xml(
-    success([
-      el('messageKey', 'successfullyJoined'),
-      el('message', MSG.successfullyJoined),
+  const waiting = guestStatus === 'WAIT';
+  const clientUrl = `${ctx.origin}${waiting ? GUEST_WAIT_PATH : JOIN_PAGE_PATH}?sessionToken=${session.sessionToken}`;
+  // BBB sets the servlet session cookie on every successful join, redirecting or not.
+  const headers = { 'Set-Cookie': `JSESSIONID=${randomLowerAlnum(32).toUpperCase()}; Path=/bigbluebutton; HttpOnly` };
+  if (redirect) return { type: 'redirect', location: clientUrl, headers };
+  return {
+    type: 'xml',
+    headers,
+    body: success([
+      el('messageKey', waiting ? 'guestWait' : 'successfullyJoined'),
+      el('message', waiting ? MSG.guestWait : MSG.successfullyJoined),
       el('meeting_id', meeting.internalMeetingID),
       el('user_id', session.internalUserID),
       el('auth_token', session.authToken),
       el('session_token', session.sessionToken),
-      el('guestStatus', 'ALLOW'),
+      el('guestStatus', guestStatus),
       el('url', clientUrl),
     ]),
-  );
+  };
 }
 
 /**

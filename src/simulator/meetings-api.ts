@@ -1,7 +1,8 @@
 /** create, getMeetingInfo, isMeetingRunning, end and getMeetings (bbb-api.md §2, §4.1-4.4). */
 import { xml, type ApiContext, type Reply } from './api-context.js';
 import { MSG, failed, failedWithErrors, meetingNotFound, missingMeetingID, success } from './messages.js';
-import type { Meeting } from './state.js';
+import xml2js from 'xml2js';
+import type { Meeting, SimDocument } from './state.js';
 import { el, type XmlElement } from './xml.js';
 
 const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
@@ -66,9 +67,42 @@ function validateCreate(ctx: ApiContext): XmlElement | undefined {
   return undefined;
 }
 
+/**
+ * The `<document>`s of a `<modules><module name="presentation">` XML body (create, insertDocument), attribute values
+ * unescaped; undefined when the body is not such XML.
+ */
+export function documentsFrom(body: string | undefined): SimDocument[] | undefined {
+  if (body === undefined || body.trim() === '') return [];
+  let parsed: unknown;
+  let error: unknown;
+  xml2js.parseString(body, { async: false, explicitArray: true, attrkey: '$' }, (err, result) => {
+    error = err;
+    parsed = result;
+  });
+  if (error || typeof parsed !== 'object' || parsed === null) return undefined;
+  const modules = (parsed as { modules?: { module?: Array<{ $?: Record<string, string>; document?: Array<{ $?: Record<string, string> } | string> }> } }).modules;
+  if (modules === undefined) return undefined;
+  const out: SimDocument[] = [];
+  for (const module of typeof modules === 'object' ? (modules.module ?? []) : []) {
+    if (module.$?.['name'] !== 'presentation') continue;
+    for (const doc of module.document ?? []) {
+      const a = typeof doc === 'string' ? {} : (doc.$ ?? {});
+      out.push({
+        url: a['url'] ?? '',
+        filename: a['filename'] ?? a['name'] ?? '',
+        downloadable: /^true$/i.test(a['downloadable'] ?? ''),
+        current: /^true$/i.test(a['current'] ?? ''),
+      });
+    }
+  }
+  return out;
+}
+
 export function handleCreate(ctx: ApiContext): Reply {
   const invalid = validateCreate(ctx);
   if (invalid) return xml(invalid);
+  const documents = documentsFrom(ctx.body);
+  if (documents === undefined) return xml(failed('validationError', 'Invalid XML body'));
   const p = ctx.params;
   const meetingID = p['meetingID']!;
   const existing = ctx.state.findActive(meetingID);
@@ -86,6 +120,10 @@ export function handleCreate(ctx: ApiContext): Reply {
   const expireMinutes = intParam(p['meetingExpireIfNoUserJoinedInMinutes'], -1);
   const meeting = ctx.state.create(
     {
+      params: { ...p },
+      documents,
+      isBreakout: /^true$/i.test(p['isBreakout'] ?? ''),
+      origin: ctx.origin,
       meetingID,
       name: p['name']!,
       attendeePW: p['attendeePW'],
@@ -152,7 +190,7 @@ export function meetingFields(m: Meeting): XmlElement[] {
       'metadata',
       m.metadata.map(([k, v]) => el(k, v)),
     ),
-    el('isBreakout', false),
+    el('isBreakout', m.isBreakout),
   ];
 }
 
@@ -160,7 +198,7 @@ export function handleGetMeetingInfo(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
   // getMeetingInfo still sees a meeting that ended and lingers (hasBeenForciblyEnded=true); Scalelite forgot it at once.
-  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookup(meetingID);
   if (!meeting) return xml(meetingNotFound(ctx.mode));
   return xml(success(meetingFields(meeting)));
 }
@@ -168,14 +206,14 @@ export function handleGetMeetingInfo(ctx: ApiContext): Reply {
 export function handleIsMeetingRunning(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
-  const meeting = ctx.state.findActive(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookupActive(meetingID);
   return xml(success([el('running', !!meeting && meeting.attendees.length > 0)]));
 }
 
 export function handleEnd(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
-  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.findAny(meetingID);
+  const meeting = ctx.mode === 'scalelite' ? ctx.state.findActive(meetingID) : ctx.state.lookup(meetingID);
   if (!meeting) return xml(meetingNotFound(ctx.mode));
   ctx.state.end(meeting, ctx.now);
   return xml(success([el('messageKey', 'sentEndMeetingRequest'), el('message', MSG.sentEndMeetingRequest)]));
@@ -189,4 +227,48 @@ export function handleGetMeetings(ctx: ApiContext, disabled: boolean): Reply {
     return xml(success(ctx.mode === 'scalelite' ? [...notice, empty] : [empty, ...notice]));
   }
   return xml(success([el('meetings', meetings.map((m) => el('meeting', meetingFields(m))))]));
+}
+
+/** insertDocument (bbb-api.md §4.7): POST with application/xml only; the documents join the meeting's slides. */
+export function handleInsertDocument(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  if (ctx.mode === 'bbb' && ctx.contentType !== 'application/xml') return xml(failed('unsupportedContentType', MSG.unsupportedContentType));
+  const meeting = ctx.state.lookupActive(meetingID);
+  if (!meeting) return xml(failed('notFound', `Meeting with id [${meetingID}] not found.`));
+  const documents = documentsFrom(ctx.body);
+  if (documents === undefined || documents.length === 0) return xml(failed('validationError', 'Invalid XML body'));
+  meeting.documents.push(...documents);
+  return xml(success([el('messageKey', ''), el('message', 'Presentation is being uploaded')]));
+}
+
+/** sendChatMessage (BBB 3.0, bbb-api.md §4.8): message 1-500 characters, userName at most 255 (default "System"). */
+export function handleSendChatMessage(ctx: ApiContext): Reply {
+  const meetingID = ctx.params['meetingID'];
+  if (!meetingID) return xml(missingMeetingID(ctx.mode));
+  const message = ctx.params['message'] ?? '';
+  if (message.length < 1 || message.length > 500) return xml(failed('validationError', 'Message must be between 1 and 500 characters'));
+  const userName = ctx.params['userName'] || 'System';
+  if (userName.length > 255) return xml(failed('validationError', 'User name must be at most 255 characters'));
+  const meeting = ctx.state.lookupActive(meetingID);
+  if (!meeting) return xml(failed('meetingNotFound', 'Meeting not found or not active'));
+  meeting.chat.push({ userName, message, at: ctx.now });
+  return xml(success([el('messageKey', ''), el('message', '')]));
+}
+
+/** getSessions (BBB 3.0): the simulator keeps no client sessions beyond join, so the list is its join sessions. */
+export function handleGetSessions(ctx: ApiContext): Reply {
+  const sessions = [...ctx.state.sessions.values()];
+  if (sessions.length === 0) {
+    // "serverr" is BBB's typo (bbb-api.md §4.8).
+    return xml(success([el('sessions', undefined, { selfClose: true }), el('messageKey', 'noSessions'), el('message', 'no sessions were found on this serverr')]));
+  }
+  return xml(
+    success([
+      el(
+        'sessions',
+        sessions.map((s) => el('session', [el('sessionToken', s.sessionToken), el('meetingID', s.internalMeetingID), el('userID', s.internalUserID), el('fullName', s.fullName), el('role', s.role)])),
+      ),
+    ]),
+  );
 }

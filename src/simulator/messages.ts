@@ -35,6 +35,8 @@ export const MSG = {
   // The typo is BBB's, verbatim since 2.4 and still in 3.0.0-rc.4 (#22423).
   roleOrPassword: 'You must either send the valid role of the user, or the password, sould the meeting has one.',
   successfullyJoined: 'You have joined successfully.',
+  guestWait: 'Guest waiting for approval to join meeting.',
+  guestDeniedAccess: "You have been denied access to this meeting based on the meeting's guest policy",
   noRecordingsBbb: 'There are no recordings for the meeting(s).',
   noRecordingsScalelite: 'There are not recordings for the meetings',
   missingRecordID: 'You must specify a recordID.',

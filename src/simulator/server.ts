@@ -10,13 +10,16 @@ import { xml } from './api-context.js';
 import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
-import { BACKEND_PREFIX, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
-import { renderJoinPage } from './join-page.js';
+import { ADMIT_PATH, BACKEND_PREFIX, GUEST_WAIT_PATH, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
+import { renderJoinPage, renderLandingPage } from './join-page.js';
 import {
   handleCreate,
   handleEnd,
   handleGetMeetingInfo,
   handleGetMeetings,
+  handleGetSessions,
+  handleInsertDocument,
+  handleSendChatMessage,
   handleIsMeetingRunning,
 } from './meetings-api.js';
 import { MSG, failed, success } from './messages.js';
@@ -28,7 +31,7 @@ import {
   handleUpdateRecordings,
 } from './recordings-api.js';
 import { SimulatorState } from './state.js';
-import type { FaultRule, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
+import type { FaultRule, MeetingDetails, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
 import { el, renderXml } from './xml.js';
 
 const API_ROOT = '/bigbluebutton/api';
@@ -47,6 +50,12 @@ interface Route {
   legacyChecksum?: boolean;
   /** join reports a bad checksum itself, because in redirect mode the error is a 302. */
   ownChecksum?: boolean;
+  /** insertDocument accepts POST only. */
+  postOnly?: boolean;
+  /** The BBB major version that added the call; an older simulated server has no such route. */
+  since?: number;
+  /** Scalelite does not implement the call and answers unsupportedRequest. */
+  notOnScalelite?: boolean;
 }
 
 const ROUTES: Record<string, Route> = {
@@ -64,6 +73,9 @@ const ROUTES: Record<string, Route> = {
   publishRecordings: { handle: (ctx) => handlePublishRecordings(ctx), post: false, legacyChecksum: true },
   deleteRecordings: { handle: (ctx) => handleDeleteRecordings(ctx), post: false, legacyChecksum: true },
   updateRecordings: { handle: (ctx) => handleUpdateRecordings(ctx), post: true, legacyChecksum: true },
+  insertDocument: { handle: (ctx) => handleInsertDocument(ctx), post: true, postOnly: true },
+  sendChatMessage: { handle: (ctx) => handleSendChatMessage(ctx), post: false, since: 3, notOnScalelite: true },
+  getSessions: { handle: (ctx) => handleGetSessions(ctx), post: false, since: 3, notOnScalelite: true },
 };
 
 class Cancelled extends Error {
@@ -224,6 +236,25 @@ class SimulatorCore implements Simulator {
     this.state.addAttendee(meeting, user);
   }
 
+  admitGuests(meetingID: string): number {
+    this.state.sweep(Date.now());
+    const meeting = this.state.findActive(meetingID);
+    if (!meeting) return 0;
+    return this.state.waitingGuests(meeting).filter((g) => this.state.admit(g.sessionToken)).length;
+  }
+
+  meetingDetails(meetingID: string): MeetingDetails | undefined {
+    this.state.sweep(Date.now());
+    const meeting = this.state.findAny(meetingID);
+    if (!meeting) return undefined;
+    return structuredClone({
+      params: meeting.params,
+      documents: meeting.documents,
+      chat: meeting.chat.map(({ userName, message }) => ({ userName, message })),
+      waitingGuests: this.state.waitingGuests(meeting).map((g) => g.fullName),
+    });
+  }
+
   reset(): void {
     this.state.reset();
     this.faults.clear();
@@ -264,9 +295,19 @@ class SimulatorCore implements Simulator {
     const method = req.method ?? 'GET';
     const origin = this.originFor(req);
 
-    if (path === JOIN_PAGE_PATH) {
+    if (path === JOIN_PAGE_PATH || path === GUEST_WAIT_PATH || path === ADMIT_PATH) {
       await readBody(req);
-      const sessionToken = firstValues(parseParamList(utf8(rawQuery)))['sessionToken'] ?? '';
+      const query = firstValues(parseParamList(utf8(rawQuery)));
+      const sessionToken = query['sessionToken'] ?? '';
+      if (path === ADMIT_PATH) {
+        const moderator = this.state.sessions.get(sessionToken);
+        const guest = this.state.sessions.get(query['guest'] ?? '');
+        // Only a moderator of the guest's own meeting may admit.
+        if (moderator?.role === 'MODERATOR' && guest && guest.internalMeetingID === moderator.internalMeetingID) this.state.admit(guest.sessionToken);
+        res.writeHead(303, { Location: `${JOIN_PAGE_PATH}?sessionToken=${encodeURIComponent(sessionToken)}`, 'Content-Length': '0' });
+        res.end();
+        return;
+      }
       const page = renderJoinPage(this.state, sessionToken, origin, Date.now());
       res.writeHead(page.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(page.body);
@@ -282,6 +323,19 @@ class SimulatorCore implements Simulator {
       return;
     }
     await readBody(req);
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      const landing = renderLandingPage(firstValues(parseParamList(utf8(rawQuery)))['errors']);
+      res.writeHead(landing.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.end(method === 'HEAD' ? undefined : landing.body);
+      return;
+    }
+    // bbb-web answers the version document at its root too, without `api/` (bbb-api.md §4.8).
+    if ((path === '/bigbluebutton' || path === '/bigbluebutton/') && (method === 'GET' || method === 'HEAD')) {
+      const body = renderXml(this.apiRoot(origin), this.config.mode);
+      res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (path.startsWith('/bigbluebutton/')) {
       res.writeHead(404, { 'Content-Type': 'application/xml;charset=UTF-8' });
       res.end(springError(404, path));
@@ -302,7 +356,8 @@ class SimulatorCore implements Simulator {
     const queryList = parseParamList(utf8(rawQuery));
     const bodyList: ParamList = method === 'POST' && contentType === FORM_TYPE && body ? parseParamList(body) : [];
     const paramList = [...queryList, ...bodyList];
-    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), at: Date.now() });
+    const rawBody = method === 'POST' && contentType !== FORM_TYPE && body ? body : undefined;
+    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), ...(rawBody !== undefined ? { body: rawBody } : {}), at: Date.now() });
     if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
 
     const decision = this.faults.take(call);
@@ -341,7 +396,7 @@ class SimulatorCore implements Simulator {
 
     const now = Date.now();
     this.state.sweep(now);
-    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path }));
+    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path, body: rawBody }));
   }
 
   private dispatch(r: {
@@ -355,11 +410,14 @@ class SimulatorCore implements Simulator {
     origin: string;
     now: number;
     path: string;
+    body?: string | undefined;
   }): Reply {
     const { mode } = this.config;
     if (r.call === '') return xml(this.apiRoot(r.origin));
-    const route = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
-    const methodAllowed = route && (r.method === 'GET' || (r.method === 'POST' && route.post));
+    const known = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
+    const route =
+      known && (mode === 'scalelite' ? !known.notOnScalelite : (known.since ?? 0) <= this.majorVersion) ? known : undefined;
+    const methodAllowed = route && ((r.method === 'GET' && !route.postOnly) || (r.method === 'POST' && route.post));
     if (!route || !methodAllowed) {
       // Scalelite's catch-all route; bbb-web has no such thing and answers like any Spring app.
       if (mode === 'scalelite') return xml(failed('unsupportedRequest', MSG.unsupportedRequest));
@@ -393,8 +451,14 @@ class SimulatorCore implements Simulator {
       now: r.now,
       state: this.state,
       checksumValid,
+      ...(r.body !== undefined ? { body: r.body, contentType: r.contentType } : {}),
     };
     return route.handle(ctx, this);
+  }
+
+  /** The major version of the BBB the simulator imitates (`serverVersion`), e.g. 3 for `3.0.0`. */
+  get majorVersion(): number {
+    return Number.parseInt(this.config.serverVersion, 10) || 0;
   }
 
   private apiRoot(origin: string): ReturnType<typeof success> {
@@ -404,8 +468,9 @@ class SimulatorCore implements Simulator {
       el('version', '2.0'),
       el('apiVersion', '2.0'),
       el('bbbVersion', this.config.serverVersion),
-      el('graphqlWebsocketUrl', `${wsOrigin}/graphql`),
-      el('graphqlApiUrl', `${origin}/api/rest`),
+      ...(this.majorVersion >= 3
+        ? [el('graphqlWebsocketUrl', `${wsOrigin}/graphql`), el('graphqlApiUrl', `${origin}/api/rest`), el('html5PluginSdkVersion', '0.0.73')]
+        : []),
     ]);
   }
 
@@ -441,7 +506,7 @@ class SimulatorCore implements Simulator {
       case 'xml': {
         // Rails' `render xml:` says application/xml; bbb-web's Grails controllers say text/xml.
         const contentType = style === 'scalelite' ? 'application/xml; charset=utf-8' : 'text/xml;charset=utf-8';
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache' });
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache', ...reply.headers });
         res.end(renderXml(reply.body, style));
         return;
       }

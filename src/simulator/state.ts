@@ -15,7 +15,24 @@ export interface Attendee {
   customdata: Array<[string, string]>;
 }
 
+/** One `<document>` of a presentation module, as BBB would fetch it. */
+export interface SimDocument {
+  url: string;
+  filename: string;
+  downloadable: boolean;
+  current: boolean;
+}
+
 export interface Meeting {
+  /** Every create parameter as received (checksum excluded), first value of each name. */
+  params: Record<string, string>;
+  /** Documents from create's XML body and from insertDocument. */
+  documents: SimDocument[];
+  isBreakout: boolean;
+  /** Messages posted with sendChatMessage. */
+  chat: Array<{ userName: string; message: string; at: number }>;
+  /** The serverURL the meeting was created through, for the playback URLs of its recording. */
+  origin: string;
   meetingID: string;
   internalMeetingID: string;
   name: string;
@@ -52,6 +69,10 @@ export interface JoinSession {
   role: 'MODERATOR' | 'VIEWER';
   internalMeetingID: string;
   customdata: Array<[string, string]>;
+  /** The join carried guest=true. */
+  guest?: boolean;
+  /** WAIT until a moderator admits the guest (guestPolicy ASK_MODERATOR), then ALLOW. */
+  guestStatus?: 'ALLOW' | 'WAIT';
 }
 
 export interface StateConfig {
@@ -61,6 +82,10 @@ export interface StateConfig {
 }
 
 export interface NewMeeting {
+  params?: Record<string, string>;
+  documents?: SimDocument[];
+  isBreakout?: boolean;
+  origin?: string;
   meetingID: string;
   name: string;
   attendeePW?: string;
@@ -119,6 +144,24 @@ export class SimulatorState {
     meeting.endedAt = at;
     meeting.endTime = at;
     meeting.attendees = [];
+    // BBB records only a meeting created with record=true that somebody joined; processing is instant here.
+    if (meeting.record && meeting.hasUserJoined) this.recordEnded(meeting, at);
+  }
+
+  private recordEnded(meeting: Meeting, at: number): void {
+    const metadata = Object.fromEntries(meeting.metadata);
+    const rec = this.seedRecording(
+      { meetingID: meeting.meetingID, name: meeting.name, startTime: meeting.startTime, endTime: at, participants: meeting.joinedUserIDs.size, isBreakout: meeting.isBreakout, metadata: {} },
+      meeting.origin,
+      at,
+    );
+    // seedRecording derives the recordID from startTime; BBB's recordID is the session's internalMeetingID.
+    const stored = this.recordings.get(rec.recordID)!;
+    this.recordings.delete(rec.recordID);
+    stored.recordID = meeting.internalMeetingID;
+    stored.internalMeetingID = meeting.internalMeetingID;
+    stored.metadata = { ...metadata, ...stored.metadata };
+    this.recordings.set(stored.recordID, stored);
   }
 
   private remove(meeting: Meeting): void {
@@ -147,6 +190,28 @@ export class SimulatorState {
     return latest;
   }
 
+  /**
+   * What getMeetingInfo, end, isMeetingRunning and join look a meeting up by: the external meetingID, or else the
+   * internal ID or a prefix of it (BBB's MeetingService falls back to the internal ID). Prefers a not-ended meeting.
+   */
+  lookup(id: string): Meeting | undefined {
+    const byExternal = this.findAny(id);
+    if (byExternal) return byExternal;
+    let found: Meeting | undefined;
+    for (const meeting of this.meetings.values()) {
+      if (meeting.internalMeetingID === id || (id.length >= 40 && meeting.internalMeetingID.startsWith(id))) {
+        if (!found || (found.endedAt !== undefined && meeting.endedAt === undefined) || meeting.createTime > found.createTime) found = meeting;
+      }
+    }
+    return found;
+  }
+
+  /** lookup() restricted to meetings that have not ended. */
+  lookupActive(id: string): Meeting | undefined {
+    const m = this.lookup(id);
+    return m && m.endedAt === undefined ? m : this.findActive(id);
+  }
+
   activeMeetings(): Meeting[] {
     return [...this.meetings.values()].filter((m) => m.endedAt === undefined).sort((a, b) => a.createTime - b.createTime);
   }
@@ -167,6 +232,11 @@ export class SimulatorState {
     const createTime = Math.max(now, this.lastCreateTime + 1);
     this.lastCreateTime = createTime;
     const meeting: Meeting = {
+      params: input.params ?? {},
+      documents: input.documents ?? [],
+      isBreakout: input.isBreakout ?? false,
+      chat: [],
+      origin: input.origin ?? '',
       meetingID: input.meetingID,
       internalMeetingID: `${sha1Hex(input.meetingID)}-${createTime}`,
       name: input.name,
@@ -209,6 +279,19 @@ export class SimulatorState {
     meeting.joinedUserIDs.add(user.externalUserID);
     this.sessions.set(session.sessionToken, session);
     return session;
+  }
+
+  /** Sessions of a meeting still waiting for a moderator. */
+  waitingGuests(meeting: Meeting): JoinSession[] {
+    return [...this.sessions.values()].filter((s) => s.internalMeetingID === meeting.internalMeetingID && s.guestStatus === 'WAIT');
+  }
+
+  /** A moderator lets a waiting guest in; false when the token is not a waiting guest. */
+  admit(sessionToken: string): boolean {
+    const session = this.sessions.get(sessionToken);
+    if (!session || session.guestStatus !== 'WAIT') return false;
+    session.guestStatus = 'ALLOW';
+    return true;
   }
 
   /** The HTML5 client connected: the user is an attendee and the meeting runs. */

@@ -32,7 +32,10 @@ export interface SimulatorOptions {
   getMeetingsDisabled?: boolean;
   /** IANA time zone of the simulated JVM, used for `createDate`. Default `UTC`. */
   timeZone?: string;
-  /** `bbbVersion` in the API root. Default `3.0.0`. */
+  /**
+   * The BBB version imitated: `bbbVersion` in the API root, and its major version decides the 3.0-only behaviour
+   * (sendChatMessage, getSessions, html5PluginSdkVersion and the graphql URLs in the version document). Default `3.0.0`.
+   */
   serverVersion?: string;
 }
 
@@ -61,6 +64,8 @@ export interface ReceivedRequest {
   rawQuery: string;
   /** Decoded parameters of the query and of a form body; the first value wins for repeated names. */
   params: Record<string, string>;
+  /** The raw body of a POST that is not a form, e.g. create's `<modules>` XML. */
+  body?: string;
   /** Epoch milliseconds. */
   at: number;
 }
@@ -125,6 +130,17 @@ export interface SimulatedUser {
   userID?: string;
 }
 
+export interface MeetingDetails {
+  /** Every create parameter as received (first value of each name). */
+  params: Record<string, string>;
+  /** Documents from create's XML body and from insertDocument. */
+  documents: Array<{ url: string; filename: string; downloadable: boolean; current: boolean }>;
+  /** Messages posted with sendChatMessage. */
+  chat: Array<{ userName: string; message: string }>;
+  /** Full names of the participants waiting for a moderator. */
+  waitingGuests: string[];
+}
+
 export interface Simulator {
   /** The base URL as `bbb-conf --secret` prints it: `http://127.0.0.1:PORT/bigbluebutton/`. */
   readonly url: string;
@@ -138,6 +154,10 @@ export interface Simulator {
   seedRecording(rec: SeedRecording): SimRecording;
   /** As if an HTML5 client entered: the user becomes an attendee and the meeting runs. Throws for an unknown meeting. */
   connectUser(meetingID: string, user: SimulatedUser): void;
+  /** As if a moderator accepted every guest waiting in the meeting (guestPolicy ASK_MODERATOR); returns how many. */
+  admitGuests(meetingID: string): number;
+  /** What the simulated server holds about a meeting beyond the API: every create parameter, its documents, who waits. */
+  meetingDetails(meetingID: string): MeetingDetails | undefined;
   /** Forgets meetings, sessions, recordings, faults and received requests, and restores the configured latency. */
   reset(): void;
   /** Stops listening, cancels pending answers and destroys open sockets. */

@@ -14,16 +14,56 @@ export type AccessScope =
 
 /** What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password. */
 export type CreateMeetingInput = {
+  /** Let moderators start and stop the recording [allowStartStopRecording]. */
+  allowStartStopRecording?: boolean | null | undefined;
   /** Password that joins as VIEWER, 2 to 64 characters. Generated when absent. */
   attendeePass?: string | null | undefined;
+  /** Start recording when the first person joins [autoStartRecording]. Needs record. */
+  autoStartRecording?: boolean | null | undefined;
+  /** Banner text shown to everybody [bannerText]. At most 500 characters, no control characters. */
+  bannerText?: string | null | undefined;
+  /** Further BigBlueButton create parameters sent as they are, at most 20. Only names the operator allows (BBB_CREATE_PASSTHROUGH); any other is refused, and so is a name a typed option sets. The operator's BBB_CREATE_OVERRIDES still win. */
+  bbbParameters?: Array<ParameterInput> | null | undefined;
+  /** Features switched off for this meeting [disabledFeatures]. */
+  disabledFeatures?: Array<MeetingFeature> | null | undefined;
+  /** The meeting ends this many minutes after creation [duration]. 0 or absent: no limit. */
+  durationMinutes?: number | null | undefined;
+  /** End the meeting when the last moderator has left [endWhenNoModerator]. */
+  endWhenNoModerator?: boolean | null | undefined;
+  /** Minutes to wait before endWhenNoModerator ends the meeting [endWhenNoModeratorDelayInMinutes]. 0 or more. */
+  endWhenNoModeratorDelayMinutes?: number | null | undefined;
+  /** What viewers may not do [lockSettings*]. */
+  lockSettings?: LockSettingsInput | null | undefined;
   /** Most participants allowed at once (a positive whole number). Unlimited when absent. */
   maxParticipant?: number | null | undefined;
+  /** The meeting ends when nobody joined within this many minutes of creation [meetingExpireIfNoUserJoinedInMinutes]. BigBlueButton's default is 5. */
+  meetingExpireIfNoUserJoinedMinutes?: number | null | undefined;
+  /** The layout everybody starts with [meetingLayout]. */
+  meetingLayout?: MeetingLayout | null | undefined;
+  /** Your application's own metadata (course, term, …), at most 20 entries [meta_<key>]. Reserved keys are refused. */
+  metadata?: Array<MetadataInput> | null | undefined;
+  /** Message only moderators see [moderatorOnlyMessage]. At most 2000 characters, no control characters. */
+  moderatorOnlyMessage?: string | null | undefined;
   /** Password that joins as MODERATOR, 2 to 64 characters, different from attendeePass. Generated when absent. */
   moderatorPass?: string | null | undefined;
+  /** Everybody joins muted [muteOnStart]. */
+  muteOnStart?: boolean | null | undefined;
   /** The meeting's name, 2 to 256 characters. */
   name: string;
+  /** Ask every participant to acknowledge that the meeting is recorded [notifyRecordingIsOn]. */
+  notifyRecordingIsOn?: boolean | null | undefined;
+  /** Slides BigBlueButton downloads on create, at most 10. */
+  presentations?: Array<PresentationInput> | null | undefined;
+  /** Allow recording this meeting [record]. Without it nothing is recorded, whatever else is set. */
+  record?: boolean | null | undefined;
   /** Where participants go after leaving the meeting. http(s) only. */
   redirectAtLogout?: string | null | undefined;
+  /** Who waits for a moderator to let them in (BigBlueButton's guestPolicy plus guest=true on the joins of those who wait). Default NONE. */
+  waitingRoom?: WaitingRoom | null | undefined;
+  /** Only moderators see the viewers' webcams [webcamsOnlyForModerator]. */
+  webcamsOnlyForModerator?: boolean | null | undefined;
+  /** Welcome message in the chat [welcome]. At most 2000 characters, no control characters; BigBlueButton replaces %%CONFNAME%% and similar keywords. */
+  welcome?: string | null | undefined;
 };
 
 /** The access token to mint: one meeting, what it may do there, and who the holder is. */
@@ -44,30 +84,128 @@ export type IssueAccessTokenInput = {
   userId?: string | null | undefined;
 };
 
-/** Who joins which meeting. The password decides the role. */
+/** Who joins which meeting, and as what: send exactly one of role (BigBlueButton 3.0's way) and password. */
 export type JoinMeetingInput = {
   /** URL of the user's avatar image. http(s) only. */
   avatar?: string | null | undefined;
   /** The createTime createMeeting returned. A link for an earlier meeting with the same ID is refused with CONFLICT. Required, unless an access token fixes it. */
   createTime?: string | null | undefined;
-  /** True to join as a guest (subject to the meeting's guest policy). */
+  /** A layout this participant cannot change [enforceLayout]; BigBlueButton 3.0. */
+  enforceLayout?: MeetingLayout | null | undefined;
+  /** Where BigBlueButton sends the browser when the join fails [errorRedirectUrl]. http(s) only. */
+  errorRedirectUrl?: string | null | undefined;
+  /** Leave this participant out of the learning dashboard [excludeFromDashboard]. */
+  excludeFromDashboard?: boolean | null | undefined;
+  /** True to join as a guest. In a meeting whose waitingRoom is GUESTS, guests wait for a moderator; in ALL_VIEWERS every viewer waits anyway. */
   isGuest?: boolean | null | undefined;
   /** The meetingId createMeeting returned. */
   meetingId: string | number;
   /** The participant's full name as the others will see it. Required, unless an access token fixes it. */
   name?: string | null | undefined;
-  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Not needed with an access token that fixes the role. */
+  /** The meeting's moderator password (joins as MODERATOR) or attendee password (joins as VIEWER). Deprecated in BigBlueButton 3.0: send role instead. Exactly one of password and role (neither with an access token that fixes the role). */
   password?: string | null | undefined;
+  /** The role to join with, decided by your application (sent to BigBlueButton as role). Exactly one of password and role. */
+  role?: Role | null | undefined;
   /** Your application's ID for this user; BigBlueButton reports it back in the attendee list. */
   userId?: string | null | undefined;
+  /** Per-user client settings, sent as userdata-<key> (e.g. bbb_skip_check_audio, bbb_override_default_locale, bbb_custom_style_url), at most 30. */
+  userdata?: Array<UserdataInput> | null | undefined;
 };
 
-/** One metadata key to set on a recording. An empty value removes the key. */
+/** What viewers may not do. Each flag is sent as BigBlueButton's `lockSettings<Name>`; an absent flag keeps the server's default. */
+export type LockSettingsInput = {
+  /** Viewers cannot share a webcam [lockSettingsDisableCam]. */
+  disableCam?: boolean | null | undefined;
+  /** Viewers cannot use their microphone [lockSettingsDisableMic]. */
+  disableMic?: boolean | null | undefined;
+  /** Viewers cannot edit the shared notes [lockSettingsDisableNotes]. */
+  disableNotes?: boolean | null | undefined;
+  /** Viewers cannot chat privately [lockSettingsDisablePrivateChat]. */
+  disablePrivateChat?: boolean | null | undefined;
+  /** Viewers cannot use the public chat [lockSettingsDisablePublicChat]. */
+  disablePublicChat?: boolean | null | undefined;
+  /** Viewers see only moderators in the user list [lockSettingsHideUserList]. */
+  hideUserList?: boolean | null | undefined;
+  /** Viewers do not see each other's whiteboard cursors [lockSettingsHideViewersCursor]. */
+  hideViewersCursor?: boolean | null | undefined;
+  /** Apply the locks as soon as a viewer joins [lockSettingsLockOnJoin]. */
+  lockOnJoin?: boolean | null | undefined;
+  /** Let viewers change lockOnJoin [lockSettingsLockOnJoinConfigurable]. */
+  lockOnJoinConfigurable?: boolean | null | undefined;
+};
+
+/** A feature BigBlueButton can switch off for a meeting (create's `disabledFeatures`, sent under BigBlueButton's own names). Some need 2.6, 2.7 or 3.0; an older server ignores names it does not know. */
+export type MeetingFeature =
+  | 'BREAKOUT_ROOMS'
+  | 'CAMERA_AS_CONTENT'
+  | 'CAPTIONS'
+  | 'CHAT'
+  | 'CHAT_EMOJI_PICKER'
+  | 'CHAT_MESSAGE_REACTIONS'
+  | 'CUSTOM_VIRTUAL_BACKGROUNDS'
+  | 'DELETE_CHAT_MESSAGE'
+  | 'DOWNLOAD_PRESENTATION_CONVERTED_TO_PDF'
+  | 'DOWNLOAD_PRESENTATION_ORIGINAL_FILE'
+  | 'DOWNLOAD_PRESENTATION_WITH_ANNOTATIONS'
+  | 'EDIT_CHAT_MESSAGE'
+  | 'EXTERNAL_VIDEOS'
+  | 'IMPORT_PRESENTATION_WITH_ANNOTATIONS_FROM_BREAKOUT_ROOMS'
+  | 'IMPORT_SHARED_NOTES_FROM_BREAKOUT_ROOMS'
+  | 'INFINITE_WHITEBOARD'
+  | 'LAYOUTS'
+  | 'LEARNING_DASHBOARD'
+  | 'LEARNING_DASHBOARD_DOWNLOAD_SESSION_DATA'
+  | 'LIVE_TRANSCRIPTION'
+  | 'POLLS'
+  | 'PRESENTATION'
+  | 'PRIVATE_CHAT'
+  | 'QUIZZES'
+  | 'RAISE_HAND'
+  | 'REPLY_CHAT_MESSAGE'
+  | 'SCREENSHARE'
+  | 'SHARED_NOTES'
+  | 'SNAPSHOT_OF_CURRENT_SLIDE'
+  | 'TIMER'
+  | 'USER_REACTIONS'
+  | 'VIRTUAL_BACKGROUNDS';
+
+/** BigBlueButton's layouts (`meetingLayout` on create, `enforceLayout` on join). The last four need BigBlueButton 3.0. */
+export type MeetingLayout =
+  | 'CAMERAS_ONLY'
+  | 'CUSTOM_LAYOUT'
+  | 'MEDIA_ONLY'
+  | 'PARTICIPANTS_AND_CHAT_ONLY'
+  | 'PRESENTATION_FOCUS'
+  | 'PRESENTATION_ONLY'
+  | 'SMART_LAYOUT'
+  | 'VIDEO_FOCUS';
+
+/** One metadata key/value pair, sent to BigBlueButton as `meta_<key>` (createMeeting, updateRecordingMetadata). On a recording an empty value removes the key. */
 export type MetadataInput = {
-  /** Metadata key: a letter, then letters, digits or dashes (BigBlueButton drops other keys and lowercases the rest). `bbb-interface-app` is refused: it tells applications apart. */
+  /** Metadata key: a letter, then letters, digits or dashes, at most 64 characters (BigBlueButton drops other keys and lowercases the rest). Reserved and refused: the gateway's own keys (`bbb-interface-*`, among them `bbb-interface-app`, which tells applications apart) and callback keys (`endCallbackUrl`, `*-recording-ready-url`, `*-callback-url`). */
   key: string;
-  /** The value to set, at most 1000 characters; an empty string removes the key. */
+  /** The value, at most 1000 characters, no control characters; on a recording an empty string removes the key. */
   value: string;
+};
+
+/** One raw BigBlueButton create parameter, for what the typed options do not cover. */
+export type ParameterInput = {
+  /** BigBlueButton's own parameter name, e.g. allowModsToUnmuteUsers. Only names the operator listed in BBB_CREATE_PASSTHROUGH are accepted. */
+  name: string;
+  /** The value as BigBlueButton expects it, at most 2000 characters, no control characters. */
+  value: string;
+};
+
+/** A document BigBlueButton downloads and shows as slides. Sent in BigBlueButton's XML body. */
+export type PresentationInput = {
+  /** Whether it is the document shown first. */
+  current?: boolean | null | undefined;
+  /** Whether participants may download it. */
+  downloadable?: boolean | null | undefined;
+  /** The file name shown in the client, e.g. `slides.pdf`. */
+  filename?: string | null | undefined;
+  /** Where BigBlueButton downloads the document from. http(s) only. */
+  url: string;
 };
 
 /** Where a recording is in BigBlueButton's pipeline. */
@@ -83,12 +221,29 @@ export type RecordingState =
   /** Kept on the server, but its playback URLs do not work until it is published again. */
   | 'UNPUBLISHED';
 
-/** What a participant may do in the meeting. The password used to join decides it. */
+/** What a participant may do in the meeting. Decided by the role or the password sent to joinUrl. */
 export type Role =
-  /** Joined with the moderator password: can mute, remove, record and end. */
+  /** Can mute, remove, record and end (role MODERATOR, or the moderator password). */
   | 'MODERATOR'
-  /** Joined with the attendee password. */
+  /** A participant (role VIEWER, or the attendee password). */
   | 'VIEWER';
+
+/** One userdata-<key>=value join parameter. */
+export type UserdataInput = {
+  /** A letter, then letters, digits and underscores, at most 64 characters (BigBlueButton drops keys with dashes), e.g. bbb_skip_check_audio. */
+  key: string;
+  /** At most 1000 characters, no control characters. */
+  value: string;
+};
+
+/** Who waits for a moderator to let them in. Moderators never wait. */
+export type WaitingRoom =
+  /** Every VIEWER waits (guestPolicy ASK_MODERATOR; the gateway marks every viewer join guest=true). */
+  | 'ALL_VIEWERS'
+  /** Only joins made with isGuest: true wait (guestPolicy ASK_MODERATOR; the gateway marks those joins guest=true). */
+  | 'GUESTS'
+  /** Nobody waits (BigBlueButton guestPolicy ALWAYS_ACCEPT). */
+  | 'NONE';
 
 export type IssueAccessTokenMutationVariables = Exact<{
   input: IssueAccessTokenInput;
@@ -136,6 +291,30 @@ export type EndMeetingMutationVariables = Exact<{
 
 
 export type EndMeetingMutation = { endMeeting: boolean };
+
+export type CreateMeetingWithOptionsMutationVariables = Exact<{
+  input: CreateMeetingInput;
+}>;
+
+
+export type CreateMeetingWithOptionsMutation = { createMeeting: { meetingId: string, createTime: string, internalMeetingId: string, startedAt: string | null, durationMinutes: number, isBreakout: boolean, recording: boolean, recordingEnabled: boolean, waitingRoom: WaitingRoom, metadata: Array<{ key: string, value: string }> } };
+
+export type InsertDocumentMutationVariables = Exact<{
+  meetingId: string | number;
+  presentations: Array<PresentationInput> | PresentationInput;
+}>;
+
+
+export type InsertDocumentMutation = { insertDocument: boolean };
+
+export type SendChatMessageMutationVariables = Exact<{
+  meetingId: string | number;
+  message: string;
+  userName?: string | null | undefined;
+}>;
+
+
+export type SendChatMessageMutation = { sendChatMessage: boolean };
 
 export type RecordingFieldsFragment = { recordId: string, meetingId: string, internalMeetingId: string, name: string, state: RecordingState, published: boolean, isBreakout: boolean, startedAt: string | null, endedAt: string | null, participants: number, metadata: Array<{ key: string, value: string }>, formats: Array<{ type: string, url: string, lengthMinutes: number, processingTimeMs: number | null, previewImages: Array<{ url: string, width: number | null, height: number | null, alt: string | null }> }> };
 
@@ -186,6 +365,9 @@ export const JoinUrlDocument = {"kind":"Document","definitions":[{"kind":"Operat
 export const MeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Meeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"hasUserJoined"}},{"kind":"Field","name":{"kind":"Name","value":"recording"}},{"kind":"Field","name":{"kind":"Name","value":"participantCount"}},{"kind":"Field","name":{"kind":"Name","value":"moderatorCount"}},{"kind":"Field","name":{"kind":"Name","value":"listenerCount"}},{"kind":"Field","name":{"kind":"Name","value":"voiceParticipantCount"}},{"kind":"Field","name":{"kind":"Name","value":"videoCount"}},{"kind":"Field","name":{"kind":"Name","value":"maxParticipant"}},{"kind":"Field","name":{"kind":"Name","value":"attendees"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"isPresenter"}},{"kind":"Field","name":{"kind":"Name","value":"hasJoinedVoice"}},{"kind":"Field","name":{"kind":"Name","value":"isListeningOnly"}},{"kind":"Field","name":{"kind":"Name","value":"hasVideo"}},{"kind":"Field","name":{"kind":"Name","value":"clientType"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<MeetingQuery, MeetingQueryVariables>;
 export const MeetingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Meetings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"running"}},{"kind":"Field","name":{"kind":"Name","value":"participantCount"}},{"kind":"Field","name":{"kind":"Name","value":"attendees"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<MeetingsQuery, MeetingsQueryVariables>;
 export const EndMeetingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EndMeeting"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}}]}]}}]} as unknown as DocumentNode<EndMeetingMutation, EndMeetingMutationVariables>;
+export const CreateMeetingWithOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateMeetingWithOptions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateMeetingInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createMeeting"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"createTime"}},{"kind":"Field","name":{"kind":"Name","value":"internalMeetingId"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"durationMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"isBreakout"}},{"kind":"Field","name":{"kind":"Name","value":"recording"}},{"kind":"Field","name":{"kind":"Name","value":"recordingEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"waitingRoom"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<CreateMeetingWithOptionsMutation, CreateMeetingWithOptionsMutationVariables>;
+export const InsertDocumentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"InsertDocument"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"presentations"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PresentationInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"insertDocument"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}},{"kind":"Argument","name":{"kind":"Name","value":"presentations"},"value":{"kind":"Variable","name":{"kind":"Name","value":"presentations"}}}]}]}}]} as unknown as DocumentNode<InsertDocumentMutation, InsertDocumentMutationVariables>;
+export const SendChatMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendChatMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"message"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userName"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendChatMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}},{"kind":"Argument","name":{"kind":"Name","value":"message"},"value":{"kind":"Variable","name":{"kind":"Name","value":"message"}}},{"kind":"Argument","name":{"kind":"Name","value":"userName"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userName"}}}]}]}}]} as unknown as DocumentNode<SendChatMessageMutation, SendChatMessageMutationVariables>;
 export const RecordingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Recordings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"states"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordingState"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},"defaultValue":{"kind":"IntValue","value":"20"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"meetingId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"meetingId"}}},{"kind":"Argument","name":{"kind":"Name","value":"states"},"value":{"kind":"Variable","name":{"kind":"Name","value":"states"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"RecordingFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"RecordingFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Recording"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordId"}},{"kind":"Field","name":{"kind":"Name","value":"meetingId"}},{"kind":"Field","name":{"kind":"Name","value":"internalMeetingId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"published"}},{"kind":"Field","name":{"kind":"Name","value":"isBreakout"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"formats"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"lengthMinutes"}},{"kind":"Field","name":{"kind":"Name","value":"processingTimeMs"}},{"kind":"Field","name":{"kind":"Name","value":"previewImages"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"alt"}}]}}]}}]}}]} as unknown as DocumentNode<RecordingsQuery, RecordingsQueryVariables>;
 export const PublishRecordingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishRecordings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"recordIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishRecordings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"recordIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"recordIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"published"}}]}}]}}]} as unknown as DocumentNode<PublishRecordingsMutation, PublishRecordingsMutationVariables>;
 export const UnpublishRecordingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnpublishRecordings"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"recordIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unpublishRecordings"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"recordIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"recordIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"published"}}]}}]}}]} as unknown as DocumentNode<UnpublishRecordingsMutation, UnpublishRecordingsMutationVariables>;

@@ -172,14 +172,14 @@ describe('meeting lifecycle', () => {
       for (const path of ['api', 'api/']) {
         const res = await fetchRaw(`${sim.url}${path}`);
         expect(res.status).toBe(200);
-        expect(childNames(res.body)).toEqual(['returncode', 'version', 'apiVersion', 'bbbVersion', 'graphqlWebsocketUrl', 'graphqlApiUrl']);
+        expect(childNames(res.body)).toEqual(['returncode', 'version', 'apiVersion', 'bbbVersion', 'graphqlWebsocketUrl', 'graphqlApiUrl', 'html5PluginSdkVersion']);
         expect(tag(res.body, 'version')).toBe('2.0');
         expect(tag(res.body, 'bbbVersion')).toBe('3.0.0');
       }
     });
 
     it('answers 404 for an unknown call and an unknown path', async () => {
-      const call = await fetchRaw(`${sim.url}api/sendChatMessage?checksum=x`);
+      const call = await fetchRaw(`${sim.url}api/noSuchCall?checksum=x`);
       expect(call.status).toBe(404);
       expect(call.body).toContain('<status>404</status>');
       expect((await fetchRaw(`${sim.url}nothing`)).status).toBe(404);

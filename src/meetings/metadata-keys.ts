@@ -1,0 +1,50 @@
+/**
+ * The one place that decides which metadata keys an application may set (on createMeeting, on recordings) and which
+ * ones belong to the gateway. BBB stores `meta_*` names lowercased (bbb-api.md §2.1), so every comparison is on the
+ * lowercased key: `BBB-Interface-App` would overwrite the app tag as surely as the lowercase spelling.
+ */
+
+/** The app tag: which application created a meeting. Sent as `meta_bbb-interface-app`. */
+export const APP_META_KEY = 'bbb-interface-app';
+
+/** Every key the gateway writes for itself starts with this (the app tag, the waiting-room setting, …). */
+export const GATEWAY_META_PREFIX = 'bbb-interface-';
+
+/** The meeting's waiting room (NONE, GUESTS, ALL_VIEWERS), kept on BBB so that any gateway replica can read it at join. */
+export const WAITING_ROOM_META_KEY = 'bbb-interface-waiting-room';
+
+/** The create-time `record` flag as the gateway sent it ("true"/"false"), for Meeting.recordingEnabled. */
+export const RECORD_META_KEY = 'bbb-interface-record';
+
+/** What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); it drops any other key without a word. */
+export const META_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]*$/;
+
+/**
+ * Why `key` is reserved, as the end of a sentence (`metadata.0.key must not be …`), or undefined when an app may use it.
+ * Reserved: the gateway's own keys, and every callback key BBB or its scripts act on (`endCallbackUrl`,
+ * `bbb-/bn-/canvas-recording-ready-url`, `analytics-callback-url`, any `*-callback-url`): callbacks are the gateway's to own.
+ */
+export function reservedMetadataKeyReason(key: string): string | undefined {
+  const k = key.toLowerCase();
+  if (k === APP_META_KEY) return `must not be ${APP_META_KEY}: the gateway uses that key to tell applications apart`;
+  if (k.startsWith(GATEWAY_META_PREFIX)) return `must not start with ${GATEWAY_META_PREFIX}: those keys are the gateway's own`;
+  if (k === 'endcallbackurl' || k.endsWith('-recording-ready-url') || k.endsWith('-callback-url')) {
+    return 'must not be a callback key (endCallbackUrl, *-recording-ready-url, *-callback-url): callbacks are set by the gateway';
+  }
+  return undefined;
+}
+
+export function isReservedMetadataKey(key: string): boolean {
+  return reservedMetadataKeyReason(key) !== undefined;
+}
+
+/** The metadata an application may read back: everything but the gateway's reserved keys. */
+export function appMetadata(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(metadata).filter(([k]) => !isReservedMetadataKey(k)));
+}
+
+/** The waiting room a meeting was created with, read from its reserved metadata key; NONE when absent. */
+export function waitingRoomOf(metadata: Record<string, string>): 'NONE' | 'GUESTS' | 'ALL_VIEWERS' {
+  const v = metadata[WAITING_ROOM_META_KEY];
+  return v === 'GUESTS' || v === 'ALL_VIEWERS' ? v : 'NONE';
+}
