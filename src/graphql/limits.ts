@@ -251,7 +251,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operationName: s
   return { cost, bbbCalls, mutations };
 }
 
-/** Names of the fields whose complexity is a function of their arguments (type-graphql's `complexity: ({ args }) => …`). */
+/** Names of the fields whose complexity or BBB-call estimate is a function of their arguments (`complexity: ({ args }) => …`). */
 const argumentCostFields = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
 
 function fieldsWithArgumentCost(schema: GraphQLSchema): ReadonlySet<string> {
@@ -260,7 +260,10 @@ function fieldsWithArgumentCost(schema: GraphQLSchema): ReadonlySet<string> {
     const found = new Set<string>();
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) && !isInterfaceType(type)) continue;
-      for (const field of Object.values(type.getFields())) if (typeof field.extensions.complexity === 'function') found.add(field.name);
+      for (const field of Object.values(type.getFields())) {
+        // A cost or a BBB-call estimate computed from arguments (recordings' first/after) changes with the variables.
+        if (typeof field.extensions.complexity === 'function' || typeof field.extensions[BBB_CALLS_EXTENSION] === 'function') found.add(field.name);
+      }
     }
     names = found;
     argumentCostFields.set(schema, names);
@@ -270,7 +273,8 @@ function fieldsWithArgumentCost(schema: GraphQLSchema): ReadonlySet<string> {
 
 /**
  * False when no variable can change the document's cost: it has no directives (`@skip(if: $v)`, `@include(if: $v)`), and
- * selects no field whose complexity is computed from its arguments. Matching by field name alone errs on the safe side.
+ * selects no field whose complexity or BBB-call estimate is computed from its arguments. Matching by field name alone
+ * errs on the safe side.
  */
 function variablesCanChangeCost(document: DocumentNode, schema: GraphQLSchema): boolean {
   const argumentCost = fieldsWithArgumentCost(schema);

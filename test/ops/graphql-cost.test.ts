@@ -148,6 +148,19 @@ describe('GraphQL document bounds at their defaults (with a token)', () => {
     expect(stack.sim.callCount('getMeetingInfo')).toBe(before + 10);
   });
 
+  it('measures again when variables change the BBB-call estimate: the same text with a bigger page is refused', async () => {
+    // 4 aliased recordings: first 1 costs 1 getRecordings each (4), first 100 after a cursor up to 4 each (16 > 10).
+    const doc = `query R($n: Int!, $a: String) { ${Array.from({ length: 4 }, (_, i) => `r${i}: recordings(first: $n, after: $a) { nodes { recordId } }`).join(' ')} }`;
+    expect((await gql(stack, doc, { n: 1 })).status).toBe(200);
+    const before = stack.sim.callCount('getRecordings');
+    const big = await gql(stack, doc, { n: 100, a: 'c' });
+    expect(big.status).toBe(400);
+    expect(big.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', maxBbbCalls: 10 });
+    expect(stack.sim.callCount('getRecordings')).toBe(before);
+    // ... and the other way round: a big page measured first does not refuse the small one later.
+    expect((await gql(stack, doc, { n: 1 })).status).toBe(200);
+  });
+
   it('refuses two mutations in one document (GRAPHQL_MAX_MUTATIONS), also through a fragment, and changes nothing', async () => {
     const before = stack.sim.callCount('create');
     const twice = await gql(stack, aliased(2, () => 'createMeeting(input: { name: "Twice" }) { meetingId }', 'mutation'));
