@@ -16,7 +16,7 @@ import type { Config } from './config.js';
 import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
 import { CALLBACK_ROUTES, createEvents, type Events } from './events/index.js';
 import type { GatewayContext } from './graphql/context.js';
-import { authPlugin, mayRunWithoutToken, unauthenticatedMessage } from './graphql/auth-plugin.js';
+import { mayRunWithoutToken, operationAuthorizer, unauthenticatedMessage } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
@@ -186,7 +186,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     rateLimiter && accessTokens
       ? await createRateLimiter({ ...config.rateLimit, points: config.accessTokens.rateLimitPoints, redisKeyPrefix: `${config.rateLimit.redisKeyPrefix}:access-token`, log: app.log, metrics })
       : undefined;
-  if (tokenLimiter) registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access);
+  const chargeAccessToken = tokenLimiter ? registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access) : undefined;
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
@@ -206,9 +206,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     operationObserverPlugin(),
-    authPlugin({ introspection: config.graphql.introspection }),
-    // Every request has paid one point on arrival; an operation that may make more BBB calls pays the rest before it runs.
-    complexityLimitPlugin<GatewayContext>(config.graphql, { onMeasured: async (ctx, cost) => (ctx.caller ? ctx.chargeRateLimit?.(cost.bbbCalls - 1) : undefined) }),
+    // Authorised first, then measured, then charged, in this order: every request has paid one point on arrival, and an
+    // operation that may make more BBB calls pays the rest (to its app, and to its access token) before it runs.
+    complexityLimitPlugin<GatewayContext>(config.graphql, {
+      authorize: operationAuthorizer({ introspection: config.graphql.introspection }),
+      onMeasured: async (ctx, cost) => (ctx.caller ? ctx.chargeRateLimit?.(cost.bbbCalls - 1) : undefined),
+    }),
     config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
@@ -245,7 +248,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       ...authOfRequest(req),
       requestId: req.id,
       log: req.log,
-      chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
+      chargeRateLimit:
+        chargeRateLimit &&
+        (async (points) => {
+          await chargeRateLimit(req, reply, points);
+          await chargeAccessToken?.(req, points);
+        }),
     }),
   });
 

@@ -41,7 +41,7 @@ export interface TokenJoinRequest {
   userId?: string | null;
   avatar?: string | null;
   isGuest?: boolean | null;
-  /** Not in JoinMeetingInput on every branch; when a browser sends one it must be the token's own. */
+  /** When a browser sends one it must be the token's own. */
   role?: string | null;
 }
 

@@ -1,5 +1,4 @@
 import { GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from '../errors.js';
@@ -11,37 +10,40 @@ export interface AuthPluginOptions {
   introspection: boolean;
 }
 
+/** What the authorizer reads of a resolved operation (Apollo's didResolveOperation request context). */
+export interface ResolvedOperation {
+  contextValue: GatewayContext;
+  operation?: OperationDefinitionNode | undefined;
+  document: DocumentNode;
+}
+
 /**
- * Refuses operations without a valid token with UNAUTHENTICATED and HTTP 401. It runs in didResolveOperation because
- * an error thrown in requestDidStart would be masked as a 500.
+ * Refuses operations without a valid token with UNAUTHENTICATED and HTTP 401, and an access token's operations beyond its
+ * scopes with FORBIDDEN. The complexity plugin runs it first in its didResolveOperation (an error thrown in
+ * requestDidStart would be masked as a 500), so nothing is measured or charged for an operation it refuses: Apollo runs
+ * the didResolveOperation hooks of separate plugins concurrently, in no order one could rely on.
  */
-export function authPlugin(options: AuthPluginOptions): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, operation, document }) {
-          const { access } = contextValue;
-          if (contextValue.caller && access && operation) {
-            // An access token reaches only the root fields its scopes grant; which meeting is checked by the resolver.
-            const fragments = fragmentsOf(document);
-            for (const field of rootFieldNames(operation.selectionSet, fragments)) {
-              if (field.startsWith('__') && (field === '__typename' || options.introspection)) continue;
-              const refusal = scopeRefusal(field, access.scopes);
-              if (refusal) throw toGraphQLError(refusal);
-            }
-            // By name, at any depth: the resolver-level guard (schema.ts) names the type, this refuses before anything runs.
-            const secret = allFieldNames(operation.selectionSet, fragments).find(isAppTokenOnlyName);
-            if (secret !== undefined) throw toGraphQLError(new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`));
-            return;
-          }
-          if (contextValue.caller) return;
-          if (options.introspection && operation && isIntrospectionOnly(operation, fragmentsOf(document))) return;
-          throw new GraphQLError(unauthenticatedMessage(contextValue.accessRefusal), {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
-          });
-        },
-      };
-    },
+export function operationAuthorizer(options: AuthPluginOptions): (resolved: ResolvedOperation) => void {
+  return ({ contextValue, operation, document }) => {
+    const { access } = contextValue;
+    if (contextValue.caller && access && operation) {
+      // An access token reaches only the root fields its scopes grant; which meeting is checked by the resolver.
+      const fragments = fragmentsOf(document);
+      for (const field of rootFieldNames(operation.selectionSet, fragments)) {
+        if (field.startsWith('__') && (field === '__typename' || options.introspection)) continue;
+        const refusal = scopeRefusal(field, access.scopes);
+        if (refusal) throw toGraphQLError(refusal);
+      }
+      // By name, at any depth: the resolver-level guard (schema.ts) names the type, this refuses before anything runs.
+      const secret = allFieldNames(operation.selectionSet, fragments).find(isAppTokenOnlyName);
+      if (secret !== undefined) throw toGraphQLError(new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`));
+      return;
+    }
+    if (contextValue.caller) return;
+    if (options.introspection && operation && isIntrospectionOnly(operation, fragmentsOf(document))) return;
+    throw new GraphQLError(unauthenticatedMessage(contextValue.accessRefusal), {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
+    });
   };
 }
 

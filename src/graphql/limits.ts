@@ -11,7 +11,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GatewayError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
 
@@ -140,6 +140,12 @@ export function documentSizeRule(limits: Pick<OperationLimits, 'maxAliases' | 'm
 
 export interface ComplexityLimitOptions<TContext extends BaseContext> {
   /**
+   * Runs before anything is measured and may refuse the operation (the gateway's auth and access-token scopes), so an
+   * operation it refuses is never charged. Apollo runs separate plugins' didResolveOperation hooks concurrently, so this
+   * order can only be kept inside one plugin.
+   */
+  authorize?: (request: GraphQLRequestContextDidResolveOperation<TContext>) => void | Promise<void>;
+  /**
    * Called with the measured cost of an operation within every limit, before it runs; the gateway charges the rate limit
    * here. What it throws refuses the operation (a GraphQLError as it is, a GatewayError translated).
    */
@@ -162,7 +168,9 @@ export function complexityLimitPlugin<TContext extends BaseContext>(
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, operationName, contextValue }) {
+        async didResolveOperation(requestContext) {
+          await options.authorize?.(requestContext);
+          const { request, document, schema, operationName, contextValue } = requestContext;
           const key = operationName ?? '';
           let measured = fixedCosts.get(document)?.get(key);
           if (measured === undefined) {

@@ -54,7 +54,12 @@ export class MeetingResolver {
   @Query(() => Meeting, { description: 'A running meeting of your application, with its live state. NOT_FOUND when it is unknown, ended, or another application\'s.' })
   async meeting(@Arg('meetingId', () => ID, { description: 'The meetingId createMeeting returned.' }) meetingId: string, @Ctx() ctx: GatewayContext): Promise<Meeting> {
     const caller = ctx.access ? accessCaller(ctx.access, ctx.caller, 'meeting', meetingId) : callerOf(ctx);
-    return Meeting.fromInfo(await this.service.getMeeting(caller, meetingId));
+    const info = await this.service.getMeeting(caller, meetingId);
+    // A token is for one session: a meeting ended and created again under the same ID is another one (joinUrl pins it too).
+    if (ctx.access && info.createTime !== ctx.access.createTime) {
+      throw new GatewayError('FORBIDDEN', 'This access token is for an earlier session of this meeting (it was ended and created again); ask your backend for a new one.');
+    }
+    return Meeting.fromInfo(info);
   }
 
   // One getMeetings; the meetings' live fields come from its answer.

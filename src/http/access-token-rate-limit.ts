@@ -4,22 +4,25 @@ import { GatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { RateLimiter } from './rate-limit.js';
 
+/** Takes more points from an access token's own budget once an operation's cost is known; throws RATE_LIMITED. */
+export type AccessTokenCharge = (req: FastifyRequest, points: number) => Promise<void>;
+
 /**
  * A request with an access token counts twice: against its app's budget (the app limiter sees the token's app) and,
  * here, against the token's own smaller budget, keyed by the token's random id. One leaked or looping browser then
- * exhausts its own budget, not the whole app's. Register after the app limiter.
+ * exhausts its own budget, not the whole app's. Like the app's, the budget is in BBB calls: one point on arrival, the
+ * rest of an operation's estimate through the returned function. Register after the app limiter.
  */
 export function registerAccessTokenRateLimit(
   app: FastifyInstance,
   limiter: RateLimiter,
   metrics: GatewayMetrics,
   grantOf: (req: FastifyRequest) => AccessGrant | undefined,
-): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.method === 'OPTIONS') return;
+): AccessTokenCharge {
+  const charge: AccessTokenCharge = async (req, points) => {
     const grant = grantOf(req);
-    if (grant === undefined) return;
-    const decision = await limiter.consume(`token:${grant.tokenId}`);
+    if (grant === undefined || points <= 0) return;
+    const decision = await limiter.consume(`token:${grant.tokenId}`, points);
     if (decision.allowed) return;
     metrics.rateLimited.inc({ app: grant.app });
     throw new GatewayError(
@@ -27,5 +30,10 @@ export function registerAccessTokenRateLimit(
       `Too many requests for this access token: the limit is ${limiter.points} per ${limiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
       { retryAfterSeconds: decision.retryAfterSeconds },
     );
+  };
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'OPTIONS') return;
+    await charge(req, 1);
   });
+  return charge;
 }

@@ -353,6 +353,61 @@ describe('access tokens: switched off, and rate limited per token', () => {
   });
 });
 
+describe('access tokens: budgets in BBB calls, charged only for what is allowed', () => {
+  it('charges a token an operation\'s BBB-call estimate, not one point per request', async () => {
+    const stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, RATE_LIMIT_ACCESS_TOKEN_POINTS: '4', RATE_LIMIT_POINTS: '100' } });
+    try {
+      const created = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Aliases' } })).body.data!.createMeeting;
+      const token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId: created.meetingId, scopes: ['READ_MEETING'] } })).body.data!.issueAccessToken.token;
+      const reads = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `m${i}: meeting(meetingId: "${created.meetingId}") { meetingId }`).join(' ')} }`;
+      // Three getMeetingInfo in one request use 3 of the token's 4 points; the next two-call request cannot be paid.
+      expect((await gql(stack, reads(3), {}, `Bearer ${token}`)).status).toBe(200);
+      const before = stack.sim.callCount('getMeetingInfo');
+      const limited = await gql(stack, reads(2), {}, `Bearer ${token}`);
+      expect(firstError(limited)).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      expect(firstError(limited).message).toContain('this access token');
+      expect(stack.sim.callCount('getMeetingInfo')).toBe(before);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('charges a refused operation nothing beyond its arrival point', async () => {
+    const stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, RATE_LIMIT_POINTS: '100' } });
+    try {
+      const created = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Refused' } })).body.data!.createMeeting;
+      const token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId: created.meetingId, scopes: ['JOIN'] } })).body.data!.issueAccessToken.token;
+      const remaining = async () => Number((await gql(stack, '{ __typename }')).headers.get('x-ratelimit-remaining'));
+      const start = await remaining();
+      const tenReads = `{ ${Array.from({ length: 10 }, (_, i) => `m${i}: meeting(meetingId: "${created.meetingId}") { meetingId }`).join(' ')} }`;
+      expect(firstError(await gql(stack, tenReads, {}, `Bearer ${token}`))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      // The refused request paid its arrival point, the next probe its own: nothing for the ten reads it never made.
+      expect(await remaining()).toBe(start - 2);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('a READ_MEETING token does not read a later session of its meeting (ended and created again under the same ID)', async () => {
+    const stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, API_ALL_MEETINGS_APPS: 'lms' } });
+    try {
+      const created = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Session one' } })).body.data!.createMeeting;
+      const token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId: created.meetingId, scopes: ['READ_MEETING'] } })).body.data!.issueAccessToken.token;
+      expect((await gql(stack, MEETING, { meetingId: created.meetingId }, `Bearer ${token}`)).status).toBe(200);
+      await gql(stack, END, { meetingId: created.meetingId });
+      // Another integration (Greenlight, say) re-creates the room under the same ID, straight on BBB.
+      const bbb = createBbbClient({ baseUrl: stack.sim.url, secret: stack.sim.secret, algorithm: 'sha256', timeoutMs: 5000, retries: 0 });
+      const again = await bbb.create({ meetingID: created.meetingId, name: 'Session two' });
+      expect(again.createTime).not.toBe(created.createTime);
+      const stale = await gql(stack, MEETING, { meetingId: created.meetingId }, `Bearer ${token}`);
+      expect(firstError(stale)).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      expect(firstError(stale).message).toContain('earlier session');
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('access tokens across replicas and apps', () => {
   const prefix = `bbb-interface-test:${randomUUID()}:access`;
   let sim: Simulator;
