@@ -217,6 +217,9 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: config.graphql.introspection,
+    // Where the schema is not to be read (introspection off, as in production), no "Did you mean …?" hints it either,
+    // also to a caller with a token (an access token in a student's browser, say).
+    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: config.graphql.maxTokens },
     validationRules: [documentSizeRule(config.graphql), depthLimitRule(config.graphql)],
@@ -239,8 +242,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   app.addHook('preHandler', async (req) => {
     const { caller, accessRefusal } = authOfRequest(req);
     if (req.routeOptions.url !== '/graphql' || caller !== undefined) return;
+    // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
+    const batch = req.method !== 'GET' && Array.isArray(req.body);
     const query = req.method === 'GET' ? (req.query as { query?: unknown }).query : (req.body as { query?: unknown } | undefined)?.query;
-    if (!mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
+    if (batch || !mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
   });
 
   await app.register(fastifyApollo(apollo), {

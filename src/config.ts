@@ -278,6 +278,10 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     passthrough: parsePassthrough(cleaned.BBB_CREATE_PASSTHROUGH, problems),
   };
 
+  if (e && e.SHUTDOWN_GRACE_MS > 0 && e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_GRACE_MS) {
+    // main.ts exits after SHUTDOWN_GRACE_MS whatever is still running, which would cut the drain short.
+    problems.push(`SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS} ms), or the process exits in the middle of draining`);
+  }
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
   const bbbDefaults = {

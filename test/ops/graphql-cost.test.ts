@@ -97,6 +97,15 @@ describe('GraphQL without a token, introspection off (production)', () => {
       expect(res.text).not.toMatch(/Did you mean/);
     }
   });
+
+  it('gives no schema hints to a caller with a token either, and refuses an anonymous batch', async () => {
+    const misspelt = await gql(stack, '{ meetingz { meetingId } }');
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(misspelt.text).not.toMatch(/Did you mean/);
+    const batch = await post(`${stack.url}/graphql`, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(batch.status).toBe(401);
+  });
 });
 
 describe('GraphQL document bounds at their defaults (with a token)', () => {

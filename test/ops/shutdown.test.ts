@@ -82,7 +82,7 @@ describe('node dist/src/main.js on SIGTERM', () => {
 
   it('exits 1 when a request is still in flight at the end of SHUTDOWN_GRACE_MS', async () => {
     sim = await startSimulator();
-    const main = await startMain(sim, { SHUTDOWN_GRACE_MS: '200', BBB_TIMEOUT_MS: '60000' });
+    const main = await startMain(sim, { SHUTDOWN_GRACE_MS: '200', SHUTDOWN_DRAIN_MS: '100', BBB_TIMEOUT_MS: '60000' });
     child = main.child;
     const exited = once(main.child, 'exit');
     sim.setLatency(30_000);

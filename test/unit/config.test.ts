@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...env, GRAPHQL_SANDBOX: 'true' }).graphql).toMatchObject({ sandbox: true, introspection: true });
   });
 
+  it('refuses a drain that would outlast the shutdown grace period', () => {
+    expect(problems({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_DRAIN_MS: '2000' })).toEqual([expect.stringMatching(/^SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS \(2000 ms\)/)]);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_DRAIN_MS: '1999' }, readFile).shutdownDrainMs).toBe(1999);
+  });
+
   it('reads secrets and tokens from files', () => {
     const c = loadConfig({ BBB_URL: 'https://bbb.example.org/bigbluebutton/', BBB_SECRET_FILE: '/run/secrets/bbb', API_TOKENS_FILE: '/run/secrets/tokens' }, readFile);
     expect(c.bbb?.secret).toBe('file-secret-value');
