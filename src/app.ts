@@ -273,7 +273,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
               const created = await meetings.createMeeting(caller, { name: 'Browser example' });
               const { meetingId, createTime } = created;
               const grant = { app: demoApp, meetingId, createTime, scopes: ['JOIN', 'READ_MEETING'] as AccessScope[], role: 'VIEWER' as const };
-              return (await accessTokens.issue({ ...grant, name: 'Demo student', userId: undefined, avatar: undefined }, 600)).token;
+              return (await accessTokens.issue({ ...grant, name: 'Demo student', userId: undefined, avatar: undefined, isGuest: false }, 600)).token;
             }
           : undefined,
     });

@@ -37,6 +37,8 @@ export interface AccessGrant {
   readonly name: string | undefined;
   readonly userId: string | undefined;
   readonly avatar: string | undefined;
+  /** Whether a join with this token is a guest's (a GUESTS waiting room holds guests back); the app decides, never the browser. */
+  readonly isGuest: boolean;
   /** Random token id: the per-token rate-limit key (the token itself is never used as a key or logged). */
   readonly tokenId: string;
   /** Epoch seconds. */
@@ -88,6 +90,7 @@ export class AccessTokens {
       ...(claims.name !== undefined ? { name: claims.name } : {}),
       ...(claims.userId !== undefined ? { uid: claims.userId } : {}),
       ...(claims.avatar !== undefined ? { avatar: claims.avatar } : {}),
+      ...(claims.isGuest ? { guest: true } : {}),
     };
     const key = this.keys[0]!;
     const token = await new SignJWT(payload)
@@ -172,6 +175,7 @@ function grantOf(p: JWTPayload): AccessGrant | undefined {
   if (!app || !meetingId || !createTime || !tokenId || !scopes || typeof p.exp !== 'number') return undefined;
   if (!scopes.every((s): s is AccessScope => (ACCESS_SCOPES as readonly unknown[]).includes(s))) return undefined;
   if (p.role !== undefined && !ROLES.includes(p.role as BbbRole)) return undefined;
+  if (p.guest !== undefined && p.guest !== true) return undefined;
   return {
     app,
     meetingId,
@@ -181,6 +185,7 @@ function grantOf(p: JWTPayload): AccessGrant | undefined {
     name: str(p.name),
     userId: str(p.uid),
     avatar: str(p.avatar),
+    isGuest: p.guest === true,
     tokenId,
     expiresAt: p.exp,
   };

@@ -75,10 +75,19 @@ export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: 
       createTime: pin('createTime', grant.createTime) as string,
       userId: pin('userId', grant.userId),
       avatar: pin('avatar', grant.avatar),
-      isGuest: req.isGuest,
+      isGuest: pinnedGuest(grant, req.isGuest),
     },
     password,
   };
+}
+
+/**
+ * A token join is a guest's exactly when the app minted the token so: a browser that left isGuest out would otherwise skip
+ * a GUESTS waiting room. The same value sent again is fine.
+ */
+function pinnedGuest(grant: AccessGrant, asked: boolean | null | undefined): boolean {
+  if (asked != null && asked !== grant.isGuest) throw new GatewayError('FORBIDDEN', 'isGuest is fixed by the access token and cannot be changed; leave it out.');
+  return grant.isGuest;
 }
 
 /** Fields no access token may read, whatever its scopes: a meeting's passwords would let a viewer join as moderator. */

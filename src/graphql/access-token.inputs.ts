@@ -24,6 +24,9 @@ export class IssueAccessTokenInput {
   @Field(() => URLResolver, { nullable: true, description: 'Fixes the avatar URL: joinUrl uses it and refuses another. http(s) only.' })
   avatar?: URL | string;
 
+  @Field({ nullable: true, description: 'Whether the holder joins as a guest, whom a GUESTS waiting room holds back until a moderator admits them. Default false; the browser cannot change it.' })
+  isGuest?: boolean;
+
   @Field(() => Int, { nullable: true, description: `Lifetime in seconds, 1 to ${MAX_TTL_SECONDS}. Default ${DEFAULT_TTL_SECONDS}.` })
   ttlSeconds?: number;
 }

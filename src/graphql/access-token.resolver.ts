@@ -20,6 +20,7 @@ const issueSchema = z.object({
   name: joinMeetingSchema.shape.name.nullish(),
   userId: joinMeetingSchema.shape.userId,
   avatar: joinMeetingSchema.shape.avatar,
+  isGuest: z.boolean().nullish(),
   ttlSeconds: z.number().int('must be a whole number').min(1, `must be 1 to ${MAX_TTL_SECONDS}`).max(MAX_TTL_SECONDS, `must be 1 to ${MAX_TTL_SECONDS} (tokens are short-lived; mint a new one instead)`).nullish(),
 });
 
@@ -54,6 +55,7 @@ export class AccessTokenResolver {
         name: valid.name ?? undefined,
         userId: valid.userId ?? undefined,
         avatar: valid.avatar ?? undefined,
+        isGuest: valid.isGuest === true,
       },
       valid.ttlSeconds ?? DEFAULT_TTL_SECONDS,
     );

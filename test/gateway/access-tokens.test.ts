@@ -132,6 +132,21 @@ describe('access tokens', () => {
       expect(await openJoinLink(same.body.data!.joinUrl)).toMatchObject({ role: 'VIEWER', fullName: 'Student' });
     });
 
+    it('a guest token waits in a GUESTS waiting room, and the browser can neither drop nor claim guest status', async () => {
+      const lobby = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Open lecture', waitingRoom: 'GUESTS' } })).body.data!.createMeeting;
+      const guestToken = await mint({ meetingId: lobby.meetingId, scopes: ['JOIN'], role: 'VIEWER', name: 'Visitor', isGuest: true });
+      expect(claimsOf(guestToken).guest).toBe(true);
+      const waits = await gql<JoinUrlQuery>(stack, JOIN, { input: { meetingId: lobby.meetingId } }, bearer(guestToken));
+      expect(new URL(waits.body.data!.joinUrl).searchParams.get('guest')).toBe('true');
+      const dropped = firstError(await gql(stack, JOIN, { input: { meetingId: lobby.meetingId, isGuest: false } }, bearer(guestToken)));
+      expect(dropped).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      expect(dropped.message).toContain('isGuest is fixed by the access token');
+      // A member's token (isGuest not set) joins straight in.
+      const memberToken = await mint({ meetingId: lobby.meetingId, scopes: ['JOIN'], role: 'VIEWER', name: 'Member' });
+      const member = await gql<JoinUrlQuery>(stack, JOIN, { input: { meetingId: lobby.meetingId } }, bearer(memberToken));
+      expect(new URL(member.body.data!.joinUrl).searchParams.get('guest')).toBeNull();
+    });
+
     it('without a pinned role, the meeting password decides the role', async () => {
       const token = await mint({ meetingId: meeting.meetingId, scopes: ['JOIN'], name: 'Has the password' });
       const none = firstError(await gql(stack, JOIN, { input: { meetingId: meeting.meetingId } }, bearer(token)));
@@ -270,7 +285,7 @@ describe('access tokens', () => {
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
       return error.message;
     };
-    const claims = () => ({ app: 'lms', meetingId: meeting.meetingId, createTime: meeting.createTime, scopes: ['JOIN' as const], role: 'MODERATOR' as const, name: 'Forged', userId: undefined, avatar: undefined });
+    const claims = () => ({ app: 'lms', meetingId: meeting.meetingId, createTime: meeting.createTime, scopes: ['JOIN' as const], role: 'MODERATOR' as const, name: 'Forged', userId: undefined, avatar: undefined, isGuest: false });
 
     it('an expired token', async () => {
       const twoHoursAgo = new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface', now: () => Date.now() - 7_200_000 });

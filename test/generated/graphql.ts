@@ -70,6 +70,8 @@ export type CreateMeetingInput = {
 export type IssueAccessTokenInput = {
   /** Fixes the avatar URL: joinUrl uses it and refuses another. http(s) only. */
   avatar?: string | null | undefined;
+  /** Whether the holder joins as a guest, whom a GUESTS waiting room holds back until a moderator admits them. Default false; the browser cannot change it. */
+  isGuest?: boolean | null | undefined;
   /** The meetingId createMeeting returned; the meeting must be running and yours. */
   meetingId: string | number;
   /** Fixes the participant's name: joinUrl uses it and refuses another. */
