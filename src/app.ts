@@ -184,7 +184,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: new Set([...PROBE_ROUTES, ...CALLBACK_ROUTES]) }) : undefined;
   const tokenLimiter =
     rateLimiter && accessTokens
-      ? await createRateLimiter({ ...config.rateLimit, points: config.accessTokens.rateLimitPoints, redisKeyPrefix: `${config.rateLimit.redisKeyPrefix}:access-token`, log: app.log, metrics })
+      ? rateLimiter.withBudget(config.accessTokens.rateLimitPoints, `${config.rateLimit.redisKeyPrefix}:access-token`)
       : undefined;
   const chargeAccessToken = tokenLimiter ? registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access) : undefined;
 
@@ -321,7 +321,6 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         await app.close();
         await apollo.stop();
         await rateLimiter?.close();
-        await tokenLimiter?.close();
         await events?.close();
       })();
       return closing;

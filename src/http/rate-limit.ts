@@ -34,6 +34,11 @@ export interface RateLimiter {
   readonly durationSeconds: number;
   /** Takes that many points (default 1) from the key's budget: a request pays for the BBB calls it may make. */
   consume(key: string, points?: number): Promise<RateLimitDecision>;
+  /**
+   * Another budget over the same store (one Redis connection, one circuit breaker, one `redis_up`): the same window,
+   * other points, keys under another prefix. Closing the first limiter releases both.
+   */
+  withBudget(points: number, redisKeyPrefix: string): RateLimiter;
   /** Releases the Redis connection, if any. */
   close(): Promise<void>;
 }
@@ -46,72 +51,75 @@ export interface RateLimiter {
  * the circuit breaker drops the connection, and until a new one passes ioredis's ready check, no request waits on Redis.
  */
 export async function createRateLimiter(options: RateLimitOptions): Promise<RateLimiter | undefined> {
-  const { points, durationSeconds, log, metrics } = options;
-  if (points === 0) return undefined;
+  const { durationSeconds, log, metrics } = options;
+  if (options.points === 0) return undefined;
 
-  const memory = (): RateLimiterMemory => new RateLimiterMemory({ points, duration: durationSeconds, keyPrefix: options.redisKeyPrefix });
-  let limiter: Pick<RateLimiterAbstract, 'consume'> = memory();
   let redis: Redis | undefined;
-
+  let breaker: CircuitBreaker | undefined;
   if (options.redisUrl !== undefined) {
     metrics.registry.registerMetric(metrics.redisUp);
     metrics.redisUp.set(0);
     redis = connectRedis(options.redisUrl, log, metrics);
     await firstConnection(redis);
-    limiter = withCircuitBreaker(
-      new RateLimiterRedis({
-        storeClient: redis,
-        points,
-        duration: durationSeconds,
-        keyPrefix: options.redisKeyPrefix,
-        // While ioredis is not "ready" (down, reconnecting, or cut off by the breaker), no command is sent or awaited.
-        rejectIfRedisNotReady: true,
-      }),
-      memory(),
-      redis,
-      log,
-      metrics,
-    );
+    breaker = circuitBreaker(redis, log, metrics);
   }
 
-  return {
-    points,
-    durationSeconds,
-    async consume(key, cost = 1) {
-      try {
-        const res = await limiter.consume(key, cost);
-        return { allowed: true, remaining: res.remainingPoints, resetSeconds: seconds(res.msBeforeNext) };
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          return { allowed: false, retryAfterSeconds: seconds(rejection.msBeforeNext), resetSeconds: seconds(rejection.msBeforeNext) };
+  const budget = (points: number, keyPrefix: string, owner: boolean): RateLimiter => {
+    const memory = new RateLimiterMemory({ points, duration: durationSeconds, keyPrefix });
+    const limiter: Pick<RateLimiterAbstract, 'consume'> =
+      redis === undefined || breaker === undefined
+        ? memory
+        : breaker.guard(
+            new RateLimiterRedis({
+              storeClient: redis,
+              points,
+              duration: durationSeconds,
+              keyPrefix,
+              // While ioredis is not "ready" (down, reconnecting, or cut off by the breaker), no command is sent or awaited.
+              rejectIfRedisNotReady: true,
+            }),
+            memory,
+          );
+    return {
+      points,
+      durationSeconds,
+      async consume(key, cost = 1) {
+        try {
+          const res = await limiter.consume(key, cost);
+          return { allowed: true, remaining: res.remainingPoints, resetSeconds: seconds(res.msBeforeNext) };
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) {
+            return { allowed: false, retryAfterSeconds: seconds(rejection.msBeforeNext), resetSeconds: seconds(rejection.msBeforeNext) };
+          }
+          // Both stores failed (memory should not): let the request through rather than refuse it.
+          log.warn({ err: rejection }, 'the rate limiter failed; the request is let through');
+          return { allowed: true, remaining: points, resetSeconds: durationSeconds };
         }
-        // Both stores failed (the insurance limiter should not): let the request through rather than refuse it.
-        log.warn({ err: rejection }, 'the rate limiter failed; the request is let through');
-        return { allowed: true, remaining: points, resetSeconds: durationSeconds };
-      }
-    },
-    async close() {
-      if (redis === undefined) return;
-      redis.removeAllListeners('ready');
-      redis.removeAllListeners('close');
-      redis.disconnect();
-    },
+      },
+      withBudget: (morePoints, prefix) => budget(morePoints, prefix, false),
+      async close() {
+        if (redis === undefined || !owner) return;
+        redis.removeAllListeners('ready');
+        redis.removeAllListeners('close');
+        redis.disconnect();
+      },
+    };
   };
+  return budget(options.points, options.redisKeyPrefix, true);
+}
+
+interface CircuitBreaker {
+  /** Redis first, this replica's memory whenever Redis fails or the breaker is open. */
+  guard(shared: RateLimiterRedis, fallback: RateLimiterMemory): Pick<RateLimiterAbstract, 'consume'>;
 }
 
 /**
- * Redis first, this replica's memory whenever Redis fails. rate-limiter-flexible's insuranceLimiter does the same fallback
+ * One breaker per connection, whichever budgets use it. rate-limiter-flexible's insuranceLimiter does the same fallback
  * but hides the error, and the breaker must tell a command timeout from other failures: after REDIS_BREAKER_TIMEOUTS in a
  * row it logs once and makes ioredis drop the connection and reconnect. The new connection only turns "ready" once Redis
  * answers the ready check (INFO), so requests go straight to memory meanwhile, and back to Redis by themselves after.
  */
-function withCircuitBreaker(
-  shared: RateLimiterRedis,
-  fallback: RateLimiterMemory,
-  redis: Redis,
-  log: FastifyBaseLogger,
-  metrics: GatewayMetrics,
-): Pick<RateLimiterAbstract, 'consume'> {
+function circuitBreaker(redis: Redis, log: FastifyBaseLogger, metrics: GatewayMetrics): CircuitBreaker {
   let timeouts = 0;
   // Open from the trip until a new connection is ready: the old one stays "ready" until its socket is gone.
   let open = false;
@@ -120,30 +128,32 @@ function withCircuitBreaker(
     timeouts = 0;
   });
   return {
-    async consume(key, points, options) {
-      if (open) return fallback.consume(key, points, options);
-      try {
-        const res = await shared.consume(key, points, options);
-        timeouts = 0;
-        return res;
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) throw rejection;
-        if (rejection instanceof Error && rejection.message === 'Command timed out') {
-          timeouts += 1;
-          // Concurrent timeouts of one stall trip the breaker once: the first disconnect leaves "ready".
-          if (timeouts >= REDIS_BREAKER_TIMEOUTS && !open) {
-            open = true;
-            metrics.redisUp.set(0);
-            log.warn(
-              { store: 'redis', timeouts: REDIS_BREAKER_TIMEOUTS, commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS },
-              'Redis does not answer: each replica enforces the rate limit in its own memory until Redis answers again',
-            );
-            redis.disconnect(true);
+    guard: (shared, fallback) => ({
+      async consume(key, points, options) {
+        if (open) return fallback.consume(key, points, options);
+        try {
+          const res = await shared.consume(key, points, options);
+          timeouts = 0;
+          return res;
+        } catch (rejection) {
+          if (rejection instanceof RateLimiterRes) throw rejection;
+          if (rejection instanceof Error && rejection.message === 'Command timed out') {
+            timeouts += 1;
+            // Concurrent timeouts of one stall trip the breaker once: the first disconnect leaves "ready".
+            if (timeouts >= REDIS_BREAKER_TIMEOUTS && !open) {
+              open = true;
+              metrics.redisUp.set(0);
+              log.warn(
+                { store: 'redis', timeouts: REDIS_BREAKER_TIMEOUTS, commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS },
+                'Redis does not answer: each replica enforces the rate limit in its own memory until Redis answers again',
+              );
+              redis.disconnect(true);
+            }
           }
+          return fallback.consume(key, points, options);
         }
-        return fallback.consume(key, points, options);
-      }
-    },
+      },
+    }),
   };
 }
 

@@ -31,7 +31,7 @@ describe('when Redis stalls (the process is frozen, its socket stays open)', () 
     port = await unusedPort();
     server = await startRedis(port);
     direct = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
-    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: PREFIX, RATE_LIMIT_POINTS: '50', RATE_LIMIT_DURATION_S: '600' } });
+    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: PREFIX, RATE_LIMIT_POINTS: '50', RATE_LIMIT_DURATION_S: '600', ACCESS_TOKEN_SIGNING_KEY: 'stall-test-signing-key-0123456789-abcdef' } });
   });
   afterAll(async () => {
     await stack.close();
@@ -42,6 +42,12 @@ describe('when Redis stalls (the process is frozen, its socket stays open)', () 
       server.kill('SIGKILL');
       await exited;
     }
+  });
+
+  it('keeps the app budgets and the access-token budgets on one connection (one breaker, one redis_up)', async () => {
+    const clients = (await direct.call('CLIENT', 'LIST')) as string;
+    // This test's own client and the gateway's one.
+    expect(clients.trim().split('\n')).toHaveLength(2);
   });
 
   it('trips after a few timeouts, logs it once, limits in memory without waiting on Redis, and shares the limit again once Redis answers', async () => {
