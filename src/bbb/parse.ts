@@ -382,7 +382,8 @@ function failure(root: XmlNode, ctx: ParseContext): BbbFailedError {
   const messageKey = nonEmpty(key)?.trim() ?? 'unknownError';
   const bbbMessage = message?.trim() ?? '';
   if (messageKey === 'checksumError') return new BbbMisconfiguredError(ctx.call, messageKey, bbbMessage);
-  if (messageKey === 'notFound' || messageKey === 'invalidMeetingIdentifier') {
+  // meetingNotFound: what BBB 3.0's newer calls (sendChatMessage) answer for an unknown meeting.
+  if (messageKey === 'notFound' || messageKey === 'invalidMeetingIdentifier' || messageKey === 'meetingNotFound') {
     return new BbbNotFoundError(ctx.call, messageKey, bbbMessage);
   }
   // The one place the message text matters: BBB 2.4.0 answered unknown meetings with this key (#13369).

@@ -43,7 +43,14 @@ export interface TokenJoinRequest {
   isGuest?: boolean | null;
   /** When a browser sends one it must be the token's own. */
   role?: string | null;
+  userdata?: unknown;
+  errorRedirectUrl?: unknown;
+  enforceLayout?: unknown;
+  excludeFromDashboard?: unknown;
 }
+
+/** Join options only the app's backend sets (with its API token): excludeFromDashboard would hide a student from attendance. */
+const BACKEND_ONLY_JOIN_OPTIONS = ['userdata', 'errorRedirectUrl', 'enforceLayout', 'excludeFromDashboard'] as const;
 
 /**
  * A browser's join request with the token's pinned values filled in. A pinned value the request repeats unchanged is
@@ -57,6 +64,8 @@ export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: 
     }
     return pinned ?? asked;
   };
+  const backendOnly = BACKEND_ONLY_JOIN_OPTIONS.find((option) => req[option] != null);
+  if (backendOnly !== undefined) throw new GatewayError('FORBIDDEN', `${backendOnly} is set by your backend with the app's API token, not with an access token; leave it out.`);
   const password = req.password ?? undefined;
   const role = req.role ?? undefined;
   if (role !== undefined && role !== grant.role) {

@@ -15,7 +15,10 @@ export function clientErrorHandler(this: { log: FastifyBaseLogger }, err: NodeJS
   const { status, message } = refusal(err.code);
   const requestId = randomUUID();
   this.log.debug({ reqId: requestId, code: err.code, status }, 'request refused before parsing');
-  if (socket.writable) {
+  // As Node's own handler does: when an answer to an earlier (pipelined) request is already being written on this socket,
+  // writing ours would corrupt it, so the connection is only closed.
+  const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inProgress?.headersSent) {
     const body = JSON.stringify({ message });
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +

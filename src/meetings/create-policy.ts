@@ -25,10 +25,21 @@ const PARAM_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
  */
 const GATEWAY_OWNED = new Set(['name', 'meetingID', 'attendeePW', 'moderatorPW', 'checksum', 'guestPolicy', 'meetingEndedURL', 'isBreakout', 'parentMeetingID']);
 
-/** Why `name` may not be set by policy or passthrough, or undefined when it may. */
+const GATEWAY_OWNED_LOWER = new Set([...GATEWAY_OWNED].map((n) => n.toLowerCase()));
+
+/**
+ * Parameters an operator may set in a default or an override, but an app may never send raw: the typed fields validate
+ * them (the logout URL must be http(s), slides go through presentations' rules), or they would let a waiting guest out
+ * (allowPromoteGuestToModerator).
+ */
+const TYPED_OR_GUARDED = new Set(
+  ['logoutURL', 'maxParticipants', 'preUploadedPresentation', 'preUploadedPresentationName', 'presentationUploadExternalUrl', 'presentationUploadExternalDescription', 'allowPromoteGuestToModerator'].map((n) => n.toLowerCase()),
+);
+
+/** Why `name` may not be set by policy or passthrough, or undefined when it may. Names compare in any case. */
 export function reservedCreateParameterReason(name: string): string | undefined {
   if (!PARAM_NAME.test(name)) return 'is not a BigBlueButton create parameter name (letters and digits, starting with a letter)';
-  if (GATEWAY_OWNED.has(name)) return 'is set by the gateway itself';
+  if (GATEWAY_OWNED_LOWER.has(name.toLowerCase())) return 'is set by the gateway itself';
   return undefined;
 }
 
@@ -44,7 +55,8 @@ export function parseParameterPairs(variable: string, text: string | undefined, 
     const name = eq < 0 ? '' : piece.slice(0, eq).trim();
     if (eq < 0 || !PARAM_NAME.test(name)) {
       if (pairs.length > 0 && eq < 0) {
-        pairs[pairs.length - 1]![1] += `,${piece.trim()}`;
+        // The comma was part of the value: keep the piece as written (`welcome=Hi, all`).
+        pairs[pairs.length - 1]![1] += `,${piece}`;
         continue;
       }
       problems.push(`${variable}: "${piece.trim()}" is not a name=value pair of a BigBlueButton create parameter`);
@@ -62,7 +74,9 @@ export function parsePassthrough(text: string | undefined, problems: string[]): 
   if (text === undefined || text.trim() === '') return [];
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const name of names) {
-    const reason = reservedCreateParameterReason(name);
+    const reason =
+      reservedCreateParameterReason(name) ??
+      (TYPED_OR_GUARDED.has(name.toLowerCase()) ? 'cannot be sent raw by apps: a typed createMeeting option validates it, or it would let waiting guests out' : undefined);
     if (reason !== undefined) problems.push(`BBB_CREATE_PASSTHROUGH: ${name} ${reason}`);
   }
   return [...new Set(names)];

@@ -9,7 +9,9 @@ import { META_KEY_PATTERN, reservedMetadataKeyReason } from './metadata-keys.js'
 export type FieldStyle = 'camel' | 'snake';
 
 // BBB's own constraints (bbb-api.md §2.1): meeting name 2-256, meetingID 2-256 without commas, passwords 2-64.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// C0 and C1 controls, line and paragraph separators, and bidirectional overrides and isolates (which can make a name or a
+// message read differently from what it is), and lone surrogates, which no encoding keeps as sent.
+const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/u;
 
 /**
  * Length checks in UTF-16 code units, which is what BBB's Java `String.length()` counts; zod's own min/max count code

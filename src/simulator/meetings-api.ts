@@ -98,10 +98,16 @@ export function documentsFrom(body: string | undefined): SimDocument[] | undefin
   return out;
 }
 
+function isXmlBody(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === undefined || type === '' || type === 'application/xml' || type === 'text/xml';
+}
+
 export function handleCreate(ctx: ApiContext): Reply {
   const invalid = validateCreate(ctx);
   if (invalid) return xml(invalid);
-  const documents = documentsFrom(ctx.body);
+  // Only an XML body carries documents; a multipart or form body is accepted and its content ignored (README).
+  const documents = isXmlBody(ctx.contentType) ? documentsFrom(ctx.body) : [];
   if (documents === undefined) return xml(failed('validationError', 'Invalid XML body'));
   const p = ctx.params;
   const meetingID = p['meetingID']!;

@@ -159,6 +159,7 @@ describe('parseResponse errors', () => {
   it.each([
     ['notFound', 'A meeting with that ID does not exist', BbbNotFoundError, 'BBB_NOT_FOUND'],
     ['invalidMeetingIdentifier', 'A meeting with that ID does not exist', BbbNotFoundError, 'BBB_NOT_FOUND'],
+    ['meetingNotFound', 'Could not find meeting with id: m-1', BbbNotFoundError, 'BBB_NOT_FOUND'],
     ['checksumError', 'Checksums do not match', BbbMisconfiguredError, 'BBB_MISCONFIGURED'],
     ['checksumError', 'You did not pass the checksum security check', BbbMisconfiguredError, 'BBB_MISCONFIGURED'],
     ['validationError', 'Meeting ID cannot contain \',\'', BbbFailedError, 'BBB_FAILED'],

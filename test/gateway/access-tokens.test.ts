@@ -147,6 +147,20 @@ describe('access tokens', () => {
       expect(new URL(member.body.data!.joinUrl).searchParams.get('guest')).toBeNull();
     });
 
+    it('refuses join options only the backend sets (excludeFromDashboard would hide a student from attendance)', async () => {
+      const token = await mint({ meetingId: meeting.meetingId, scopes: ['JOIN'], role: 'VIEWER', name: 'Hidden' });
+      for (const [option, value] of [
+        ['excludeFromDashboard', true],
+        ['userdata', [{ key: 'bbb_custom_style_url', value: 'https://evil.example/x.css' }]],
+        ['enforceLayout', 'VIDEO_FOCUS'],
+        ['errorRedirectUrl', 'https://evil.example/'],
+      ] as const) {
+        const res = firstError(await gql(stack, JOIN, { input: { meetingId: meeting.meetingId, [option]: value } }, bearer(token)));
+        expect(res).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+        expect(res.message).toContain(`${option} is set by your backend`);
+      }
+    });
+
     it('without a pinned role, the meeting password decides the role', async () => {
       const token = await mint({ meetingId: meeting.meetingId, scopes: ['JOIN'], name: 'Has the password' });
       const none = firstError(await gql(stack, JOIN, { input: { meetingId: meeting.meetingId } }, bearer(token)));

@@ -62,6 +62,10 @@ describe('create policy configuration', () => {
     ['a reserved name in the passthrough list', { BBB_CREATE_PASSTHROUGH: 'meetingID,guestPolicy' }, /BBB_CREATE_PASSTHROUGH: meetingID is set by the gateway itself/],
     ['a malformed default', { BBB_CREATE_DEFAULTS: '=true' }, /BBB_CREATE_DEFAULTS: "=true" is not a name=value pair/],
     ['a gateway-owned override', { BBB_CREATE_OVERRIDES: 'attendeePW=x' }, /BBB_CREATE_OVERRIDES: attendeePW is set by the gateway itself/],
+    ['a gateway-owned name in another case', { BBB_CREATE_PASSTHROUGH: 'GuestPolicy' }, /BBB_CREATE_PASSTHROUGH: GuestPolicy is set by the gateway itself/],
+    ['a raw logout URL for apps (the typed field checks it is http(s))', { BBB_CREATE_PASSTHROUGH: 'logoutURL' }, /BBB_CREATE_PASSTHROUGH: logoutURL cannot be sent raw by apps/],
+    ['raw slide URLs for apps', { BBB_CREATE_PASSTHROUGH: 'presentationUploadExternalUrl' }, /BBB_CREATE_PASSTHROUGH: presentationUploadExternalUrl cannot be sent raw/],
+    ['promoting guests to moderators by apps', { BBB_CREATE_PASSTHROUGH: 'allowPromoteGuestToModerator' }, /BBB_CREATE_PASSTHROUGH: allowPromoteGuestToModerator cannot be sent raw/],
   ])('refuses %s', (_label, env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
@@ -73,5 +77,11 @@ describe('create policy configuration', () => {
       ['disabledFeatures', 'chat,polls'],
       ['muteOnStart', 'true'],
     ]);
+  });
+
+  it('keeps a value\'s spaces after a comma as written', () => {
+    expect(loadConfig({ ...base, BBB_CREATE_DEFAULTS: 'welcome=Hi, all' }).createPolicy.defaults).toEqual([['welcome', 'Hi, all']]);
+    // An operator default for the logout URL is fine: only apps may not send it raw.
+    expect(loadConfig({ ...base, BBB_CREATE_DEFAULTS: 'logoutURL=https://lms.example.org/' }).createPolicy.defaults).toEqual([['logoutURL', 'https://lms.example.org/']]);
   });
 });

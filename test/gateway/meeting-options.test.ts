@@ -174,6 +174,8 @@ describe('createMeeting options', () => {
       ['a negative duration', { durationMinutes: -1 }, /durationMinutes must be 0 or more/],
       ['a negative delay', { endWhenNoModeratorDelayMinutes: -5 }, /endWhenNoModeratorDelayMinutes must be 0 or more/],
       ['a control character in the welcome', { welcome: 'Hi\u0007' }, /welcome must not contain control characters/],
+      ['a C1 control (NEL) in the welcome', { welcome: 'Hi\u0085there' }, /welcome must not contain control characters/],
+      ['a bidirectional override in the banner', { bannerText: 'Exam \u202eFDP.exe' }, /bannerText must not contain control characters/],
       ['an over-long banner', { bannerText: 'x'.repeat(501) }, /bannerText must be at most 500 characters/],
       ['too many presentations', { presentations: Array.from({ length: 11 }, () => presentation) }, /presentations must hold 1 to 10 documents/],
       ['a presentation with a control character in its name', { presentations: [{ ...presentation, filename: 'a\nb.pdf' }] }, /presentations\.0\.filename must not contain control characters/],

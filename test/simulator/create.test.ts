@@ -16,6 +16,14 @@ describe('create', () => {
   });
   beforeEach(() => sim.reset());
 
+  it('accepts a multipart create body and ignores it, as its README says (only an XML body carries documents)', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'slides.pdf');
+    const query = 'name=Room&meetingID=m-multipart';
+    const res = await fetchRaw(apiUrl(sim, 'create', query), { method: 'POST', body: form });
+    expect(outcome(res.body)).toMatchObject({ returncode: 'SUCCESS' });
+  });
+
   it('answers a first create with the create-meeting.ftlx elements, in order, without an XML declaration', async () => {
     const before = Date.now();
     const res = await callApi(sim, 'create', { name: 'Room', meetingID: 'm-1', attendeePW: 'ap', moderatorPW: 'mp' });
