@@ -61,9 +61,18 @@ export const updateMetadataSchema = z.object({
     .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
     .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
     .refine(
-      (entries) => entries.reduce((sum, e) => sum + encodeURIComponent(e.key).length + encodeURIComponent(e.value).length + 7, 0) <= MAX_METADATA_ENCODED_BYTES,
+      (entries) => entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <= MAX_METADATA_ENCODED_BYTES,
       { message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL` },
     ),
 });
 
 export type UpdateMetadataInput = z.input<typeof updateMetadataSchema>;
+
+/** Length once URL-encoded; a lone surrogate (which encodeURIComponent throws on) is refused by the entry's own rule. */
+function encodedLength(text: string): number {
+  try {
+    return encodeURIComponent(text).length;
+  } catch {
+    return 0;
+  }
+}

@@ -260,6 +260,7 @@ describe('recordings', () => {
       [UPDATE, 'a key BBB would drop', { recordIds: ['r-1'], metadata: [{ key: 'course_code', value: 'x' }] }, /^metadata\.0\.key must start with a letter/],
       [UPDATE, 'a key named twice', { recordIds: ['r-1'], metadata: [{ key: 'Topic', value: 'a' }, { key: 'topic', value: 'b' }] }, /^metadata must not name a key twice/],
       [UPDATE, 'no metadata', { recordIds: ['r-1'], metadata: [] }, /^metadata must hold 1 to 20 entries/],
+      [UPDATE, 'a lone surrogate in a value', { recordIds: ['r-1'], metadata: [{ key: 'topic', value: 'x\ud800' }] }, /^metadata\.0\.value must not contain control characters/],
     ])('%#: a mutation with %s answers BAD_USER_INPUT (400), before BBB is called', async (query, _label, variables, message) => {
       const res = await gql(stack, query, variables);
       expect(res.status).toBe(400);
