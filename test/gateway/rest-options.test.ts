@@ -68,6 +68,13 @@ describe('REST shim: the createMeeting and joinUrl options as optional snake_cas
     expect(url.searchParams.get('excludeFromDashboard')).toBe('true');
   });
 
+  it('POST /join with a role and an empty password (what clients that join by role often send) joins by the role', async () => {
+    const c = await post<Record<string, string>>(`${stack.url}/create`, { name: 'REST join, empty password' }, auth);
+    const res = await post(`${stack.url}/join`, { name: 'Bo', meeting_id: c.body.meeting_id, create_time: c.body.create_time, role: 'VIEWER', password: '' }, auth);
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location')!).searchParams.get('role')).toBe('VIEWER');
+  });
+
   it('ignores keys it does not know, and logs them at warn level with the app name', async () => {
     const res = await post(`${stack.url}/create`, { name: 'Typo', recrod: true }, auth);
     expect(res.status).toBe(200);
