@@ -186,13 +186,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(badJson(), undefined);
+      done(FORM_TYPES.test(req.headers['content-type'] ?? '') ? formNotJson() : badJson(), undefined);
     }
   });
 
@@ -223,6 +223,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     formatError: (formatted) => {
       const code = formatted.extensions?.code;
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      // Apollo's own wording tells the reader to pass an option to ApolloServer; an operator sets an env variable.
+      if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED') return { ...formatted, message: INTROSPECTION_OFF_MESSAGE, extensions };
       return code === 'INTERNAL_SERVER_ERROR' ? { ...formatted, message: MASKED_INTERNAL_MESSAGE, extensions } : { ...formatted, extensions };
     },
   });
@@ -350,8 +352,18 @@ function secretsOf(config: Config): string[] {
   return secrets;
 }
 
+const INTROSPECTION_OFF_MESSAGE =
+  'GraphQL introspection (__schema, __type) is off on this gateway; set GRAPHQL_INTROSPECTION=true (or GRAPHQL_SANDBOX=true) to turn it on.';
+
 function badJson(): GatewayError {
   return new GatewayError('BAD_USER_INPUT', 'The request body is not valid JSON.');
+}
+
+/** An HTML form's encodings: such a body was never JSON, so say what to send instead of "not valid JSON". */
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+function formNotJson(): GatewayError {
+  return new GatewayError('BAD_USER_INPUT', 'The request body must be JSON (Content-Type: application/json), not a form.');
 }
 
 /** Fastify's own errors (parsing, limits) and ours, mapped onto the one table; anything else is masked. */
