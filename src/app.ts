@@ -30,7 +30,8 @@ import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
 import { scrubbingLogStream } from './observability/log-stream.js';
 import { createMetrics } from './observability/metrics.js';
-import { observationOf } from './observability/request-context.js';
+import { loggableMessage, observationOf } from './observability/request-context.js';
+import { noteBbbIds } from './observability/bbb-ids.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { MeetingService, type Caller } from './meetings/meeting-service.js';
@@ -88,7 +89,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       maxResponseBytes: config.bbbDefaults.maxResponseBytes,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
-  const bbb = deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries);
+  // noteBbbIds: the request log line names the meeting (and recordings) the request was about.
+  const bbb = noteBbbIds(deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries));
   // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
   const probeClient = deps.bbb ?? clientWith(config.readiness.timeoutMs, 0);
 
@@ -391,7 +393,10 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
 /** REST callers get `{"message"}`; GraphQL callers get a GraphQL-shaped error with the same code. */
 function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
   const observation = observationOf(req);
-  if (observation !== undefined) observation.errorCode = err.code;
+  if (observation !== undefined) {
+    observation.errorCode = err.code;
+    if (err.status < 500) observation.errorMessage = loggableMessage(err.message);
+  }
   if (err.status >= 500 && err.code !== 'SHUTTING_DOWN') req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
