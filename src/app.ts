@@ -31,7 +31,8 @@ import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
 import { scrubbingLogStream } from './observability/log-stream.js';
 import { createMetrics } from './observability/metrics.js';
-import { observationOf } from './observability/request-context.js';
+import { loggableMessage, observationOf } from './observability/request-context.js';
+import { noteBbbIds } from './observability/bbb-ids.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { MeetingService, type Caller } from './meetings/meeting-service.js';
@@ -91,7 +92,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       maxResponseBytes: config.bbbDefaults.maxResponseBytes,
       onCall: (e) => bbbEvents.forEach((fn) => fn(e)),
     });
-  const bbb = deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries);
+  // noteBbbIds: the request log line names the meeting (and recordings) the request was about.
+  const bbb = noteBbbIds(deps.bbb ?? clientWith(config.bbbDefaults.timeoutMs, config.bbbDefaults.retries));
   // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
   const probeClient = deps.bbb ?? clientWith(config.readiness.timeoutMs, 0);
 
@@ -190,13 +192,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(badJson(), undefined);
+      done(FORM_TYPES.test(req.headers['content-type'] ?? '') ? formNotJson() : badJson(), undefined);
     }
   });
 
@@ -233,6 +235,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     formatError: (formatted) => {
       const code = formatted.extensions?.code;
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+      // Apollo's own wording tells the reader to pass an option to ApolloServer; an operator sets an env variable.
+      if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED') return { ...formatted, message: INTROSPECTION_OFF_MESSAGE, extensions };
       return code === 'INTERNAL_SERVER_ERROR' ? { ...formatted, message: MASKED_INTERNAL_MESSAGE, extensions } : { ...formatted, extensions };
     },
   });
@@ -369,8 +373,18 @@ function secretsOf(config: Config): string[] {
   return secrets;
 }
 
+const INTROSPECTION_OFF_MESSAGE =
+  'GraphQL introspection (__schema, __type) is off on this gateway; set GRAPHQL_INTROSPECTION=true (or GRAPHQL_SANDBOX=true) to turn it on.';
+
 function badJson(): GatewayError {
   return new GatewayError('BAD_USER_INPUT', 'The request body is not valid JSON.');
+}
+
+/** An HTML form's encodings: such a body was never JSON, so say what to send instead of "not valid JSON". */
+const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+function formNotJson(): GatewayError {
+  return new GatewayError('BAD_USER_INPUT', 'The request body must be JSON (Content-Type: application/json), not a form.');
 }
 
 /** Fastify's own errors (parsing, limits) and ours, mapped onto the one table; anything else is masked. */
@@ -398,7 +412,10 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
 /** REST callers get `{"message"}`; GraphQL callers get a GraphQL-shaped error with the same code. */
 function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
   const observation = observationOf(req);
-  if (observation !== undefined) observation.errorCode = err.code;
+  if (observation !== undefined) {
+    observation.errorCode = err.code;
+    if (err.status < 500) observation.errorMessage = loggableMessage(err.message);
+  }
   if (err.status >= 500 && err.code !== 'SHUTTING_DOWN') req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));

@@ -105,7 +105,13 @@ export class ConfigError extends Error {
   }
 }
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// A custom message for text that is no number: zod's own says "expected number, received NaN".
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 const bool = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
 const list = z
   .string()
@@ -235,6 +241,10 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
 
   if (cleaned.BBB_URL === undefined) {
     if (production) problems.push('BBB_URL: required in production (as `bbb-conf --secret` prints it, e.g. https://bbb.example.org/bigbluebutton/)');
+    // Name BBB_SECRET now too: the operator should not fix BBB_URL only to meet the next missing variable.
+    if (production && secret === undefined && cleaned.BBB_SECRET_FILE === undefined) {
+      problems.push('BBB_SECRET: required in production (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE');
+    }
     if (secret !== undefined) problems.push('BBB_SECRET: set, but BBB_URL is not; set both or neither');
   } else if (secret === undefined && cleaned.BBB_SECRET_FILE === undefined) {
     problems.push('BBB_SECRET: required when BBB_URL is set (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE');

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     config = { ...config, bbb: { ...config.bbbDefaults, url: simulator.url, secret: simulator.secret } };
     notes.push(
       '!! BBB_URL is not set: using the EMBEDDED BBB SIMULATOR, not a real BigBlueButton server.',
-      `!! Simulator: ${simulator.url} (join links open its test page instead of a conference).`,
+      `!! Simulator: ${simulator.url} (join links open its test page instead of a conference; SIMULATOR_PORT=${new URL(simulator.url).port} keeps this port across restarts).`,
       '!! Set BBB_URL and BBB_SECRET (as `bbb-conf --secret` prints them) to use a real server.',
     );
   }
@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   if (config.tokens.length === 0) {
     devToken = randomBytes(18).toString('base64url');
     config = { ...config, tokens: [{ name: 'dev', sha256: sha256(devToken) }] };
-    notes.push(`!! API_TOKENS is not set: generated a development token for app "dev": ${devToken}`);
+    notes.push(
+      `!! API_TOKENS is not set: generated a development token for app "dev": ${devToken}`,
+      `!! To keep this token across restarts, start with API_TOKENS=dev:${devToken}`,
+    );
   }
 
   if (config.accessTokens.signingKeys.length === 0 && config.nodeEnv !== 'production') {
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   const gateway = await createGateway(config, { demoApp: simulator ? config.tokens[0]?.name : undefined });
   const address = await gateway.app.listen({ host: config.host, port: config.port });
   const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  banner(base, config, notes, devToken, simulator);
+  banner(base, config, notes, devToken, simulator, simulator && devToken ? await exampleMeeting(gateway, devToken) : undefined);
   handleSignals(gateway, simulator, config.shutdownGraceMs);
   await startupCheck(gateway);
 }
@@ -68,8 +71,40 @@ function corsSetting(config: Config): string {
   return origins === '' ? 'CORS_ORIGINS is not set: no browser origin may call' : `CORS_ORIGINS=${origins}`;
 }
 
-function banner(base: string, config: Config, notes: string[], devToken: string | undefined, simulator: Simulator | undefined): void {
+/** The body of the banner's create example; on the simulator it is created once, so the join example is paste-ready. */
+const EXAMPLE_CREATE = { name: 'meeting01', attendee_pass: 'password-for-attende', moderator_pass: 'password-for-moderator', max_participant: 100 };
+
+interface ExampleMeeting {
+  meeting_id: string;
+  create_time: string;
+}
+
+/** Creates the create example's meeting on the embedded simulator, through the gateway itself; undefined if that fails. */
+async function exampleMeeting(gateway: Gateway, token: string): Promise<ExampleMeeting | undefined> {
+  try {
+    const res = await gateway.app.inject({ method: 'POST', url: '/create', headers: { authorization: token }, payload: EXAMPLE_CREATE });
+    const body = res.json<Partial<ExampleMeeting>>();
+    return res.statusCode === 200 && body.meeting_id && body.create_time ? { meeting_id: body.meeting_id, create_time: body.create_time } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function banner(
+  base: string,
+  config: Config,
+  notes: string[],
+  devToken: string | undefined,
+  simulator: Simulator | undefined,
+  example: ExampleMeeting | undefined,
+): void {
   const token = devToken ?? '<your token>';
+  const join = JSON.stringify({
+    name: 'Dosen',
+    meeting_id: example?.meeting_id ?? '<meeting_id>',
+    password: EXAMPLE_CREATE.moderator_pass,
+    create_time: example?.create_time ?? '<create_time>',
+  });
   const lines = [
     '',
     ...notes,
@@ -80,9 +115,12 @@ function banner(base: string, config: Config, notes: string[], devToken: string 
     `  CORS: ${corsSetting(config)}`,
     '  Try it:',
     `  curl -s -X POST ${base}/create -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,
-    `       -d '{"name":"meeting01","attendee_pass":"password-for-attende","moderator_pass":"password-for-moderator","max_participant":100}'`,
+    `       -d '${JSON.stringify(EXAMPLE_CREATE)}'`,
+    example
+      ? `  # meeting01 above is already created on the simulator (meeting_id ${example.meeting_id}); join it:`
+      : '  # then fill in meeting_id and create_time from the /create answer:',
     `  curl -si -X POST ${base}/join -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,
-    `       -d '{"name":"Dosen","meeting_id":"<meeting_id>","password":"password-for-moderator","create_time":"<create_time>"}'`,
+    `       -d '${join}'`,
     '',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);

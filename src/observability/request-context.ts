@@ -12,6 +12,11 @@ export interface RequestObservation {
   operationName: string | undefined;
   /** The gateway error code of the answer, when it is an error. */
   errorCode: string | undefined;
+  /** The error's message when the caller is at fault (4xx), with any echoed input value cut out. */
+  errorMessage: string | undefined;
+  /** Meeting and recording IDs the request's BBB calls (and join links) named; see noteBbbIds. */
+  readonly meetingIds: Set<string>;
+  readonly recordingIds: Set<string>;
   bbbCalls: number;
   /** Sum of the BBB call durations made for this request, in milliseconds. */
   bbbMs: number;
@@ -32,6 +37,9 @@ export function startObservation(req: FastifyRequest): RequestObservation {
     operation: undefined,
     operationName: undefined,
     errorCode: undefined,
+    errorMessage: undefined,
+    meetingIds: new Set(),
+    recordingIds: new Set(),
     bbbCalls: 0,
     bbbMs: 0,
   };
@@ -56,4 +64,12 @@ export function runInObservation(req: FastifyRequest, next: () => void): void {
   const observation = observations.get(req);
   if (observation === undefined) next();
   else storage.run(observation, next);
+}
+
+/**
+ * An error message fit for the log: graphql-js echoes a rejected variable or argument ("got invalid value \"...\""),
+ * which may be a password, so everything from the value on is cut.
+ */
+export function loggableMessage(message: string): string {
+  return message.replace(/\b(got|has) invalid value\b[\s\S]*/, '$1 invalid value [redacted]');
 }

@@ -15,7 +15,8 @@ export const CLIENT_CLOSED_STATUS = 499;
 
 /**
  * One structured line per request (`request completed`, or `request aborted`) with the request id, the calling app, the
- * operation, the status, the duration and the BBB calls made for it, plus the HTTP metrics. Register before any other
+ * operation, the status, the duration, the BBB calls made for it and the meeting/recording IDs they named, the error's
+ * code (and on a caller's mistake its message), plus the HTTP metrics. Register before any other
  * hook so every later hook and handler sees the observation.
  */
 export function observeRequests(app: FastifyInstance, options: ObserveRequestsOptions): void {
@@ -58,6 +59,10 @@ function finish(req: FastifyRequest, reply: FastifyReply, observation: RequestOb
       url: req.url.split('?')[0],
       status,
       errorCode: observation.errorCode,
+      errorMessage: observation.errorMessage,
+      // One meeting (the usual case) as a plain field a log query can match; several (a listing) as an array.
+      ...idFields('meetingId', observation.meetingIds),
+      ...idFields('recordingId', observation.recordingIds),
       durationMs: round(durationMs),
       bbbCalls: observation.bbbCalls,
       bbbMs: round(observation.bbbMs),
@@ -65,6 +70,11 @@ function finish(req: FastifyRequest, reply: FastifyReply, observation: RequestOb
     },
     aborted ? 'request aborted' : 'request completed',
   );
+}
+
+function idFields(name: string, ids: ReadonlySet<string>): Record<string, string | string[]> {
+  if (ids.size === 0) return {};
+  return ids.size === 1 ? { [name]: [...ids][0] as string } : { [`${name}s`]: [...ids] };
 }
 
 function round(ms: number): number {

@@ -156,6 +156,9 @@ describe('Apollo Sandbox and introspection switched off', () => {
     expect(await page.text()).not.toMatch(/sandbox/i);
     const res = await gql(stack, '{ __schema { queryType { name } } }', {}, TOKENS.lms);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // The operator's switch, not Apollo's constructor option.
+    expect(res.body.errors?.[0]?.message).toMatch(/GRAPHQL_INTROSPECTION=true/);
+    expect(res.body.errors?.[0]?.message).not.toMatch(/ApolloServer/);
   });
 });
 

@@ -197,6 +197,24 @@ describe('legacy REST contract', () => {
       expect(await res.json()).toHaveProperty('meeting_id');
     });
 
+    it('accepts JSON sent with no content type at all', async () => {
+      const res = await fetch(`${stack.url}/create`, { method: 'POST', headers: { authorization: TOKENS.lms }, body: new TextEncoder().encode('{"name":"unlabelled"}') });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toHaveProperty('meeting_id');
+    });
+
+    it.each([
+      ['an urlencoded form', () => new URLSearchParams({ name: 'meeting01', attendee_pass: 'a' })],
+      ['a multipart form', () => { const form = new FormData(); form.set('name', 'meeting01'); return form; }],
+    ])('answers %s with 400 saying the body must be JSON, and calls no BBB', async (_kind, body) => {
+      const before = stack.sim.received.length;
+      const res = await fetch(`${stack.url}/create`, { method: 'POST', headers: { authorization: TOKENS.lms }, body: body() });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual({ message: 'The request body must be JSON (Content-Type: application/json), not a form.' });
+      expect(stack.sim.received.length).toBe(before);
+    });
+
     it('answers a body over the limit with 413 JSON', async () => {
       const res = await post<{ message: string }>(`${stack.url}/create`, { name: 'x'.repeat(200 * 1024) }, auth);
       expect(res.status).toBe(413);

@@ -40,6 +40,24 @@ describe('`npm start` in development, on the embedded simulator', () => {
     expect(banner).toContain('ACCESS_TOKEN_SIGNING_KEY is not set');
   });
 
+  it('says how to pin the dev token and the simulator port across restarts', () => {
+    const token = /generated a development token for app "dev": (\S+)/.exec(banner)![1]!;
+    expect(banner).toContain(`start with API_TOKENS=dev:${token}`);
+    expect(banner).toMatch(/SIMULATOR_PORT=\d+ keeps this port across restarts/);
+    const simulatorPort = /Simulator: http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)![1]!;
+    expect(banner).toContain(`SIMULATOR_PORT=${simulatorPort} keeps`);
+  });
+
+  it('prints a join curl that works as pasted: it names the meeting the banner created', async () => {
+    const url = /curl -si -X POST (\S+)\/join -H 'Authorization: (\S+)'/.exec(banner)!;
+    const body = /-d '(\{"name":"Dosen".*\})'/.exec(banner)![1]!;
+    expect(body).not.toMatch(/<meeting_id>|<create_time>/);
+    const res = await fetch(`${url[1]}/join`, { method: 'POST', headers: { authorization: url[2]!, 'content-type': 'application/json' }, body, redirect: 'manual' });
+    await res.text();
+    expect(res.status).toBe(303);
+    expect(await openJoinLink(res.headers.get('location')!)).toMatchObject({ role: 'MODERATOR', fullName: 'Dosen', meetingName: 'meeting01' });
+  });
+
   it('the ready link hands the example page a token that joins the simulator as "Demo student"', async () => {
     const link = /Browser example, ready to join: (\S+)/.exec(banner)![1]!;
     const demo = await fetch(link, { redirect: 'manual' });

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { assertNoSecretsIn, gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, parseMetrics, sampleValue, scrapeMetrics, waitFor } from './support/ops-helpers.js';
-import { CREATE, JOIN, MEETING } from '../helpers/operations.js';
+import { CREATE, JOIN, MEETING, PUBLISH } from '../helpers/operations.js';
 
 const lms = { authorization: TOKENS.lms };
+
+/** A GraphQL request as the lms app, with a request id to find its log line by. */
+function gqlWithId(stack: Stack, query: string, variables: Record<string, unknown>, reqId: string) {
+  return post<{ errors?: unknown[] }>(`${stack.url}/graphql`, { query, variables }, { ...lms, 'x-request-id': reqId });
+}
 
 function completedLine(stack: Stack, reqId: string): Record<string, unknown> | undefined {
   return parseLogs(stack.logs).find((l) => l.reqId === reqId && l.msg === 'request completed');
@@ -44,6 +49,36 @@ describe('request log lines', () => {
     const refused = await post(`${stack.url}/join`, { name: 'Eve', meeting_id: created.body.meeting_id, password: 'not-the-password', create_time: created.body.create_time }, { ...lms, 'x-request-id': 'ops-log-join-403' });
     expect(refused.status).toBe(403);
     expect(await completed(stack, 'ops-log-join-403')).toMatchObject({ operation: 'join', status: 403, errorCode: 'FORBIDDEN' });
+  });
+
+  it('names the meeting on the request line, and on a 4xx line the error message', async () => {
+    const created = await post<Record<string, string>>(`${stack.url}/create`, { name: 'traced' }, { ...lms, 'x-request-id': 'ops-log-id-create' });
+    const meetingId = created.body.meeting_id!;
+    expect(await completed(stack, 'ops-log-id-create')).toMatchObject({ operation: 'create', status: 200, meetingId });
+    const refused = await post<{ message: string }>(`${stack.url}/join`, { name: 'Eve', meeting_id: meetingId, password: 'not-the-password', create_time: created.body.create_time }, { ...lms, 'x-request-id': 'ops-log-id-403' });
+    expect(refused.status).toBe(403);
+    const line = await completed(stack, 'ops-log-id-403');
+    expect(line).toMatchObject({ status: 403, errorCode: 'FORBIDDEN', errorMessage: refused.body.message, meetingId });
+    expect(JSON.stringify(line)).not.toContain('not-the-password');
+
+    const g = await gqlWithId(stack, MEETING, { meetingId }, 'ops-log-id-gql');
+    expect(g.status).toBe(200);
+    expect(await completed(stack, 'ops-log-id-gql')).toMatchObject({ operation: 'meeting', meetingId });
+    expect((await completed(stack, 'ops-log-id-gql')).errorMessage).toBeUndefined();
+  });
+
+  it('names the recordings a request was about', async () => {
+    const recordIds = ['log-rec-0001', 'log-rec-0002'];
+    await gqlWithId(stack, PUBLISH, { recordIds }, 'ops-log-id-rec');
+    expect(await completed(stack, 'ops-log-id-rec')).toMatchObject({ operation: 'publishRecordings', recordingIds: recordIds });
+  });
+
+  it('logs the message of a rejected GraphQL variable without the value it echoes', async () => {
+    const res = await gqlWithId(stack, CREATE, { input: { name: 'x', attendeePass: { secret: 'echoed-value-4714' } } }, 'ops-log-id-var');
+    expect(res.text).toContain('echoed-value-4714'); // the caller sees its own value; the log must not
+    const line = await completed(stack, 'ops-log-id-var');
+    expect(line.errorMessage).toMatch(/^Variable "\$input" got invalid value \[redacted\]$/);
+    expect(JSON.stringify(line)).not.toContain('echoed-value-4714');
   });
 
   it('logs a request without a valid token with no app and UNAUTHENTICATED', async () => {

@@ -105,7 +105,7 @@ describe('rate limiting shared through Redis (REDIS_URL)', () => {
 
 describe('when Redis goes away', () => {
   const prefix = `${RUN_PREFIX}:outage`;
-  const proxy = new TcpProxy({ host: '127.0.0.1', port: 6379 });
+  const proxy = new TcpProxy({ host: new URL(REDIS_URL).hostname, port: Number(new URL(REDIS_URL).port || 6379) });
   let stack: Stack;
   let redis: Redis;
 

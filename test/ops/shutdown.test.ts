@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { assertNoSecretsIn, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, tryConnect, waitFor } from './support/ops-helpers.js';
@@ -97,6 +98,48 @@ describe('node dist/src/main.js on SIGTERM', () => {
     expect(code).toBe(1);
     expect(await inFlight).toBe('connection closed');
     expect(parseLogs(main.stdout).some((l) => l.msg === 'grace period over with requests still in flight; exiting')).toBe(true);
+  });
+});
+
+describe('npm start on SIGTERM (what systemd or a container runtime signals)', () => {
+  let sim: Simulator | undefined;
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    // npm runs in its own process group: if the test failed, nothing of it (npm, sh, node) may stay behind.
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      process.kill(-child.pid!, 'SIGKILL');
+      await exited;
+    }
+    child = undefined;
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('start and start:dist run node with exec, so the signal npm hands on reaches the gateway', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts['start:dist']).toBe('exec node dist/src/main.js');
+    expect(scripts.start).toBe(`npm run build --silent && ${scripts['start:dist']}`);
+  });
+
+  it('shuts the gateway down gracefully: it logs "stopped", stops listening, and npm exits 0', async () => {
+    sim = await startSimulator();
+    const main = await startMain(sim, { SHUTDOWN_GRACE_MS: '20000' }, { viaNpm: true });
+    child = main.child;
+    const exited = once(main.child, 'exit');
+    const port = Number(new URL(main.url).port);
+    expect(await tryConnect(port)).toBe('connected');
+
+    // Only npm gets the signal, as from `systemctl stop` or `docker stop` with npm as the main process.
+    main.child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    const logs = parseLogs(main.stdout);
+    expect(logs.some((l) => l.msg === 'shutting down: no new connections, finishing requests in flight' && l.signal === 'SIGTERM')).toBe(true);
+    expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
+    // No orphan: before `exec`, npm exited on the signal and node went on listening.
+    expect(await tryConnect(port)).toBe('ECONNREFUSED');
   });
 });
 

@@ -23,8 +23,28 @@ describe('loadConfig', () => {
   });
 
   it('in production lists every missing variable in one error', () => {
+    // BBB_SECRET was left out here: the operator set BBB_URL and only then learnt of BBB_SECRET.
     const list = problems({ NODE_ENV: 'production' });
-    expect(list).toEqual([expect.stringMatching(/^API_TOKENS: required in production/), expect.stringMatching(/^BBB_URL: required in production/)]);
+    expect(list).toEqual([
+      expect.stringMatching(/^API_TOKENS: required in production/),
+      expect.stringMatching(/^BBB_URL: required in production/),
+      expect.stringMatching(/^BBB_SECRET: required in production/),
+    ]);
+  });
+
+  it('in production accepts BBB_SECRET_FILE for the missing secret and still names BBB_URL', () => {
+    const list = problems({ NODE_ENV: 'production', BBB_SECRET_FILE: '/run/secrets/bbb', API_TOKENS: 'lms:0123456789abcdef0123' });
+    expect(list).toEqual([expect.stringMatching(/^BBB_URL: required in production/), 'BBB_SECRET: set, but BBB_URL is not; set both or neither']);
+  });
+
+  it('says a number variable must be a whole number, never "received NaN"', () => {
+    const list = problems({ PORT: 'eighty', BBB_TIMEOUT_MS: '1.5', GRAPHQL_MAX_DEPTH: '1' });
+    expect(list).toEqual([
+      'PORT: must be a whole number',
+      'BBB_TIMEOUT_MS: must be a whole number',
+      'GRAPHQL_MAX_DEPTH: must be at least 2',
+    ]);
+    expect(list.join('\n')).not.toMatch(/NaN/);
   });
 
   it('reports every bad variable at once, by name, without echoing values', () => {

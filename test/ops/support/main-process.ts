@@ -6,12 +6,22 @@ import { waitFor } from './ops-helpers.js';
 
 const MAIN = 'dist/src/main.js';
 
-/** Starts `node dist/src/main.js` against a simulator and resolves once it prints the address it listens on. */
-export async function startMain(sim: Simulator, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: string[]; stderr: string[] }> {
+/**
+ * Starts `node dist/src/main.js` against a simulator and resolves once it prints the address it listens on. `viaNpm`
+ * starts it the way a process manager does with `npm run start:dist` (the child is then npm, in its own process group).
+ */
+export async function startMain(
+  sim: Simulator,
+  env: Record<string, string>,
+  options: { viaNpm?: boolean } = {},
+): Promise<{ child: ChildProcess; url: string; stdout: string[]; stderr: string[] }> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  const child = spawn(process.execPath, [MAIN], {
+  const [command, args] = options.viaNpm ? ['npm', ['run', '--silent', 'start:dist']] : [process.execPath, [MAIN]];
+  const child = spawn(command, args, {
+    detached: options.viaNpm === true,
     env: {
       PATH: process.env.PATH ?? '',
+      ...(options.viaNpm ? { HOME: process.env.HOME ?? '' } : {}),
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',

@@ -3,7 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 
 /** The real Redis server the shared rate limiter is tested against (CI's .ci/run starts it). */
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** The suite's Redis: the one Jest's global setup found or started (test/support/global-setup.ts). */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Polls until `condition` holds. Things that happen after a response was sent (its log line, its metrics) or on
