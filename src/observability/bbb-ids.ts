@@ -26,6 +26,8 @@ export function noteBbbIds(client: BbbClient): BbbClient {
     publishRecordings: (recordIDs, publish) => (note(undefined, recordIDs), client.publishRecordings(recordIDs, publish)),
     deleteRecordings: (recordIDs) => (note(undefined, recordIDs), client.deleteRecordings(recordIDs)),
     updateRecordings: (recordIDs, meta) => (note(undefined, recordIDs), client.updateRecordings(recordIDs, meta)),
+    insertDocument: (meetingID, documents) => (note([meetingID], undefined), client.insertDocument(meetingID, documents)),
+    sendChatMessage: (meetingID, message, userName) => (note([meetingID], undefined), client.sendChatMessage(meetingID, message, userName)),
     apiVersion: () => client.apiVersion(),
     joinUrl: (params) => (note([params.meetingID], undefined), client.joinUrl(params)),
   };
