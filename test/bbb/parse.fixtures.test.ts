@@ -372,8 +372,9 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
     expect(childText(parseResponse(body, { call: 'sendChatMessage' }), 'messageKey')).toBe('');
   },
   'official-php/send_chat_message_failed.xml': (body) => {
-    // meetingNotFound comes only from this PHP fixture (bbb-api.md §4.8); it is kept as a plain failure.
-    expectFailure(() => parseResponse(body, { call: 'sendChatMessage' }), BbbFailedError, 'sendChatMessage', 'meetingNotFound');
+    // meetingNotFound comes only from this PHP fixture (bbb-api.md §4.8), "Meeting not found or not active": the gateway
+    // answers it as the unknown meeting it is (NOT_FOUND), not as BBB_ERROR, by its key alone.
+    expectFailure(() => parseResponse(body, { call: 'sendChatMessage' }), BbbNotFoundError, 'sendChatMessage', 'meetingNotFound');
   },
   'official-php/update_recordings.xml': (body) => {
     expect(parseRecordingsFlag(body, 'updated', { call: 'updateRecordings' })).toBe(true);
