@@ -200,7 +200,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy });
+  const events = await createEvents(app, config, app.log, metrics, bbb);
+  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
 
   const recordings = new RecordingService({ bbb });
   const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });
@@ -303,7 +304,6 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
-  const events = await createEvents(app, config, app.log, metrics);
 
   await app.ready();
 

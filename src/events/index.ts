@@ -6,7 +6,9 @@ import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
 import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
+import type { BbbClient } from '../bbb/types.js';
 
 export { CALLBACK_ROUTES };
 
@@ -15,6 +17,8 @@ export interface Events {
   readonly secrets: WebhookSecrets;
   /** The key the callback URLs' tokens are signed with (createMeeting will mint them with it). */
   readonly tokenKey: Buffer;
+  /** The events the gateway emits itself (create, end, recording polls); createMeeting registers callbacks through it. */
+  readonly meetings: MeetingEvents;
   close(): Promise<void>;
 }
 
@@ -22,7 +26,7 @@ export interface Events {
  * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
  * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
  */
-export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics): Promise<Events | undefined> {
+export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics, bbb: Pick<BbbClient, 'getRecordings'>): Promise<Events | undefined> {
   const wh = config.webhooks;
   if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
@@ -42,16 +46,38 @@ export async function createEvents(app: FastifyInstance, config: Config, log: Fa
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
   const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   const tokenKey = callbackKeyFrom(wh.signingKey);
+  const meetings = new MeetingEvents({
+    publicUrl: () => config.publicUrl ?? listenAddress(app),
+    tokenKey,
+    emit: (e) => queue.enqueue(e),
+    bbb,
+    pollScheduleMs: wh.recordingPollScheduleMs,
+    onError: (what, err) => log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`),
+  });
   await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
+    onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
   });
   return {
     queue,
     secrets,
     tokenKey,
+    meetings,
     async close() {
+      await meetings.close();
       await queue.close();
       await statesRedis?.quit().catch(() => undefined);
     },
   };
+}
+
+/**
+ * PUBLIC_URL's development default: the address the gateway listens on (0.0.0.0 and :: as loopback, which is where the
+ * embedded simulator calls from). Production requires PUBLIC_URL (config.ts).
+ */
+export function listenAddress(app: FastifyInstance): string {
+  const a = app.addresses().find((x) => typeof x !== 'string');
+  if (a === undefined || typeof a === 'string') throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return `http://${a.family === 'IPv6' ? `[${host}]` : host}:${a.port}`;
 }
