@@ -37,6 +37,7 @@ export class MeetingEvents {
   /** Sessions (app, meeting, nonce) being polled, so a second end signal does not start a second poll. */
   private readonly polling = new Set<string>();
   private readonly running = new Set<Promise<void>>();
+  private idleWaiters: Array<() => void> = [];
   private closed = false;
 
   constructor(private readonly opts: MeetingEventsOptions) {}
@@ -94,7 +95,7 @@ export class MeetingEvents {
   private schedule(key: string, app: string, meetingId: string, nonce: string, index: number): void {
     const delay = this.opts.pollScheduleMs[index];
     if (delay === undefined || this.closed) {
-      this.polling.delete(key);
+      this.donePolling(key);
       return;
     }
     const timer = setTimeout(() => {
@@ -104,12 +105,24 @@ export class MeetingEvents {
           this.opts.onError?.('recording poll', err);
           return false;
         })
-        .then((found) => (found ? this.polling.delete(key) : this.schedule(key, app, meetingId, nonce, index + 1)))
+        .then((found) => (found ? this.donePolling(key) : this.schedule(key, app, meetingId, nonce, index + 1)))
         .then(() => undefined);
       this.running.add(p);
       void p.finally(() => this.running.delete(p));
     }, delay);
     this.timers.add(timer);
+  }
+
+  private donePolling(key: string): void {
+    this.polling.delete(key);
+    if (this.polling.size > 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves once no recording poll is pending (every one found its recording or used up its schedule). */
+  idle(): Promise<void> {
+    if (this.polling.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** One getRecordings: emits recording.ready for each published recording of the session; true when there was one. */
@@ -145,5 +158,7 @@ export class MeetingEvents {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.running]);
+    this.polling.clear();
+    for (const w of this.idleWaiters.splice(0)) w();
   }
 }
