@@ -204,7 +204,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
 
   const recordings = new RecordingService({ bbb });
-  const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });
+  const schema = await buildGatewaySchema({ meetings, recordings, accessTokens, events });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     operationObserverPlugin(),
     // Authorised first, then measured, then charged, in this order: every request has paid one point on arrival, and an

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -5,7 +6,8 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
-import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type AttemptResult, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { TEST_EVENT_TYPE } from './types.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
 import type { BbbClient } from '../bbb/types.js';
@@ -19,6 +21,10 @@ export interface Events {
   readonly tokenKey: Buffer;
   /** The events the gateway emits itself (create, end, recording polls); createMeeting registers callbacks through it. */
   readonly meetings: MeetingEvents;
+  /** The app's endpoint (url, types) and current secret, or undefined when it has none. */
+  endpoint(app: string): { url: string; types: readonly string[]; secret: string } | undefined;
+  /** One immediate, signed `webhook.test` attempt to the app's endpoint (not queued, not retried); undefined without one. */
+  sendTest(app: string): Promise<(AttemptResult & { eventId: string }) | undefined>;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,17 @@ export async function createEvents(app: FastifyInstance, config: Config, log: Fa
     secrets,
     tokenKey,
     meetings,
+    endpoint(app) {
+      const e = deliverer.endpointOf(app);
+      return e && { url: e.url, types: e.types, secret: secrets.current(app) };
+    },
+    async sendTest(app) {
+      if (deliverer.endpointOf(app) === undefined) return undefined;
+      const id = `evt_test_${randomBytes(12).toString('hex')}`;
+      const result = await deliverer.attempt({ id, app, type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { message: 'A test webhook sent by sendTestWebhook.' } });
+      onAttempt({ ...result, eventId: id, app, type: TEST_EVENT_TYPE, attempt: 1 });
+      return { ...result, eventId: id };
+    },
     async close() {
       await meetings.close();
       await queue.close();
