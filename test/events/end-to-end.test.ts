@@ -140,4 +140,12 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect(typesFor(portal, a.meetingId)).toEqual([]);
     expect(typesFor(lms, b.meetingId)).toEqual([]);
   });
+
+  it('never logs a callback token (they are credentials): not from create, not from the callbacks', () => {
+    const tokens = stack.sim.received.filter((r) => r.call === 'create').flatMap((r) => [r.params['meetingEndedURL'], r.params['meta_bbb-recording-ready-url']]).filter((u): u is string => u !== undefined).map((u) => new URL(u).searchParams.get('t')!);
+    expect(tokens.length).toBeGreaterThan(10);
+    const logs = stack.logs.join('\n');
+    for (const t of tokens) expect(logs).not.toContain(t);
+    expect(logs).toContain('/bbb/callbacks/v1/ended');
+  });
 });
