@@ -45,6 +45,8 @@ export interface GatewayDeps {
   logStream?: DestinationStream;
   /** Serve /examples/browser/demo, which creates a meeting for this app and mints an access token (dev on the simulator). */
   demoApp?: string;
+  /** The Redis key prefix of the events queue (tests give each gateway group its own). Default `bbb-interface:events`. */
+  eventsKeyPrefix?: string;
 }
 
 export interface Gateway {
@@ -200,7 +202,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const events = await createEvents(app, config, app.log, metrics, bbb);
+  const events = await createEvents(app, config, app.log, metrics, bbb, deps.eventsKeyPrefix);
   const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
 
   const recordings = new RecordingService({ bbb });

@@ -14,6 +14,9 @@ import type { BbbClient } from '../bbb/types.js';
 
 export { CALLBACK_ROUTES };
 
+/** Where the queue and the endpoint states live in Redis (README: `bbb-interface:events:…`). */
+export const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
+
 export interface Events {
   readonly queue: DeliveryQueue;
   readonly secrets: WebhookSecrets;
@@ -32,12 +35,19 @@ export interface Events {
  * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
  * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
  */
-export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics, bbb: Pick<BbbClient, 'getRecordings'>): Promise<Events | undefined> {
+export async function createEvents(
+  app: FastifyInstance,
+  config: Config,
+  log: FastifyBaseLogger,
+  metrics: GatewayMetrics,
+  bbb: Pick<BbbClient, 'getRecordings'>,
+  keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
+): Promise<Events | undefined> {
   const wh = config.webhooks;
   if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
-  const prefix = 'bbb-interface:events';
+  const prefix = keyPrefix;
   const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const states: EndpointStates = statesRedis ? new RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
