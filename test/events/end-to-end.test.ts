@@ -149,3 +149,33 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect(logs).toContain('/bbb/callbacks/v1/ended');
   });
 });
+
+describe('meeting events end to end: a meeting BBB ends on its own', () => {
+  let stack: Stack;
+  let lms: Receiver;
+
+  beforeAll(async () => {
+    lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
+    const lmsUrl = await lms.start();
+    stack = await startStack({
+      env: { WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10' },
+      // Nobody joins within 30 ms: BBB ends the meeting on its expiry timer and calls the end URL.
+      sim: { expireIfNoUserJoinedMs: 30 },
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await lms.close();
+  });
+
+  it('gives meeting.ended from the end callback when the meeting expires', async () => {
+    const res = await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Nobody came' } });
+    const m = res.body.data!.createMeeting;
+    await lms.waitForRequests(2);
+    await stack.sim.callbacksIdle();
+    expect(lms.received.map((r) => r.error)).toEqual([undefined, undefined]);
+    expect(lms.received.map((r) => (r.verified as Verified).type)).toEqual(['meeting.created', 'meeting.ended']);
+    expect((lms.received[1]!.verified as Verified).data).toEqual({ meetingId: m.meetingId });
+  });
+});
