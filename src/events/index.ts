@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
 import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type AttemptResult, type DeliveryQueue, type EndpointStates } from './delivery.js';
-import { TEST_EVENT_TYPE } from './types.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
-import type { BbbClient } from '../bbb/types.js';
+import { TEST_EVENT_TYPE } from './types.js';
 
 export { CALLBACK_ROUTES };
 
@@ -20,7 +20,7 @@ export const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 export interface Events {
   readonly queue: DeliveryQueue;
   readonly secrets: WebhookSecrets;
-  /** The key the callback URLs' tokens are signed with (createMeeting will mint them with it). */
+  /** The key the callback URLs' tokens are signed with (createMeeting mints them through `meetings`). */
   readonly tokenKey: Buffer;
   /** The events the gateway emits itself (create, end, recording polls); createMeeting registers callbacks through it. */
   readonly meetings: MeetingEvents;
