@@ -46,6 +46,8 @@ export interface GatewayDeps {
   logStream?: DestinationStream;
   /** Serve /examples/browser/demo, which creates a meeting for this app and mints an access token (dev on the simulator). */
   demoApp?: string;
+  /** The Redis key prefix of the events queue (tests give each gateway group its own). Default `bbb-interface:events`. */
+  eventsKeyPrefix?: string;
 }
 
 export interface Gateway {
@@ -202,10 +204,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy });
+  const events = await createEvents(app, config, app.log, metrics, bbb, deps.eventsKeyPrefix);
+  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
 
   const recordings = new RecordingService({ bbb });
-  const schema = await buildGatewaySchema({ meetings, recordings, accessTokens });
+  const schema = await buildGatewaySchema({ meetings, recordings, accessTokens, events });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     operationObserverPlugin(),
     // Authorised first, then measured, then charged, in this order: every request has paid one point on arrival, and an
@@ -307,7 +310,6 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
-  const events = await createEvents(app, config, app.log, metrics);
 
   await app.ready();
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
-import { eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackKind } from './callback-token.js';
+import { eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackClaims, type CallbackKind } from './callback-token.js';
 import type { GatewayEvent } from './types.js';
 
 export const CALLBACK_PREFIX = '/bbb/callbacks/v1';
@@ -24,15 +24,18 @@ export interface CallbackRouteOptions {
   readonly now?: () => Date;
   /** Called once per callback with whether it became an event (for metrics). */
   readonly onCallback?: (kind: CallbackKind, outcome: 'accepted' | 'rejected') => void;
+  /** Called after an accepted end callback (the recording poll starts from here for recorded meetings). */
+  readonly onEnded?: (claims: CallbackClaims) => void;
 }
 
 /**
- * The parameters `createMeeting` adds to BBB's create (not wired yet): `meetingEndedURL`, never `meta_endCallbackUrl`,
+ * The parameters `createMeeting` adds to BBB's create (through MeetingEvents.createParams): `meetingEndedURL`, never `meta_endCallbackUrl`,
  * whose value is copied into metadata and recordings (events.md §1); and for recorded meetings the recording-ready URL,
  * which is visible in metadata but useless without BBB's JWT. Both tokens share one nonce: the session's.
  */
 export function callbackCreateParams(publicUrl: string, tokenKey: Uint8Array, meeting: { app: string; meetingId: string; record: boolean }, nonce = newNonce()): Record<string, string> {
-  const url = (kind: CallbackKind) => callbackUrl(publicUrl, kind, mintCallbackToken(tokenKey, { kind, app: meeting.app, meetingId: meeting.meetingId, nonce }));
+  const url = (kind: CallbackKind) =>
+    callbackUrl(publicUrl, kind, mintCallbackToken(tokenKey, { kind, app: meeting.app, meetingId: meeting.meetingId, nonce, ...(meeting.record ? { record: true } : {}) }));
   return { meetingEndedURL: url('ended'), ...(meeting.record ? { 'meta_bbb-recording-ready-url': url('recording-ready') } : {}) };
 }
 
@@ -72,6 +75,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         data: { meetingId: claims.meetingId, ...(marks === 'true' || marks === 'false' ? { recordingMarks: marks === 'true' } : {}) },
       });
       opts.onCallback?.('ended', 'accepted');
+      opts.onEnded?.(claims);
       return reply.code(204).send();
     });
 

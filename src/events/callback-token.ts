@@ -17,6 +17,8 @@ export interface CallbackClaims {
   readonly meetingId: string;
   /** Tells apart two sessions that reuse a meeting ID; part of the event IDs. */
   readonly nonce: string;
+  /** Whether the meeting was created with record=true: after its end the gateway polls for the recording. */
+  readonly record?: boolean;
 }
 
 /** A key for callback tokens only, derived from the operator's key so it differs from every app's webhook secret. */
@@ -30,7 +32,7 @@ export function newNonce(): string {
 
 /** `base64url(JSON) "." base64url(HMAC)`: URL-safe, so it fits in a path segment. */
 export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): string {
-  const payload = Buffer.from(JSON.stringify({ v: 1, k: claims.kind, a: claims.app, m: claims.meetingId, n: claims.nonce }), 'utf8').toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ v: 1, k: claims.kind, a: claims.app, m: claims.meetingId, n: claims.nonce, ...(claims.record ? { r: 1 } : {}) }), 'utf8').toString('base64url');
   return `${payload}.${hmacSha256(key, payload).toString('base64url')}`;
 }
 
@@ -49,9 +51,9 @@ export function verifyCallbackToken(key: Uint8Array, token: string, kind: Callba
   } catch {
     return undefined;
   }
-  const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown };
+  const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown; r?: unknown };
   if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string') return undefined;
-  return { kind, app: c.a, meetingId: c.m, nonce: c.n };
+  return { kind, app: c.a, meetingId: c.m, nonce: c.n, ...(c.r === 1 ? { record: true } : {}) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import got from 'got';
 import { signWebhook, type WebhookSecrets } from './signing.js';
-import type { GatewayEvent, WebhookEndpoint } from './types.js';
+import { TEST_EVENT_TYPE, type GatewayEvent, type WebhookEndpoint } from './types.js';
 
 /** Svix and Standard Webhooks recommend 15–30 s; a receiver should answer 2xx first and work later. */
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -107,9 +107,15 @@ export class Deliverer {
     return endpoint !== undefined && (endpoint.types.length === 0 || (endpoint.types as readonly string[]).includes(type));
   }
 
+  /** The app's endpoint, if it has one (its URL and types; never the secret). */
+  endpointOf(app: string): WebhookEndpoint | undefined {
+    return this.byApp.get(app);
+  }
+
   async attempt(event: GatewayEvent): Promise<AttemptResult> {
     const endpoint = this.byApp.get(event.app);
-    if (endpoint === undefined || !this.wants(event.app, event.type)) return { outcome: 'skipped' };
+    // A test event goes to the endpoint whatever types it filters on: it is how an app checks its receiver.
+    if (endpoint === undefined || (event.type !== TEST_EVENT_TYPE && !this.wants(event.app, event.type))) return { outcome: 'skipped' };
     if (await this.opts.states.isDisabled(event.app)) return { outcome: 'disabled' };
     const body = webhookBody(event);
     const now = this.opts.now ?? Date.now;

@@ -1,20 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
-import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type AttemptResult, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
+import { TEST_EVENT_TYPE } from './types.js';
 
 export { CALLBACK_ROUTES };
+
+/** Where the queue and the endpoint states live in Redis (README: `bbb-interface:events:…`). */
+export const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {
   readonly queue: DeliveryQueue;
   readonly secrets: WebhookSecrets;
-  /** The key the callback URLs' tokens are signed with (createMeeting will mint them with it). */
+  /** The key the callback URLs' tokens are signed with (createMeeting mints them through `meetings`). */
   readonly tokenKey: Buffer;
+  /** The events the gateway emits itself (create, end, recording polls); createMeeting registers callbacks through it. */
+  readonly meetings: MeetingEvents;
+  /** The app's endpoint (url, types) and current secret, or undefined when it has none. */
+  endpoint(app: string): { url: string; types: readonly string[]; secret: string } | undefined;
+  /** One immediate, signed `webhook.test` attempt to the app's endpoint (not queued, not retried); undefined without one. */
+  sendTest(app: string): Promise<(AttemptResult & { eventId: string }) | undefined>;
   close(): Promise<void>;
 }
 
@@ -22,12 +35,19 @@ export interface Events {
  * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
  * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
  */
-export async function createEvents(app: FastifyInstance, config: Config, log: FastifyBaseLogger, metrics: GatewayMetrics): Promise<Events | undefined> {
+export async function createEvents(
+  app: FastifyInstance,
+  config: Config,
+  log: FastifyBaseLogger,
+  metrics: GatewayMetrics,
+  bbb: Pick<BbbClient, 'getRecordings'>,
+  keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
+): Promise<Events | undefined> {
   const wh = config.webhooks;
   if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
-  const prefix = 'bbb-interface:events';
+  const prefix = keyPrefix;
   const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const states: EndpointStates = statesRedis ? new RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
@@ -42,16 +62,49 @@ export async function createEvents(app: FastifyInstance, config: Config, log: Fa
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
   const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   const tokenKey = callbackKeyFrom(wh.signingKey);
+  const meetings = new MeetingEvents({
+    publicUrl: () => config.publicUrl ?? listenAddress(app),
+    tokenKey,
+    emit: (e) => queue.enqueue(e),
+    bbb,
+    pollScheduleMs: wh.recordingPollScheduleMs,
+    onError: (what, err) => log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`),
+  });
   await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
+    onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
   });
   return {
     queue,
     secrets,
     tokenKey,
+    meetings,
+    endpoint(app) {
+      const e = deliverer.endpointOf(app);
+      return e && { url: e.url, types: e.types, secret: secrets.current(app) };
+    },
+    async sendTest(app) {
+      if (deliverer.endpointOf(app) === undefined) return undefined;
+      const id = `evt_test_${randomBytes(12).toString('hex')}`;
+      const result = await deliverer.attempt({ id, app, type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { message: 'A test webhook sent by sendTestWebhook.' } });
+      onAttempt({ ...result, eventId: id, app, type: TEST_EVENT_TYPE, attempt: 1 });
+      return { ...result, eventId: id };
+    },
     async close() {
+      await meetings.close();
       await queue.close();
       await statesRedis?.quit().catch(() => undefined);
     },
   };
+}
+
+/**
+ * PUBLIC_URL's development default: the address the gateway listens on (0.0.0.0 and :: as loopback, which is where the
+ * embedded simulator calls from). Production requires PUBLIC_URL (config.ts).
+ */
+export function listenAddress(app: FastifyInstance): string {
+  const a = app.addresses().find((x) => typeof x !== 'string');
+  if (a === undefined || typeof a === 'string') throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return `http://${a.family === 'IPv6' ? `[${host}]` : host}:${a.port}`;
 }

@@ -1,6 +1,8 @@
 /** The event types the gateway emits to apps (Standard Webhooks style dotted names). */
 export const EVENT_TYPES = ['meeting.created', 'meeting.ended', 'recording.ready', 'meeting.summary'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+/** Sent only by sendTestWebhook, to the app's endpoint whatever types it asked for; never queued or retried. */
+export const TEST_EVENT_TYPE = 'webhook.test';
 
 /** One configured receiver: the app (token name) it belongs to, its URL, and the types it wants (all when empty). */
 export interface WebhookEndpoint {
@@ -13,7 +15,7 @@ export interface WebhookEndpoint {
 export interface GatewayEvent {
   readonly id: string;
   readonly app: string;
-  readonly type: EventType;
+  readonly type: EventType | typeof TEST_EVENT_TYPE;
   /** ISO 8601 time at which the event happened. */
   readonly timestamp: string;
   readonly data: Readonly<Record<string, unknown>>;

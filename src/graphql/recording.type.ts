@@ -3,6 +3,7 @@ import { DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { PlaybackFormat as BbbPlaybackFormat, PlaybackImage, Recording as BbbRecording } from '../bbb/types.js';
 import type { RecordingEdge as ServiceEdge, RecordingPage } from '../recordings/recording-service.js';
 import { MetadataEntry } from './meeting.type.js';
+import { withoutCallbackKeys } from '../meetings/metadata-keys.js';
 
 /** GraphQL names in capitals; the values are BBB's own state words, so they pass to the adapter unchanged. */
 export enum RecordingState {
@@ -93,7 +94,7 @@ export class Recording {
 
   @Field(() => [MetadataEntry], {
     description:
-      'The recording\'s metadata: what the meeting was created with (including `bbb-interface-app`), `meetingId`, `meetingName` and `isBreakout` added by BigBlueButton, and what updateRecordingMetadata set.',
+      'The recording\'s metadata: what the meeting was created with (including `bbb-interface-app`, without the gateway\'s callback keys), `meetingId`, `meetingName` and `isBreakout` added by BigBlueButton, and what updateRecordingMetadata set.',
   })
   metadata!: MetadataEntry[];
 
@@ -112,7 +113,7 @@ export class Recording {
       startedAt: epochMs(r.startTime),
       endedAt: epochMs(r.endTime),
       participants: r.participants,
-      metadata: Object.entries(r.metadata).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value })),
+      metadata: Object.entries(withoutCallbackKeys(r.metadata)).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value })),
       // A format or image without an absolute URL cannot be played or shown, and the URL scalar would fail the whole list.
       formats: r.playback.filter((f) => isAbsoluteUrl(f.url)).map(toFormat),
     });

@@ -10,6 +10,8 @@ import { MeetingResolver } from './meeting.resolver.js';
 import { RecordingResolver } from './recording.resolver.js';
 import { AccessTokenResolver } from './access-token.resolver.js';
 import type { AccessTokens } from '../auth/access-tokens.js';
+import type { Events } from '../events/index.js';
+import { WebhookResolver } from './webhook.resolver.js';
 
 export interface SchemaServices {
   meetings: MeetingService;
@@ -17,10 +19,12 @@ export interface SchemaServices {
   recordings?: RecordingService;
   /** Signs and verifies access tokens; absent when ACCESS_TOKEN_SIGNING_KEY is unset (issueAccessToken then says so). */
   accessTokens?: AccessTokens;
+  /** Meeting events; absent without WEBHOOK_ENDPOINTS (webhookEndpoint is then null). */
+  events?: Events;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver, AccessTokenResolver];
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver, AccessTokenResolver, WebhookResolver];
 
 /** The second lock behind the auth plugin: an access token never resolves a field in APP_TOKEN_ONLY_FIELDS. */
 const appTokenOnlyFields: MiddlewareFn<GatewayContext> = ({ context, info }, next) => {
@@ -32,6 +36,7 @@ const appTokenOnlyFields: MiddlewareFn<GatewayContext> = ({ context, info }, nex
 function containerFor(services: SchemaServices): ContainerType {
   const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
   instances.set(AccessTokenResolver, new AccessTokenResolver(services.meetings, services.accessTokens));
+  instances.set(WebhookResolver, new WebhookResolver(services.events));
   if (services.recordings) instances.set(RecordingResolver, new RecordingResolver(services.recordings));
   return {
     get(someClass) {

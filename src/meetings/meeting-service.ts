@@ -5,6 +5,7 @@ import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/error
 import { GatewayError, badInput, meetingNotFound } from '../errors.js';
 import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
+import type { MeetingEvents } from '../events/meeting-events.js';
 import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
@@ -55,6 +56,8 @@ export interface MeetingServiceOptions {
   sendJoinPassword?: boolean;
   /** The operator's create defaults, overrides and passthrough names (create-policy.ts). Default: none. */
   createPolicy?: CreatePolicy;
+  /** Meeting events (WEBHOOK_ENDPOINTS): callback registration on create, meeting.created / meeting.ended emitted here. */
+  events?: MeetingEvents;
 }
 
 /** Everything the GraphQL resolvers and the REST routes do with meetings goes through here. */
@@ -63,6 +66,7 @@ export class MeetingService {
   readonly infoCache: MeetingInfoCache;
   private readonly sendJoinPassword: boolean;
   private readonly createPolicy: CreatePolicy;
+  private readonly events: MeetingEvents | undefined;
 
   constructor(options: MeetingServiceOptions) {
     this.bbb = options.bbb;
@@ -71,6 +75,7 @@ export class MeetingService {
     this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), { ...options.joinCache, refreshAheadMs: options.joinCache.ttlMs / 10 });
     this.sendJoinPassword = options.sendJoinPassword ?? false;
     this.createPolicy = options.createPolicy ?? EMPTY_CREATE_POLICY;
+    this.events = options.events;
   }
 
   async createMeeting(caller: Caller, input: CreateMeetingInput, style: FieldStyle = 'camel'): Promise<CreatedMeeting> {
@@ -91,15 +96,18 @@ export class MeetingService {
     meta[APP_META_KEY] = caller.app;
     meta[RECORD_META_KEY] = String(record);
     if (valid.waitingRoom != null && valid.waitingRoom !== 'NONE') meta[WAITING_ROOM_META_KEY] = valid.waitingRoom;
+    // With events on, BBB's end and recording-ready callbacks are the gateway's (the app cannot set them: reserved keys).
+    const callbacks = this.events?.register(caller.app, meetingId, record);
     const raw = await this.bbb.create({
       meetingID: meetingId,
       name: valid.name,
       attendeePW: attendeePass,
       moderatorPW: moderatorPass,
-      options,
-      meta,
+      options: callbacks ? [...options.filter(([name]) => name !== 'meetingEndedURL'), ...callbacks.options] : options,
+      meta: callbacks ? { ...meta, ...callbacks.meta } : meta,
       ...(valid.presentations ? { presentations: valid.presentations.map(toDocument) } : {}),
     });
+    if (callbacks) await this.events!.created(caller.app, raw.meetingID, callbacks.nonce, raw);
     return {
       meetingId: raw.meetingID,
       name: valid.name,
@@ -208,9 +216,11 @@ export class MeetingService {
 
   async endMeeting(caller: Caller, meetingId: string): Promise<void> {
     const { meetingId: id } = validate(meetingIdArgSchema, { meetingId }, 'camel');
-    await this.visibleInfo(caller, id, undefined, { fresh: true });
+    const info = await this.visibleInfo(caller, id, undefined, { fresh: true });
     try {
       await this.bbb.end(id);
+      // The gateway knows first: BBB's end callback for this session gives the same event ID, so one event.
+      await this.events?.endedByGateway(id, info);
     } catch (err) {
       if (err instanceof BbbNotFoundError) throw meetingNotFound();
       throw err;

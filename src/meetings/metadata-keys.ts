@@ -16,6 +16,12 @@ export const WAITING_ROOM_META_KEY = 'bbb-interface-waiting-room';
 /** The create-time `record` flag as the gateway sent it ("true"/"false"), for Meeting.recordingEnabled. */
 export const RECORD_META_KEY = 'bbb-interface-record';
 
+/** The session nonce of the meeting's callback tokens, so endMeeting emits meeting.ended under the callback's event ID. */
+export const EVENTS_NONCE_META_KEY = 'bbb-interface-events-nonce';
+
+/** The recording-ready callback the gateway registers (BBB reads it under this name; it shows in recording metadata). */
+export const RECORDING_READY_META_KEY = 'bbb-recording-ready-url';
+
 /** What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); it drops any other key without a word. */
 export const META_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 
@@ -41,6 +47,19 @@ export function isReservedMetadataKey(key: string): boolean {
 /** The metadata an application may read back: everything but the gateway's reserved keys. */
 export function appMetadata(metadata: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(metadata).filter(([k]) => !isReservedMetadataKey(k)));
+}
+
+/**
+ * Recording metadata as apps read it: the gateway's callback registration (the recording-ready URL, the events nonce) and
+ * every other callback key are left out; the app tag and the rest stay, as documented on Recording.metadata.
+ */
+export function withoutCallbackKeys(metadata: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(metadata).filter(([key]) => {
+      const k = key.toLowerCase();
+      return k !== EVENTS_NONCE_META_KEY && k !== 'endcallbackurl' && !k.endsWith('-recording-ready-url') && !k.endsWith('-callback-url');
+    }),
+  );
 }
 
 /** The waiting room a meeting was created with, read from its reserved metadata key; NONE when absent. */

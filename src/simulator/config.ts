@@ -1,6 +1,7 @@
 /** Options are checked once, every problem reported together, and the result frozen. */
 import { randomBytes } from 'node:crypto';
 import type { ChecksumAlgorithm } from '../bbb/types.js';
+import { BBB_CALLBACK_RETRY_MS } from './callbacks.js';
 import type { SimulatorOptions } from './types.js';
 
 export interface SimulatorConfig {
@@ -16,6 +17,8 @@ export interface SimulatorConfig {
   readonly getMeetingsDisabled: boolean;
   readonly timeZone: string;
   readonly serverVersion: string;
+  readonly recordingProcessingMs: number;
+  readonly callbackRetryScheduleMs: readonly number[];
 }
 
 const ALL_ALGORITHMS: readonly ChecksumAlgorithm[] = ['sha1', 'sha256', 'sha384', 'sha512'];
@@ -41,6 +44,7 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
     ['expireIfNoUserJoinedMs', options.expireIfNoUserJoinedMs ?? 300_000],
     ['expireWhenLastUserLeftMs', options.expireWhenLastUserLeftMs ?? 60_000],
     ['endedMeetingLingerMs', options.endedMeetingLingerMs ?? 0],
+    ['recordingProcessingMs', options.recordingProcessingMs ?? 0],
   ];
   for (const [name, value] of numbers) if (!isNonNegative(value)) problems.push(`${name} must be a number >= 0, got ${value}`);
   const timeZone = options.timeZone ?? 'UTC';
@@ -49,8 +53,13 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
   } catch {
     problems.push(`timeZone must be an IANA time zone, got ${timeZone}`);
   }
+  const callbackRetryScheduleMs = options.callbackRetryScheduleMs ?? [...BBB_CALLBACK_RETRY_MS];
+  if (!Array.isArray(callbackRetryScheduleMs) || callbackRetryScheduleMs.some((d) => !isNonNegative(d))) {
+    problems.push(`callbackRetryScheduleMs must be a list of numbers >= 0, got ${String(callbackRetryScheduleMs)}`);
+  }
   if (problems.length) throw new Error(`Invalid simulator options: ${problems.join('; ')}.`);
-  const [latencyMs, expireIfNoUserJoinedMs, expireWhenLastUserLeftMs, endedMeetingLingerMs] = numbers.map(([, v]) => v) as [
+  const [latencyMs, expireIfNoUserJoinedMs, expireWhenLastUserLeftMs, endedMeetingLingerMs, recordingProcessingMs] = numbers.map(([, v]) => v) as [
+    number,
     number,
     number,
     number,
@@ -69,5 +78,7 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
     getMeetingsDisabled: options.getMeetingsDisabled ?? false,
     timeZone,
     serverVersion: options.serverVersion ?? '3.0.0',
+    recordingProcessingMs,
+    callbackRetryScheduleMs: Object.freeze([...callbackRetryScheduleMs]),
   });
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { ApiContext, Reply } from './api-context.js';
 import { xml } from './api-context.js';
 import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
+import { CallbackSender } from './callbacks.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
 import { ADMIT_PATH, BACKEND_PREFIX, GUEST_WAIT_PATH, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
@@ -31,7 +32,7 @@ import {
   handleUpdateRecordings,
 } from './recordings-api.js';
 import { SimulatorState } from './state.js';
-import type { FaultRule, MeetingDetails, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
+import type { CallbackKind, FiredCallback, FaultRule, MeetingDetails, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
 import { el, renderXml } from './xml.js';
 
 const API_ROOT = '/bigbluebutton/api';
@@ -158,14 +159,74 @@ class SimulatorCore implements Simulator {
   private closing?: Promise<void>;
   private server!: Server;
   private baseOrigin = '';
+  private readonly sender: CallbackSender;
+  /** Recordings still processing, each published (and announced) when its timer fires. */
+  private readonly processing = new Set<NodeJS.Timeout>();
+  private processingWaiters: Array<() => void> = [];
+  /** Fires at the next meeting expiry, so BBB's end callback follows an expiry without waiting for a request. */
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly config: SimulatorConfig) {
     this.latencyMs = config.latencyMs;
+    // Scalelite re-signs recording-ready; this simulator always uses HS512 there, BBB's own script HS256 (events.md §1.1).
+    this.sender = new CallbackSender({ secret: config.secret, jwtAlgorithm: config.mode === 'scalelite' ? 'HS512' : 'HS256', retryScheduleMs: config.callbackRetryScheduleMs });
     this.state = new SimulatorState({
       expireIfNoUserJoinedMs: config.expireIfNoUserJoinedMs,
       endedMeetingLingerMs: config.endedMeetingLingerMs,
       timeZone: config.timeZone,
+      recordingProcessingMs: config.recordingProcessingMs,
+      onEnded: (m) =>
+        this.sender.meetingEnded({ meetingID: m.meetingID, isBreakout: m.isBreakout, params: m.params, metadata: m.metadata, recordingMarks: m.record && m.hasUserJoined }),
+      onRecorded: (m, rec) => this.recorded(m.meetingID, rec.recordID, rec.metadata),
     });
+  }
+
+  get callbacks(): readonly FiredCallback[] {
+    return this.sender.fired;
+  }
+
+  loseCallbacks(kind: CallbackKind, times = 1): void {
+    if (!Number.isInteger(times) || times < 1) throw new Error(`loseCallbacks: times must be a whole number >= 1, got ${times}.`);
+    this.sender.lose(kind, times);
+  }
+
+  async callbacksIdle(): Promise<void> {
+    if (this.processing.size > 0) await new Promise<void>((resolve) => this.processingWaiters.push(resolve));
+    await this.sender.idle();
+  }
+
+  private recorded(meetingID: string, recordID: string, metadata: Record<string, string>): void {
+    // Published at once without a processing time (state.ts), else when processing ends (unless deleted meanwhile).
+    if (this.config.recordingProcessingMs === 0) {
+      this.sender.recordingReady(meetingID, recordID, { ...metadata });
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.processing.delete(timer);
+      if (this.state.publishProcessed(recordID)) this.sender.recordingReady(meetingID, recordID, { ...metadata });
+      if (this.processing.size === 0) {
+        const waiters = this.processingWaiters;
+        this.processingWaiters = [];
+        for (const w of waiters) w();
+      }
+    }, this.config.recordingProcessingMs);
+    this.processing.add(timer);
+  }
+
+  /** Arms one timer for the next meeting expiry (BBB ends expired meetings on its own, and calls back). */
+  private armExpiry(): void {
+    if (this.closing) return;
+    const next = this.state.nextExpiry();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (next === undefined) return;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.state.sweep(Date.now());
+      this.armExpiry();
+    }, Math.max(0, Math.min(next - Date.now() + 1, 2_147_483_647)));
+    // The expiry timer alone never keeps a process alive.
+    this.expiryTimer.unref();
   }
 
   get url(): string {
@@ -234,6 +295,7 @@ class SimulatorCore implements Simulator {
       throw new Error(`connectUser: role must be MODERATOR or VIEWER, got ${String(user.role)}.`);
     }
     this.state.addAttendee(meeting, user);
+    this.armExpiry();
   }
 
   admitGuests(meetingID: string): number {
@@ -264,6 +326,11 @@ class SimulatorCore implements Simulator {
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      if (this.expiryTimer) clearTimeout(this.expiryTimer);
+      for (const t of this.processing) clearTimeout(t);
+      this.processing.clear();
+      for (const w of this.processingWaiters.splice(0)) w();
+      void this.sender.close();
       this.sleeper.cancelAll();
       this.faults.clear();
       this.server.close(() => resolve());
@@ -397,6 +464,7 @@ class SimulatorCore implements Simulator {
     const now = Date.now();
     this.state.sweep(now);
     this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path, body: rawBody }));
+    this.armExpiry();
   }
 
   private dispatch(r: {

@@ -79,6 +79,11 @@ export interface StateConfig {
   expireIfNoUserJoinedMs: number;
   endedMeetingLingerMs: number;
   timeZone: string;
+  /** A new recording stays `processing` this long (the server publishes it); 0: published at once. */
+  recordingProcessingMs?: number;
+  /** Told when a meeting ends (end call or expiry), and when a recording was made of it (callbacks.ts acts on these). */
+  onEnded?: (meeting: Meeting) => void;
+  onRecorded?: (meeting: Meeting, recording: SimRecording) => void;
 }
 
 export interface NewMeeting {
@@ -145,6 +150,8 @@ export class SimulatorState {
     meeting.endTime = at;
     meeting.attendees = [];
     // BBB records only a meeting created with record=true that somebody joined; processing is instant here.
+    // BBB calls the end URL at once; the recording follows (after processing).
+    this.config.onEnded?.(meeting);
     if (meeting.record && meeting.hasUserJoined) this.recordEnded(meeting, at);
   }
 
@@ -161,7 +168,27 @@ export class SimulatorState {
     stored.recordID = meeting.internalMeetingID;
     stored.internalMeetingID = meeting.internalMeetingID;
     stored.metadata = { ...metadata, ...stored.metadata };
+    if ((this.config.recordingProcessingMs ?? 0) > 0) {
+      stored.state = 'processing';
+      stored.published = false;
+    }
     this.recordings.set(stored.recordID, stored);
+    this.config.onRecorded?.(meeting, stored);
+  }
+
+  /** The end of processing: a recording still `processing` becomes `published`; false if it is gone or was changed. */
+  publishProcessed(recordID: string): boolean {
+    const r = this.recordings.get(recordID);
+    if (!r || r.state !== 'processing') return false;
+    r.state = 'published';
+    r.published = true;
+    return true;
+  }
+
+  /** When the next meeting expires (epoch ms), for the server's expiry timer. */
+  nextExpiry(): number | undefined {
+    const times = [...this.meetings.values()].filter((m) => m.endedAt === undefined).map((m) => this.expiryOf(m)).filter((t): t is number => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
   }
 
   private remove(meeting: Meeting): void {

@@ -37,6 +37,30 @@ export interface SimulatorOptions {
    * (sendChatMessage, getSessions, html5PluginSdkVersion and the graphql URLs in the version document). Default `3.0.0`.
    */
   serverVersion?: string;
+  /**
+   * How long a recorded meeting's recording is `processing` after the meeting ended before it is `published` and the
+   * recording-ready callback is sent, in milliseconds. Default 0: published the moment the meeting ends.
+   */
+  recordingProcessingMs?: number;
+  /** Delays between the end callback's 5 attempts, in milliseconds. Default BBB's 30000, 60000, 120000, 300000. */
+  callbackRetryScheduleMs?: number[];
+}
+
+/** The callbacks the simulator makes: `ended` (meetingEndedURL / meta_endCallbackUrl), `recording-ready`. */
+export type CallbackKind = 'ended' | 'recording-ready';
+
+/** One callback attempt the simulator made (or, with `lost`, was told to lose). */
+export interface FiredCallback {
+  kind: CallbackKind;
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  status?: number;
+  /** Why no status: the error's name (`TimeoutError`, `TypeError` for a refused connection). */
+  error?: string;
+  lost?: boolean;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 export type Fault =
@@ -158,6 +182,12 @@ export interface Simulator {
   admitGuests(meetingID: string): number;
   /** What the simulated server holds about a meeting beyond the API: every create parameter, its documents, who waits. */
   meetingDetails(meetingID: string): MeetingDetails | undefined;
+  /** Every callback attempt so far, in order. */
+  readonly callbacks: readonly FiredCallback[];
+  /** The next `times` (default 1) callbacks of `kind` are lost: recorded with `lost: true`, never sent. */
+  loseCallbacks(kind: CallbackKind, times?: number): void;
+  /** Resolves once no callback is in flight or waiting for a retry, and no recording is still processing. */
+  callbacksIdle(): Promise<void>;
   /** Forgets meetings, sessions, recordings, faults and received requests, and restores the configured latency. */
   reset(): void;
   /** Stops listening, cancels pending answers and destroys open sockets. */

@@ -44,10 +44,10 @@ describe('callback parameters for create', () => {
     expect(Object.keys(params).sort()).toEqual(['meetingEndedURL', 'meta_bbb-recording-ready-url']);
     const ended = new URL(params.meetingEndedURL!);
     expect(ended.origin + ended.pathname).toBe('https://gw.example.org/bbb/callbacks/v1/ended');
-    expect(verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended')).toEqual({ kind: 'ended', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1' });
+    expect(verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended')).toEqual({ kind: 'ended', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1', record: true });
     const rec = new URL(params['meta_bbb-recording-ready-url']!);
     expect(rec.pathname).toBe('/bbb/callbacks/v1/recording-ready');
-    expect(verifyCallbackToken(key, rec.searchParams.get('t')!, 'recording-ready')).toEqual({ kind: 'recording-ready', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1' });
+    expect(verifyCallbackToken(key, rec.searchParams.get('t')!, 'recording-ready')).toEqual({ kind: 'recording-ready', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1', record: true });
   });
 });
 

@@ -12,6 +12,8 @@ import {
   RecordingsDocument,
   UnpublishRecordingsDocument,
   UpdateRecordingMetadataDocument,
+  SendTestWebhookDocument,
+  WebhookEndpointDocument,
 } from '../generated/graphql.js';
 
 /** The tests' GraphQL operations as query strings, printed once from the typed documents codegen generates. */
@@ -27,3 +29,5 @@ export const PUBLISH = print(PublishRecordingsDocument);
 export const RECORDINGS = print(RecordingsDocument);
 export const UNPUBLISH = print(UnpublishRecordingsDocument);
 export const UPDATE = print(UpdateRecordingMetadataDocument);
+export const WEBHOOK_ENDPOINT = print(WebhookEndpointDocument);
+export const SEND_TEST_WEBHOOK = print(SendTestWebhookDocument);
