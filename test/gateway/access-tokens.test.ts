@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
 import { deleteKeys, redisClient, REDIS_URL } from '../ops/support/ops-helpers.js';
 import type { CreateMeetingMutation, IssueAccessTokenMutation, JoinUrlQuery, MeetingQuery } from '../generated/graphql.js';
 import { graphql } from 'graphql';
@@ -10,7 +10,7 @@ import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { createBbbClient } from '../../src/bbb/client.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';
 import { MeetingService } from '../../src/meetings/meeting-service.js';
-import { assertNoSecretsIn, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { assertNoSecretsIn, gql, openJoinLink, post, startReplicas, startStack, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
 import { CREATE, DELETE, END, ISSUE_TOKEN, JOIN, MEETING, MEETINGS, PUBLISH, RECORDINGS, UNPUBLISH, UPDATE } from '../helpers/operations.js';
 
 const KEY = 'current-signing-key-0123456789-abcdefgh';
@@ -452,17 +452,15 @@ describe('access tokens across replicas and apps', () => {
     return token;
   };
 
+  let replicas: Replicas;
+
   beforeAll(async () => {
     redis = redisClient();
-    sim = await startSimulator();
-    const env = { ACCESS_TOKEN_SIGNING_KEY: KEY, REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_ACCESS_TOKEN_POINTS: '3' };
-    a = await startStack({ simulator: sim, env });
-    b = await startStack({ simulator: sim, env });
+    replicas = await startReplicas({ env: { ACCESS_TOKEN_SIGNING_KEY: KEY, REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_ACCESS_TOKEN_POINTS: '3' } });
+    ({ sim, a, b } = replicas);
   });
   afterAll(async () => {
-    await a.close();
-    await b.close();
-    await sim.close();
+    await replicas.close();
     await deleteKeys(redis, prefix);
     await redis.quit();
     assertNoSecretsIn([...a.logs, ...b.logs], minted);

@@ -21,6 +21,30 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/** Two gateway replicas with the same configuration in front of one simulator; close() stops both, then the simulator. */
+export interface Replicas {
+  sim: Simulator;
+  a: Stack;
+  b: Stack;
+  close(): Promise<void>;
+}
+
+export async function startReplicas(options: Omit<StackOptions, 'simulator'> = {}): Promise<Replicas> {
+  const sim = await startSimulator(options.sim);
+  const a = await startStack({ ...options, simulator: sim });
+  const b = await startStack({ ...options, simulator: sim });
+  return {
+    sim,
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await sim.close();
+    },
+  };
+}
+
 export interface StackOptions {
   env?: Record<string, string>;
   sim?: SimulatorOptions;

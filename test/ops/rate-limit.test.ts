@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { gql, post, startReplicas, startStack, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
 import { deleteKeys, redisClient, REDIS_URL, sampleValue, scrapeMetrics, TcpProxy, unusedPort, waitFor } from './support/ops-helpers.js';
 
 const MEETINGS = 'query Meetings { meetings { meetingId } }';
@@ -77,17 +77,15 @@ describe('rate limiting shared through Redis (REDIS_URL)', () => {
   let b: Stack;
   let redis: Redis;
 
+  let replicas: Replicas;
+
   beforeAll(async () => {
     redis = redisClient();
-    sim = await startSimulator();
-    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '4', RATE_LIMIT_DURATION_S: '60' };
-    a = await startStack({ simulator: sim, env });
-    b = await startStack({ simulator: sim, env });
+    replicas = await startReplicas({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '4', RATE_LIMIT_DURATION_S: '60' } });
+    ({ sim, a, b } = replicas);
   });
   afterAll(async () => {
-    await a.close();
-    await b.close();
-    await sim.close();
+    await replicas.close();
     await deleteKeys(redis, prefix);
     await redis.quit();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { gql, openJoinLink, post, startReplicas, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
 import { CREATE, END, JOIN, MEETING, MEETINGS } from '../helpers/operations.js';
 
 const lms = { authorization: TOKENS.lms };
@@ -17,16 +17,15 @@ describe('two gateway replicas in front of one BBB server', () => {
   let a: Stack;
   let b: Stack;
 
+  let replicas: Replicas;
+
   beforeAll(async () => {
-    sim = await startSimulator();
     // Same configuration, separate processes' worth of state: nothing is shared but BBB.
-    a = await startStack({ simulator: sim });
-    b = await startStack({ simulator: sim });
+    replicas = await startReplicas();
+    ({ sim, a, b } = replicas);
   });
   afterAll(async () => {
-    await a.close();
-    await b.close();
-    await sim.close();
+    await replicas.close();
   });
 
   it('serves one client interchangeably: create through A, join, read and end through B', async () => {
