@@ -204,7 +204,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const events = await createEvents(app, config, app.log, metrics, bbb, deps.eventsKeyPrefix);
+  const events = await createEvents(app, config, app.log, metrics, bbb, deps.eventsKeyPrefix ?? config.webhooks.redisKeyPrefix);
   const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
 
   const recordings = new RecordingService({ bbb });
@@ -323,11 +323,15 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
         draining = true;
-        await drain(app.server, config.shutdownDrainMs);
-        await app.close();
-        await apollo.stop();
-        await rateLimiter?.close();
-        await events?.close();
+        try {
+          await drain(app.server, config.shutdownDrainMs);
+          await app.close();
+          await apollo.stop();
+        } finally {
+          // Whatever failed above, the Redis connections and the webhook workers must not keep the process alive.
+          await rateLimiter?.close();
+          await events?.close();
+        }
       })();
       return closing;
     },

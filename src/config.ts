@@ -79,6 +79,8 @@ export interface WebhooksConfig {
   readonly allowHttp: boolean;
   readonly retryScheduleMs: readonly number[];
   readonly recordingPollScheduleMs: readonly number[];
+  /** Namespace of the delivery queue and endpoint states in Redis: one per deployment sharing a Redis. */
+  readonly redisKeyPrefix: string;
 }
 
 /** Standard Webhooks' example schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (≈ 3 days). */
@@ -176,6 +178,7 @@ const envSchema = z.object({
   // Parsed by parseSchedule below, which names the variable in its problem.
   WEBHOOK_RETRY_SCHEDULE_MS: z.string().optional(),
   RECORDING_POLL_SCHEDULE_MS: z.string().optional(),
+  EVENTS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:events'),
 });
 
 /** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
@@ -342,7 +345,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     publicUrl: e.PUBLIC_URL,
-    webhooks: { endpoints, signingKey, keyVersions, allowHttp: e.WEBHOOK_ALLOW_HTTP, retryScheduleMs, recordingPollScheduleMs },
+    webhooks: { endpoints, signingKey, keyVersions, allowHttp: e.WEBHOOK_ALLOW_HTTP, retryScheduleMs, recordingPollScheduleMs, redisKeyPrefix: e.EVENTS_KEY_PREFIX },
     createPolicy,
   };
   return deepFreeze(config);

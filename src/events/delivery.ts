@@ -123,13 +123,22 @@ export class Deliverer {
     const headers = signWebhook({ id: event.id, timestampSeconds: Math.floor(now() / 1000), body, secrets: this.opts.secrets.signing(event.app) });
     const started = performance.now();
     try {
-      const res = await got.post(endpoint.url, {
-        body,
-        headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.opts.userAgent ?? 'bbb-interface-webhooks/1' },
-        followRedirect: false,
-        throwHttpErrors: false,
-        retry: { limit: 0 },
-        timeout: { request: this.opts.timeoutMs ?? DELIVERY_TIMEOUT_MS },
+      // Only the status and headers matter: the receiver is the app's server, so its body is never read (it could be
+      // endless). got's stream answers at the headers; the connection is closed right after.
+      const res = await new Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+        const stream = got.stream.post(endpoint.url, {
+          body,
+          headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.opts.userAgent ?? 'bbb-interface-webhooks/1' },
+          followRedirect: false,
+          throwHttpErrors: false,
+          retry: { limit: 0 },
+          timeout: { request: this.opts.timeoutMs ?? DELIVERY_TIMEOUT_MS },
+        });
+        stream.once('response', (r: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+          resolve({ statusCode: r.statusCode, headers: r.headers });
+          stream.destroy();
+        });
+        stream.once('error', reject);
       });
       const latencyMs = Math.round(performance.now() - started);
       const status = res.statusCode;
@@ -138,7 +147,7 @@ export class Deliverer {
         await this.opts.states.disable(event.app);
         return { outcome: 'gone', status, latencyMs };
       }
-      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined;
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter([res.headers['retry-after']].flat()[0]) : undefined;
       return { outcome: 'failed', status, latencyMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     } catch (err) {
       const code = (err as { code?: unknown }).code;

@@ -57,6 +57,7 @@ export async function createEvents(
     const fields = { eventId: r.eventId, app: r.app, type: r.type, attempt: r.attempt, outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, nextDelayMs: r.nextDelayMs };
     if (r.outcome === 'gone') log.warn(fields, 'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it');
     else if (r.outcome === 'failed') log.warn(fields, r.nextDelayMs === undefined ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
+    else if (r.outcome === 'disabled') log.warn(fields, 'webhook dropped: its endpoint is disabled (it answered 410 Gone) until the operator enables it');
     else log.info(fields, `webhook ${r.outcome}`);
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };

@@ -60,7 +60,7 @@ export class MeetingEvents {
       app,
       type: 'meeting.created',
       timestamp: this.timestamp(),
-      data: { meetingId, internalMeetingId: raw.internalMeetingID, createTime: new Date(Number(raw.createTime)).toISOString() },
+      data: { meetingId, internalMeetingId: raw.internalMeetingID, createTime: isoOrRaw(raw.createTime) },
     });
   }
 
@@ -161,4 +161,10 @@ export class MeetingEvents {
     this.polling.clear();
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/** BBB's createTime (epoch ms) as an ISO time; a value that is not one is passed on as BBB sent it, never thrown on. */
+function isoOrRaw(createTime: string): string {
+  const date = new Date(Number(createTime));
+  return Number.isNaN(date.getTime()) ? createTime : date.toISOString();
 }

@@ -20,7 +20,7 @@ describe('webhook configuration', () => {
   });
 
   it('reads endpoints (inline or from a file), type filters, key versions and schedules', () => {
-    const c = loadConfig({ ...PROD, REDIS_URL: 'redis://127.0.0.1:6379', PUBLIC_URL: 'https://gw.example.org', WEBHOOK_ENDPOINTS_FILE: '/run/secrets/endpoints', WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/whkey', WEBHOOK_SIGNING_KEY_VERSIONS: '2, 1', WEBHOOK_RETRY_SCHEDULE_MS: '5,10,20', RECORDING_POLL_SCHEDULE_MS: '1,2' }, readFile);
+    const c = loadConfig({ ...PROD, REDIS_URL: 'redis://127.0.0.1:6379', PUBLIC_URL: 'https://gw.example.org', WEBHOOK_ENDPOINTS_FILE: '/run/secrets/endpoints', WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/whkey', WEBHOOK_SIGNING_KEY_VERSIONS: '2, 1', WEBHOOK_RETRY_SCHEDULE_MS: '5,10,20', RECORDING_POLL_SCHEDULE_MS: '1,2', EVENTS_KEY_PREFIX: 'staging:events' }, readFile);
     expect(c.webhooks).toEqual({
       endpoints: [
         { app: 'lms', url: 'https://lms.example.org/hooks/bbb', types: [] },
@@ -31,6 +31,7 @@ describe('webhook configuration', () => {
       allowHttp: false,
       retryScheduleMs: [5, 10, 20],
       recordingPollScheduleMs: [1, 2],
+      redisKeyPrefix: 'staging:events',
     });
     expect(c.publicUrl).toBe('https://gw.example.org');
   });

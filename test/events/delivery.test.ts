@@ -7,7 +7,7 @@ import { WebhookSecrets } from '../../src/events/signing.js';
 import type { GatewayEvent } from '../../src/events/types.js';
 import { Receiver, Reports } from './support/receiver.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { REDIS_URL, waitFor } from '../ops/support/ops-helpers.js';
 const secrets = new WebhookSecrets('delivery-test-signing-key-0123456789abcdef', [1]);
 
 function event(app = 'lms', type: GatewayEvent['type'] = 'meeting.ended'): GatewayEvent {
@@ -133,6 +133,16 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await queue.enqueue(event());
     await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
     expect(reports.all.map((r) => [r.outcome, r.status, r.error])).toEqual([['failed', undefined, 'ETIMEDOUT'], ['delivered', 200, undefined]]);
+  });
+
+  it('reads only the status of an answer, never its body (an endless body is cut off and the delivery still counts)', async () => {
+    receiver.answer({ status: 200, endlessBody: true });
+    const closedBefore = receiver.closedEarly;
+    const { reports, queue } = setUp([]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 1);
+    expect(reports.all[0]).toMatchObject({ outcome: 'delivered', status: 200 });
+    await waitFor(() => receiver.closedEarly === closedBefore + 1, 'the receiver to see the connection closed');
   });
 
   it('does not follow a redirect: a 3xx is a failed attempt', async () => {

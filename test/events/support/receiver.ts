@@ -17,6 +17,8 @@ export interface Answer {
   hang?: boolean;
   status: number;
   headers?: Record<string, string>;
+  /** Answer the status, then send a body that never ends (until the sender hangs up, which `closedEarly` counts). */
+  endlessBody?: boolean;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface Answer {
  */
 export class Receiver {
   readonly received: Received[] = [];
+  /** Answers whose endless body the sender cut off by closing the connection. */
+  closedEarly = 0;
   private readonly server: Server;
   private script: Answer[] = [];
   private waiters: { n: number; resolve: () => void }[] = [];
@@ -44,7 +48,16 @@ export class Receiver {
         }
         this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, ...(error !== undefined ? { error } : {}) });
         const answer = this.script.shift() ?? { status: 200 };
-        if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
+        if (answer.endlessBody) {
+          res.writeHead(answer.status, answer.headers);
+          const chunk = Buffer.alloc(64 * 1024, 'x');
+          const pump = () => {
+            while (!res.destroyed && res.write(chunk));
+            if (!res.destroyed) res.once('drain', pump);
+          };
+          res.on('close', () => (this.closedEarly += 1));
+          pump();
+        } else if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
         this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
       });
     });
