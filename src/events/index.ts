@@ -61,6 +61,7 @@ export async function createEvents(
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
   const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
   const meetings = new MeetingEvents({
     publicUrl: () => config.publicUrl ?? listenAddress(app),

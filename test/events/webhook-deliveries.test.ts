@@ -152,6 +152,28 @@ describe.each([
     expect(portal.received.map((r) => r.headers['webhook-id'])).not.toContain(failedId);
   });
 
+  it('exports the queue depth: 1 while a delivery is in flight, 0 once it is delivered', async () => {
+    const depth = async () => {
+      const text = await (await fetch(`${stack.url}/metrics`)).text();
+      return Number(/^bbb_interface_webhook_queue_depth (\S+)$/m.exec(text)?.[1]);
+    };
+    // Every earlier delivery is finished (the log shows none pending).
+    await until((all) => all.every((x) => x.status !== 'PENDING'));
+    expect(await depth()).toBe(0);
+    let release!: () => void;
+    lms.answer({ status: 200, after: new Promise<void>((r) => (release = r)) });
+    const before = lms.received.length;
+    const meetingId = await created();
+    await lms.waitForRequests(before + 1);
+    expect(await depth()).toBe(1);
+    release();
+    const id = eventIdOf(lms, meetingId);
+    await until((all) => all.some((x) => x.eventId === id && x.status === 'DELIVERED'));
+    // BullMQ moves the job to completed right after the log line the log reads.
+    for (;;) if ((await depth()) === 0) break;
+    expect(await depth()).toBe(0);
+  });
+
   it('refuses a bad page size or cursor naming the argument, and access tokens', async () => {
     for (const [vars, word] of [[{ first: 0 }, 'first'], [{ first: 101 }, 'first'], [{ after: 'not-a-cursor' }, 'after']] as const) {
       const res = await gql(stack, WEBHOOK_DELIVERIES, vars, TOKENS.lms);

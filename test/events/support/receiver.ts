@@ -17,6 +17,8 @@ export interface Answer {
   hang?: boolean;
   status: number;
   headers?: Record<string, string>;
+  /** Answer only once this settles (a request held open while a test looks at the sender). */
+  after?: Promise<void>;
 }
 
 /**
@@ -44,7 +46,8 @@ export class Receiver {
         }
         this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, ...(error !== undefined ? { error } : {}) });
         const answer = this.script.shift() ?? { status: 200 };
-        if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
+        if (answer.after) void answer.after.then(() => res.writeHead(answer.status, answer.headers).end());
+        else if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
         this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
       });
     });
