@@ -1,11 +1,13 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { nextDelayMs, type DeliveryQueue, type EndpointStates, type QueueOptions } from './delivery.js';
+import { attemptRecord, comesAfter, nextDelayMs, statusOf, type AttemptRecord, type DeliveryPage, type DeliveryQuery, type DeliveryQueue, type DeliveryRecord, type EndpointStates, type QueueOptions } from './delivery.js';
 import type { GatewayEvent } from './types.js';
 
 /** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
 export const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
 const QUEUE_NAME = 'webhooks';
+/** How many index entries one round trip reads while a page is filled (a status filter may skip many). */
+const SCAN_BATCH = 200;
 
 /** A failed attempt that BullMQ should retry after `delayMs` (computed once, so the report and the schedule agree). */
 class RetryLater extends Error {
@@ -34,6 +36,8 @@ export interface BullMqQueueOptions extends QueueOptions {
 export class BullMqQueue implements DeliveryQueue {
   private readonly queue: Queue;
   private readonly worker: Worker;
+  /** Reads and writes the per-app delivery index. */
+  private readonly indexRedis: Redis;
   protected readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqQueueOptions) {
@@ -45,6 +49,7 @@ export class BullMqQueue implements DeliveryQueue {
     // Adding fails fast while Redis is away (the callback then answers 5xx and BBB retries it); the Worker's blocking
     // commands need maxRetriesPerRequest: null and simply wait for Redis to come back.
     this.queue = new Queue(QUEUE_NAME, { connection: connection(2), prefix: opts.prefix });
+    this.indexRedis = connection(2);
     this.worker = new Worker(QUEUE_NAME, (job: Job<GatewayEvent>) => this.process(job), {
       connection: connection(null),
       prefix: opts.prefix,
@@ -59,13 +64,87 @@ export class BullMqQueue implements DeliveryQueue {
 
   async enqueue(event: GatewayEvent): Promise<void> {
     if (!this.opts.deliverer.wants(event.app, event.type)) return;
+    await this.add(event.id, event);
+  }
+
+  /**
+   * The job (id = delivery id) and its entry in the app's index `<prefix>:deliveries:<app>` (score: queued at), which is
+   * what lets webhookDeliveries read one app's log without walking every app's jobs. NX keeps a duplicate's first time.
+   */
+  private async add(id: string, event: GatewayEvent): Promise<void> {
     await this.queue.add(event.type, event, {
-      jobId: event.id,
+      jobId: id,
       attempts: this.opts.retryScheduleMs.length + 1,
       backoff: { type: 'custom' },
       removeOnComplete: { age: DELIVERY_LOG_RETENTION_S },
       removeOnFail: { age: DELIVERY_LOG_RETENTION_S },
     });
+    const now = Date.now();
+    await this.indexRedis
+      .multi()
+      .zadd(this.indexKey(event.app), 'NX', now, id)
+      .zremrangebyscore(this.indexKey(event.app), '-inf', `(${now - DELIVERY_LOG_RETENTION_S * 1000}`)
+      .pexpire(this.indexKey(event.app), DELIVERY_LOG_RETENTION_S * 1000)
+      .exec();
+  }
+
+  private indexKey(app: string): string {
+    return `${this.opts.prefix}:deliveries:${app}`;
+  }
+
+  /** A job as a log entry; undefined once BullMQ removed it (retention) or when it is another app's. */
+  private async record(id: string, app: string, queuedAtMs: number): Promise<DeliveryRecord | undefined> {
+    const job = await this.queue.getJob(id);
+    if (job === undefined || job.data.app !== app) return undefined;
+    const [state, logs] = await Promise.all([job.getState(), this.queue.getJobLogs(id)]);
+    const attempts = logs.logs.flatMap((l): AttemptRecord[] => {
+      try {
+        return [JSON.parse(l) as AttemptRecord];
+      } catch {
+        return [];
+      }
+    });
+    attempts.sort((a, b) => a.attempt - b.attempt);
+    return { id, event: job.data, queuedAtMs, status: statusOf(attempts, state === 'failed' || state === 'completed'), attempts };
+  }
+
+  async deliveries(app: string, query: DeliveryQuery): Promise<DeliveryPage> {
+    const records: DeliveryRecord[] = [];
+    const max = query.after === undefined ? '+inf' : String(query.after.queuedAtMs);
+    for (let offset = 0; ; offset += SCAN_BATCH) {
+      const batch = await this.indexRedis.zrevrangebyscore(this.indexKey(app), max, '-inf', 'WITHSCORES', 'LIMIT', offset, SCAN_BATCH);
+      for (let i = 0; i < batch.length; i += 2) {
+        const entry = { id: batch[i]!, queuedAtMs: Number(batch[i + 1]) };
+        if (query.after !== undefined && !comesAfter(entry, query.after)) continue;
+        const r = await this.record(entry.id, app, entry.queuedAtMs);
+        if (r === undefined || (query.status !== undefined && r.status !== query.status)) continue;
+        if (records.length === query.first) return { records, hasNextPage: true };
+        records.push(r);
+      }
+      if (batch.length < SCAN_BATCH * 2) return { records, hasNextPage: false };
+    }
+  }
+
+  async redeliver(app: string, eventId: string): Promise<DeliveryRecord | undefined> {
+    const original = await this.queue.getJob(eventId);
+    if (original === undefined || original.data.app !== app || original.data.id !== eventId) return undefined;
+    // The latest delivery of this event: a pending one is not doubled.
+    const ids = (await this.indexRedis.zrevrangebyscore(this.indexKey(app), '+inf', '-inf', 'WITHSCORES')).filter((_, i) => i % 2 === 0);
+    const mine = ids.filter((id) => id === eventId || id.startsWith(`${eventId}.r`));
+    const latest = mine.sort((a, b) => redeliveryNumber(b) - redeliveryNumber(a))[0];
+    if (latest !== undefined) {
+      const score = await this.indexRedis.zscore(this.indexKey(app), latest);
+      const r = await this.record(latest, app, Number(score));
+      if (r?.status === 'pending') return r;
+    }
+    const id = `${eventId}.r${(latest === undefined ? 0 : redeliveryNumber(latest)) + 1}`;
+    await this.add(id, original.data);
+    return this.record(id, app, Number(await this.indexRedis.zscore(this.indexKey(app), id)));
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
   private async process(job: Job<GatewayEvent>): Promise<unknown> {
@@ -73,7 +152,10 @@ export class BullMqQueue implements DeliveryQueue {
     const attempt = job.attemptsMade + 1;
     const result = await this.opts.deliverer.attempt(event);
     const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
-    this.opts.onAttempt?.({ ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) });
+    const report = { ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) };
+    // The delivery log's attempt entry; a failure to write it must not make BullMQ attempt the delivery again.
+    await job.log(JSON.stringify(attemptRecord(report, new Date()))).catch(() => undefined);
+    this.opts.onAttempt?.(report);
     const reason = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? result.outcome);
     if (result.outcome === 'gone') throw new UnrecoverableError(`endpoint answered 410 Gone; disabled`);
     if (result.outcome === 'failed') {
@@ -93,7 +175,14 @@ export class BullMqQueue implements DeliveryQueue {
   /** For tests and operators: removes every key of this queue (its delivery log included). */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
+    const keys = await this.indexRedis.keys(`${this.opts.prefix}:deliveries:*`);
+    if (keys.length > 0) await this.indexRedis.del(...keys);
   }
+}
+
+function redeliveryNumber(id: string): number {
+  const m = /\.r(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 0;
 }
 
 /** 410 state shared by every replica: `<prefix>:disabled:<app>`, removed by the operator to re-enable the endpoint. */

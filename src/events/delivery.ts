@@ -156,9 +156,79 @@ export class Deliverer {
   }
 }
 
+/** One attempt as the delivery log keeps it (never a body or a header). */
+export interface AttemptRecord {
+  readonly attempt: number;
+  /** ISO time the attempt finished. */
+  readonly at: string;
+  readonly outcome: AttemptOutcome;
+  readonly status?: number;
+  readonly error?: string;
+  readonly latencyMs?: number;
+  readonly nextDelayMs?: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One delivery of one event to its app: the delivery log's entry (BullMQ's retained job, or the in-process record). */
+export interface DeliveryRecord {
+  /** The delivery's own id: the event id, with `.r<n>` for the n-th redelivery. */
+  readonly id: string;
+  readonly event: GatewayEvent;
+  /** Unix milliseconds at which it was queued (the log's order). */
+  readonly queuedAtMs: number;
+  readonly status: DeliveryStatus;
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface DeliveryQuery {
+  readonly first: number;
+  /** A cursor `deliveries` returned (see encodeDeliveryCursor). */
+  readonly after?: { readonly queuedAtMs: number; readonly id: string } | undefined;
+  readonly status?: DeliveryStatus | undefined;
+}
+
+export interface DeliveryPage {
+  readonly records: DeliveryRecord[];
+  readonly hasNextPage: boolean;
+}
+
+/** Newest first; equal times by id, descending (Redis' order for equal scores, reversed). */
+export function comesAfter(r: { queuedAtMs: number; id: string }, cursor: { queuedAtMs: number; id: string }): boolean {
+  return r.queuedAtMs < cursor.queuedAtMs || (r.queuedAtMs === cursor.queuedAtMs && r.id < cursor.id);
+}
+
+/** The status an entry shows: delivered by a 2xx; failed once no attempt follows (schedule used up, 410, disabled). */
+export function statusOf(attempts: readonly AttemptRecord[], finished: boolean): DeliveryStatus {
+  const last = attempts.at(-1);
+  if (last?.outcome === 'delivered') return 'delivered';
+  if (finished || (last !== undefined && last.nextDelayMs === undefined)) return 'failed';
+  return 'pending';
+}
+
+export function attemptRecord(report: AttemptReport, at: Date): AttemptRecord {
+  const r: AttemptRecord = { attempt: report.attempt, at: at.toISOString(), outcome: report.outcome };
+  return {
+    ...r,
+    ...(report.status !== undefined ? { status: report.status } : {}),
+    ...(report.error !== undefined ? { error: report.error } : {}),
+    ...(report.latencyMs !== undefined ? { latencyMs: report.latencyMs } : {}),
+    ...(report.nextDelayMs !== undefined ? { nextDelayMs: report.nextDelayMs } : {}),
+  };
+}
+
 /** The way in: the event sources add events, a queue delivers them. Adding an event whose id is known is a no-op. */
 export interface DeliveryQueue {
   enqueue(event: GatewayEvent): Promise<void>;
+  /** The app's delivery log, newest first (only its own entries). */
+  deliveries(app: string, query: DeliveryQuery): Promise<DeliveryPage>;
+  /**
+   * Queues the app's event again, past the deduplication, as a new delivery with the same `webhook-id`; undefined when the
+   * log has no such event of this app. A delivery still pending is returned as it is instead of being doubled.
+   */
+  redeliver(app: string, eventId: string): Promise<DeliveryRecord | undefined>;
+  /** Deliveries waiting for an attempt or a retry, or being attempted now (the queue-depth gauge). */
+  depth(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -171,34 +241,84 @@ export interface QueueOptions {
 
 /**
  * Dev and single-replica delivery: the same schedule as BullMQ, with timers in this process. Retries are lost on restart
- * (the trade-off bbb-webhooks' own setTimeout retries make); production with endpoints requires REDIS_URL.
+ * (the trade-off bbb-webhooks' own setTimeout retries make); production with endpoints requires REDIS_URL. Its delivery
+ * log is the record it keeps of each delivery (the newest MAX_SEEN, and none older than DELIVERY_LOG_RETENTION_MS).
  */
 export class InProcessQueue implements DeliveryQueue {
-  private readonly seen = new Set<string>();
+  /** Deliveries by id, oldest first (Map order); event ids (without `.r<n>`) also deduplicate. */
+  private readonly records = new Map<string, { id: string; event: GatewayEvent; queuedAtMs: number; attempts: AttemptRecord[] }>();
+  private readonly redeliveries = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
   private closed = false;
-  /** Event ids remembered for deduplication; the oldest is forgotten first. */
+  /** Deliveries remembered for deduplication and the log; the oldest is forgotten first. */
   static readonly MAX_SEEN = 100_000;
+  /** The same 7 days BullMQ keeps its jobs. */
+  static readonly DELIVERY_LOG_RETENTION_MS = 7 * 86_400_000;
 
-  constructor(private readonly opts: QueueOptions) {}
+  constructor(private readonly opts: QueueOptions & { readonly now?: () => number }) {}
 
-  async enqueue(event: GatewayEvent): Promise<void> {
-    if (this.closed || this.seen.has(event.id) || !this.opts.deliverer.wants(event.app, event.type)) return;
-    this.seen.add(event.id);
-    if (this.seen.size > InProcessQueue.MAX_SEEN) this.seen.delete(this.seen.values().next().value!);
-    this.run(event, 1);
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
   }
 
-  private run(event: GatewayEvent, attempt: number): void {
+  async enqueue(event: GatewayEvent): Promise<void> {
+    if (this.closed || this.records.has(event.id) || !this.opts.deliverer.wants(event.app, event.type)) return;
+    this.add(event.id, event);
+  }
+
+  private add(id: string, event: GatewayEvent): void {
+    const now = this.now();
+    this.records.set(id, { id, event, queuedAtMs: now, attempts: [] });
+    for (const [key, r] of this.records) {
+      if (this.records.size <= InProcessQueue.MAX_SEEN && r.queuedAtMs >= now - InProcessQueue.DELIVERY_LOG_RETENTION_MS) break;
+      this.records.delete(key);
+    }
+    this.run(id, event, 1);
+  }
+
+  private view(r: { id: string; event: GatewayEvent; queuedAtMs: number; attempts: AttemptRecord[] }): DeliveryRecord {
+    return { id: r.id, event: r.event, queuedAtMs: r.queuedAtMs, status: statusOf(r.attempts, false), attempts: [...r.attempts] };
+  }
+
+  async deliveries(app: string, query: DeliveryQuery): Promise<DeliveryPage> {
+    const mine = [...this.records.values()]
+      .filter((r) => r.event.app === app)
+      .map((r) => this.view(r))
+      .sort((a, b) => b.queuedAtMs - a.queuedAtMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .filter((r) => (query.after === undefined || comesAfter(r, query.after)) && (query.status === undefined || r.status === query.status));
+    return { records: mine.slice(0, query.first), hasNextPage: mine.length > query.first };
+  }
+
+  async redeliver(app: string, eventId: string): Promise<DeliveryRecord | undefined> {
+    const original = this.records.get(eventId);
+    if (original === undefined || original.event.app !== app || original.event.id !== eventId || this.closed) return undefined;
+    const latestId = this.redeliveries.has(eventId) ? `${eventId}.r${this.redeliveries.get(eventId)}` : eventId;
+    const latest = this.records.get(latestId);
+    if (latest !== undefined && statusOf(latest.attempts, false) === 'pending') return this.view(latest);
+    const n = (this.redeliveries.get(eventId) ?? 0) + 1;
+    this.redeliveries.set(eventId, n);
+    this.add(`${eventId}.r${n}`, original.event);
+    return this.view(this.records.get(`${eventId}.r${n}`)!);
+  }
+
+  async depth(): Promise<number> {
+    let n = 0;
+    for (const r of this.records.values()) if (statusOf(r.attempts, false) === 'pending') n++;
+    return n;
+  }
+
+  private run(id: string, event: GatewayEvent, attempt: number): void {
     const p = (async () => {
       const result = await this.opts.deliverer.attempt(event).catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
       const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
-      this.opts.onAttempt?.({ ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) });
+      const report: AttemptReport = { ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) };
+      this.records.get(id)?.attempts.push(attemptRecord(report, new Date(this.now())));
+      this.opts.onAttempt?.(report);
       if (delay === undefined || this.closed) return;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.run(event, attempt + 1);
+        this.run(id, event, attempt + 1);
       }, delay);
       this.timers.add(timer);
     })();

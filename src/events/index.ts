@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import { BullMqPolls } from './bullmq-polls.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
@@ -62,15 +63,22 @@ export async function createEvents(
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
   const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
-  const meetings = new MeetingEvents({
+  // With Redis the recording polls are delayed jobs (they survive restarts; one replica runs each); the worker starts below,
+  // once `meetings` exists.
+  const pollError = (what: string, err: unknown) => log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`);
+  const polls = redisUrl !== undefined ? new BullMqPolls({ redisUrl, prefix, scheduleMs: wh.recordingPollScheduleMs, poll: (s) => meetings.pollOnce(s), onError: pollError }) : undefined;
+  const meetings: MeetingEvents = new MeetingEvents({
     publicUrl: () => config.publicUrl ?? listenAddress(app),
     tokenKey,
     emit: (e) => queue.enqueue(e),
     bbb,
     pollScheduleMs: wh.recordingPollScheduleMs,
-    onError: (what, err) => log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`),
+    ...(polls ? { scheduler: polls } : {}),
+    onError: pollError,
   });
+  polls?.run();
   await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),

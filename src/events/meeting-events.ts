@@ -2,6 +2,7 @@ import type { BbbClient, CreateMeetingResult, MeetingInfo } from '../bbb/types.j
 import { APP_META_KEY, EVENTS_NONCE_META_KEY, RECORD_META_KEY, RECORDING_READY_META_KEY } from '../meetings/metadata-keys.js';
 import { callbackCreateParams } from './callback-routes.js';
 import { eventId, newNonce } from './callback-token.js';
+import type { PollScheduler } from './bullmq-polls.js';
 import type { GatewayEvent } from './types.js';
 
 export interface MeetingEventsOptions {
@@ -14,6 +15,8 @@ export interface MeetingEventsOptions {
   readonly pollScheduleMs: readonly number[];
   readonly onError?: (what: string, err: unknown) => void;
   readonly now?: () => Date;
+  /** With REDIS_URL: the polls as delayed BullMQ jobs (they survive a restart; one replica polls); else this process's timers. */
+  readonly scheduler?: PollScheduler;
 }
 
 /** What createMeeting adds to BBB's create: plain parameters (meetingEndedURL) and metadata (without `meta_`). */
@@ -29,8 +32,8 @@ export interface CallbackRegistration {
  * reconciliation of recording.ready: after a recorded meeting ended, getRecordings is polled on RECORDING_POLL_SCHEDULE_MS
  * until a published recording appears; its event ID is the callback's, so whichever comes first is the one event.
  *
- * The polls run on this replica's timers: a restart loses the pending polls of meetings that ended before it (the
- * callback still arrives; see README).
+ * Without a scheduler the polls run on this replica's timers: a restart loses the pending polls of meetings that ended
+ * before it (the callback still arrives; see README). With REDIS_URL they are delayed BullMQ jobs (bullmq-polls.ts).
  */
 export class MeetingEvents {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -86,6 +89,12 @@ export class MeetingEvents {
   /** A meeting ended (by endMeeting or BBB's callback): for a recorded one, the recording polls start. */
   ended(app: string, meetingId: string, nonce: string, record: boolean): void {
     if (!record || this.closed || this.opts.pollScheduleMs.length === 0) return;
+    if (this.opts.scheduler) {
+      const p = this.opts.scheduler.start({ app, meetingId, nonce }).catch((err: unknown) => this.opts.onError?.('scheduling the recording poll', err));
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+      return;
+    }
     const key = JSON.stringify([app, meetingId, nonce]);
     if (this.polling.has(key)) return;
     this.polling.add(key);
@@ -120,9 +129,23 @@ export class MeetingEvents {
   }
 
   /** Resolves once no recording poll is pending (every one found its recording or used up its schedule). */
-  idle(): Promise<void> {
+  async idle(): Promise<void> {
+    if (this.opts.scheduler) {
+      await Promise.allSettled([...this.running]);
+      return this.opts.scheduler.idle();
+    }
     if (this.polling.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves once every poll this replica started is in the scheduler (for tests; the polls may still be pending). */
+  async pollsScheduled(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** One poll of a session, for the BullMQ scheduler's worker. */
+  pollOnce(session: { app: string; meetingId: string; nonce: string }): Promise<boolean> {
+    return this.poll(session.app, session.meetingId, session.nonce);
   }
 
   /** One getRecordings: emits recording.ready for each published recording of the session; true when there was one. */
@@ -155,6 +178,8 @@ export class MeetingEvents {
 
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.allSettled([...this.running]);
+    await this.opts.scheduler?.close();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.running]);

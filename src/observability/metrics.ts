@@ -25,6 +25,10 @@ export interface GatewayMetrics {
   readonly eventsReceived: Counter<'source' | 'kind' | 'outcome'>;
   readonly webhookDeliveries: Counter<'app' | 'type' | 'outcome'>;
   readonly webhookDuration: Histogram<'app' | 'outcome'>;
+  /** Deliveries waiting, retrying or in flight; exported only once watchWebhookQueueDepth is called (with WEBHOOK_ENDPOINTS). */
+  readonly webhookQueueDepth: Gauge;
+  /** Registers webhookQueueDepth, read from `depth` at every scrape (a failing read keeps the last value). */
+  watchWebhookQueueDepth(depth: () => Promise<number>): void;
   observeBbbCall(event: BbbCallEvent): void;
 }
 
@@ -105,8 +109,25 @@ export function createMetrics(): GatewayMetrics {
     registers,
   });
 
+  let queueDepth: (() => Promise<number>) | undefined;
+  const webhookQueueDepth = new Gauge({
+    name: `${METRIC_PREFIX}webhook_queue_depth`,
+    help: 'Webhook deliveries waiting for an attempt or a retry, or being attempted (with Redis: the whole shared queue).',
+    registers: [],
+    async collect() {
+      if (queueDepth === undefined) return;
+      const n = await queueDepth().catch(() => undefined);
+      if (n !== undefined) this.set(n);
+    },
+  });
+
   return {
     registry,
+    webhookQueueDepth,
+    watchWebhookQueueDepth(depth) {
+      queueDepth = depth;
+      if (registry.getSingleMetric(`${METRIC_PREFIX}webhook_queue_depth`) === undefined) registry.registerMetric(webhookQueueDepth);
+    },
     eventsReceived,
     webhookDeliveries,
     webhookDuration,

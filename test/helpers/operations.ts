@@ -13,6 +13,8 @@ import {
   UnpublishRecordingsDocument,
   UpdateRecordingMetadataDocument,
   SendTestWebhookDocument,
+  WebhookDeliveriesDocument,
+  RedeliverWebhookDocument,
   WebhookEndpointDocument,
 } from '../generated/graphql.js';
 
@@ -31,3 +33,5 @@ export const UNPUBLISH = print(UnpublishRecordingsDocument);
 export const UPDATE = print(UpdateRecordingMetadataDocument);
 export const WEBHOOK_ENDPOINT = print(WebhookEndpointDocument);
 export const SEND_TEST_WEBHOOK = print(SendTestWebhookDocument);
+export const WEBHOOK_DELIVERIES = print(WebhookDeliveriesDocument);
+export const REDELIVER_WEBHOOK = print(RedeliverWebhookDocument);

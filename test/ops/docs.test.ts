@@ -22,6 +22,7 @@ describe('README.md operations section', () => {
   it('lists every metric the gateway exports, and no other', async () => {
     const metrics = createMetrics();
     metrics.registry.registerMetric(metrics.redisUp);
+    metrics.watchWebhookQueueDepth(async () => 0);
     const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith(METRIC_PREFIX));
     const documented = [...DOC.matchAll(/^\| `(bbb_interface_\w+)` \|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual([...exported].sort());

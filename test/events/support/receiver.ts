@@ -19,6 +19,8 @@ export interface Answer {
   headers?: Record<string, string>;
   /** Answer the status, then send a body that never ends (until the sender hangs up, which `closedEarly` counts). */
   endlessBody?: boolean;
+  /** Answer only once this settles (a request held open while a test looks at the sender). */
+  after?: Promise<void>;
 }
 
 /**
@@ -57,7 +59,8 @@ export class Receiver {
           };
           res.on('close', () => (this.closedEarly += 1));
           pump();
-        } else if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
+        } else if (answer.after) void answer.after.then(() => res.writeHead(answer.status, answer.headers).end());
+        else if (!answer.hang) res.writeHead(answer.status, answer.headers).end();
         this.waiters = this.waiters.filter((w) => (this.received.length >= w.n ? (w.resolve(), false) : true));
       });
     });

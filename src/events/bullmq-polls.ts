@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** One recorded meeting's session whose recording is awaited. */
+export interface PollSession {
+  readonly app: string;
+  readonly meetingId: string;
+  readonly nonce: string;
+}
+
+/** Where MeetingEvents keeps its recording polls: its own timers, or delayed jobs on Redis. */
+export interface PollScheduler {
+  /** Starts the polls of one session; a second start of the same session (another replica, BBB's callback) is a no-op. */
+  start(session: PollSession): Promise<void>;
+  /** Resolves once no poll is pending (on every replica sharing the queue). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BullMqPollsOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  /** RECORDING_POLL_SCHEDULE_MS: the delay before the first poll, then between polls. */
+  readonly scheduleMs: readonly number[];
+  /** One getRecordings; true when the recording was found (and recording.ready emitted). */
+  readonly poll: (session: PollSession) => Promise<boolean>;
+  /** A poll that failed (BBB unreachable, …); it counts as one of the schedule's polls. */
+  readonly onError?: (what: string, err: unknown) => void;
+}
+
+const QUEUE_NAME = 'recording-polls';
+/** Finished polls are kept a day, so a late end signal for the same session does not start them again. */
+const KEEP_S = 86_400;
+
+class NotYet extends Error {
+  constructor() {
+    super('no published recording yet');
+  }
+}
+
+/**
+ * Recording polls as one delayed BullMQ job per session (job id from app, meeting and nonce): they survive a restart, any
+ * replica's worker runs the due ones, and the end signals of several replicas start one job. Each attempt is one poll; the
+ * custom backoff walks the schedule, and the job fails once it is used up.
+ */
+export class BullMqPolls implements PollScheduler {
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+  private readonly events: QueueEvents;
+  private readonly connections: Redis[] = [];
+
+  constructor(private readonly opts: BullMqPollsOptions) {
+    const connection = (maxRetriesPerRequest: number | null) => {
+      const c = new Redis(opts.redisUrl, { maxRetriesPerRequest });
+      this.connections.push(c);
+      return c;
+    };
+    this.queue = new Queue(QUEUE_NAME, { connection: connection(2), prefix: opts.prefix });
+    this.worker = new Worker(QUEUE_NAME, (job: Job<PollSession>) => this.process(job), {
+      connection: connection(null),
+      prefix: opts.prefix,
+      concurrency: 5,
+      // Started by run(), once whatever the polls call exists (a job due at start-up would otherwise find nothing to call).
+      autorun: false,
+      settings: { backoffStrategy: (attemptsMade: number) => opts.scheduleMs[attemptsMade] ?? 0 },
+    });
+    this.worker.on('error', () => {});
+    this.events = new QueueEvents(QUEUE_NAME, { connection: connection(null), prefix: opts.prefix });
+    this.events.on('error', () => {});
+  }
+
+  /** Starts this replica's worker. */
+  run(): void {
+    void this.worker.run().catch(() => undefined);
+  }
+
+  private async process(job: Job<PollSession>): Promise<void> {
+    let found: boolean;
+    try {
+      found = await this.opts.poll(job.data);
+    } catch (err) {
+      this.opts.onError?.('recording poll', err);
+      throw err;
+    }
+    if (!found) throw new NotYet();
+  }
+
+  async start(session: PollSession): Promise<void> {
+    const first = this.opts.scheduleMs[0];
+    if (first === undefined) return;
+    const jobId = `poll_${createHash('sha256').update(JSON.stringify([session.app, session.meetingId, session.nonce])).digest('hex').slice(0, 32)}`;
+    await this.queue.add('poll', session, {
+      jobId,
+      delay: first,
+      attempts: this.opts.scheduleMs.length,
+      backoff: { type: 'custom' },
+      removeOnComplete: { age: KEEP_S },
+      removeOnFail: { age: KEEP_S },
+    });
+  }
+
+  async idle(): Promise<void> {
+    await this.events.waitUntilReady();
+    for (;;) {
+      let wake!: () => void;
+      const settled = new Promise<void>((resolve) => (wake = resolve));
+      this.events.on('completed', wake);
+      this.events.on('failed', wake);
+      try {
+        const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+        if (Object.values(counts).every((n) => n === 0)) return;
+        await settled;
+      } finally {
+        this.events.off('completed', wake);
+        this.events.off('failed', wake);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.events.close();
+    await this.queue.close();
+    await Promise.allSettled(this.connections.map((c) => c.quit()));
+  }
+
+  /** For tests: removes every key of this queue. */
+  async obliterate(): Promise<void> {
+    await this.queue.obliterate({ force: true });
+  }
+}

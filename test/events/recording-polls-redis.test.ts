@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { CreateMeetingMutation, JoinUrlQuery } from '../generated/graphql.js';
+import { deriveAppSecret } from '../../src/events/signing.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { CREATE, END, JOIN } from '../helpers/operations.js';
+import { gql, openJoinLink, startStack, type Stack } from '../helpers/stack.js';
+import { Receiver } from './support/receiver.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const SIGNING_KEY = 'recording-polls-redis-signing-key-0123456789';
+type Verified = { type: string; data: Record<string, unknown> };
+
+/**
+ * With REDIS_URL the recording polls are delayed BullMQ jobs: a replica that stops with a poll pending leaves it in Redis,
+ * and the next replica runs it; the end signals of endMeeting and of BBB's callback make one job.
+ */
+describe('recording polls on Redis', () => {
+  const prefix = `test-polls-${randomUUID()}`;
+  let sim: Simulator;
+  let lms: Receiver;
+  let redis: Redis;
+  let polls: Queue;
+  let lmsUrl: string;
+  const stacks: Stack[] = [];
+
+  beforeAll(async () => {
+    lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
+    lmsUrl = await lms.start();
+    sim = await startSimulator({ recordingProcessingMs: 0, callbackRetryScheduleMs: [10, 10, 10, 10] });
+    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+    polls = new Queue('recording-polls', { connection: redis, prefix });
+  });
+
+  afterAll(async () => {
+    for (const s of stacks) await s.close().catch(() => undefined);
+    await sim.close();
+    await lms.close();
+    await polls.obliterate({ force: true });
+    await polls.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  const start = async () => {
+    const env = {
+      REDIS_URL,
+      WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`,
+      WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+      WEBHOOK_RETRY_SCHEDULE_MS: '10',
+      // The first poll waits long enough for the first replica to stop before it.
+      RECORDING_POLL_SCHEDULE_MS: '1500,20,20,20',
+    };
+    const s = await startStack({ simulator: sim, env, deps: { eventsKeyPrefix: prefix } });
+    stacks.push(s);
+    return s;
+  };
+  const typesFor = (meetingId: string) => lms.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId).map((v) => v.type);
+  const until = (pred: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
+      check();
+    });
+
+  it('a poll pending when its replica stops is run by the next one: one recording.ready though BBB\'s callback was lost', async () => {
+    const one = await start();
+    const m = (await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Polled', record: true } })).body.data!.createMeeting;
+    const join = await gql<JoinUrlQuery>(one, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } });
+    expect((await openJoinLink(join.body.data!.joinUrl)).status).toBeLessThan(400);
+    sim.loseCallbacks('recording-ready');
+    expect((await gql(one, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
+    // endMeeting and BBB's end callback both signalled the end: one poll job.
+    await sim.callbacksIdle();
+    await one.gateway.events!.meetings.pollsScheduled();
+    expect(await polls.getJobCounts('delayed', 'waiting', 'active')).toEqual({ delayed: 1, waiting: 0, active: 0 });
+    await one.close();
+    stacks.splice(stacks.indexOf(one), 1);
+    expect(typesFor(m.meetingId)).not.toContain('recording.ready');
+
+    const two = await start();
+    await two.gateway.events!.meetings.idle();
+    await until(() => typesFor(m.meetingId).includes('recording.ready'));
+    expect(sim.callbacks.filter((c) => c.kind === 'recording-ready').map((c) => c.status)).not.toContain(204);
+    expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.received.every((r) => r.error === undefined)).toBe(true);
+  });
+});
