@@ -91,6 +91,8 @@ export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: Mee
     if (input.userdata !== undefined && input.userdata !== null) input.userdata = entries(input.userdata, 'userdata', userdataEntrySchema);
     // Clients that join by role often still send the password key, empty: with a role, an empty password means none.
     if (input.role != null && input.password === '') delete input.password;
+    // Go and PHP clients with int64 fields send create_time as a JSON integer; it means the same digits.
+    if (typeof input.createTime === 'number' && Number.isSafeInteger(input.createTime) && input.createTime >= 0) input.createTime = String(input.createTime);
     const url = await meetings.joinUrl(caller, input as unknown as Parameters<MeetingService['joinUrl']>[1], 'snake');
     // 303 makes every client follow with a GET, which BBB 3.0 requires for join; a backend that does not follow reads Location.
     return reply.code(303).header('location', url).send();

@@ -68,6 +68,13 @@ describe('REST shim: the createMeeting and joinUrl options as optional snake_cas
     expect(url.searchParams.get('excludeFromDashboard')).toBe('true');
   });
 
+  it('POST /join takes create_time as a JSON integer too (what Go and PHP clients with int64 fields send)', async () => {
+    const c = await post<Record<string, string>>(`${stack.url}/create`, { name: 'REST join, integer create_time' }, auth);
+    const res = await post(`${stack.url}/join`, { name: 'Go client', meeting_id: c.body.meeting_id, create_time: Number(c.body.create_time), password: c.body.attendee_pass }, auth);
+    expect(res.status).toBe(303);
+    expect(new URL(res.headers.get('location')!).searchParams.get('createTime')).toBe(c.body.create_time);
+  });
+
   it('POST /join with a role and an empty password (what clients that join by role often send) joins by the role', async () => {
     const c = await post<Record<string, string>>(`${stack.url}/create`, { name: 'REST join, empty password' }, auth);
     const res = await post(`${stack.url}/join`, { name: 'Bo', meeting_id: c.body.meeting_id, create_time: c.body.create_time, role: 'VIEWER', password: '' }, auth);
