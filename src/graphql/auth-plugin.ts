@@ -4,6 +4,7 @@ import type { GatewayContext } from './context.js';
 import { GatewayError } from '../errors.js';
 import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
 import { toGraphQLError } from './errors.js';
+import { fragmentsOf, rootFieldNames } from './fragments.js';
 
 export interface AuthPluginOptions {
   /** Let schema introspection through without a token, so Apollo Sandbox can load the schema before a token is set. */
@@ -76,10 +77,6 @@ export function mayRunWithoutToken(query: unknown, options: AnonymousGateOptions
   return isIntrospectionDocument(document);
 }
 
-function fragmentsOf(document: DocumentNode): ReadonlyMap<string, SelectionSetNode> {
-  return new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
-}
-
 function isIntrospectionDocument(document: DocumentNode): boolean {
   const fragments = fragmentsOf(document);
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -101,18 +98,6 @@ function onlyMetaFields(set: SelectionSetNode, fragments: ReadonlyMap<string, Se
     if (seen.has(s.name.value)) return true;
     seen.add(s.name.value);
     return onlyMetaFields(fragment, fragments, seen);
-  });
-}
-
-/** Root field names, looking into inline and named fragments; each named fragment is walked once, so this is linear. */
-function rootFieldNames(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen = new Set<string>()): string[] {
-  return set.selections.flatMap((s) => {
-    if (s.kind === Kind.FIELD) return [s.name.value];
-    if (s.kind === Kind.INLINE_FRAGMENT) return rootFieldNames(s.selectionSet, fragments, seen);
-    const fragment = fragments.get(s.name.value);
-    if (!fragment || seen.has(s.name.value)) return [];
-    seen.add(s.name.value);
-    return rootFieldNames(fragment, fragments, seen);
   });
 }
 

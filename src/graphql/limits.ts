@@ -5,7 +5,6 @@ import {
   isObjectType,
   visit,
   type DocumentNode,
-  type FragmentDefinitionNode,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValidationRule,
@@ -14,6 +13,7 @@ import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type Complexi
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GatewayError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
+import { fragmentsOf } from './fragments.js';
 
 export interface OperationLimits {
   /** Deepest nesting of fields: `{ meeting { attendees { name } } }` has depth 3. Introspection fields are not counted. */
@@ -60,8 +60,7 @@ const MAX_QUERY_NODES = 10_000;
 export function depthLimitRule(limits: Pick<OperationLimits, 'maxDepth'>): ValidationRule {
   const { maxDepth } = limits;
   return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    const fragments = fragmentsOf(context.getDocument());
     const fragmentDepths = new Map<string, number>();
     const measuring = new Set<string>();
 
@@ -72,7 +71,7 @@ export function depthLimitRule(limits: Pick<OperationLimits, 'maxDepth'>): Valid
       // Unknown fragments and cycles are reported by graphql's own rules.
       if (fragment === undefined || measuring.has(name)) return 0;
       measuring.add(name);
-      const depth = depthOf(fragment.selectionSet);
+      const depth = depthOf(fragment);
       measuring.delete(name);
       fragmentDepths.set(name, depth);
       return depth;

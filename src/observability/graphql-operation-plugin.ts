@@ -1,4 +1,5 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { currentObservation, loggableMessage } from './request-context.js';
 
@@ -37,22 +38,7 @@ export function operationObserverPlugin<TContext extends BaseContext>(): ApolloS
 }
 
 function rootFields(operation: OperationDefinitionNode, document: DocumentNode): string {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  const names = new Set<string>();
-  const visited = new Set<string>();
-  const collect = (set: SelectionSetNode) => {
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) names.add(s.name.value);
-      else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet);
-      else if (!visited.has(s.name.value)) {
-        visited.add(s.name.value);
-        const fragment = fragments.get(s.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
+  const names = rootFieldNames(operation.selectionSet, fragmentsOf(document));
   // Sorted, so `{ a b }` and `{ b a }` are one label value; aliases are ignored, so they cannot make new ones.
   return [...names].sort().join('+');
 }

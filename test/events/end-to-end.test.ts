@@ -4,7 +4,7 @@ import type { CreateMeetingMutation, JoinUrlQuery, RecordingsQuery } from '../ge
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { CREATE, END, JOIN, RECORDINGS } from '../helpers/operations.js';
 import { callSimulator, gql, openJoinLink, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { Receiver } from './support/receiver.js';
+import { Receiver, startAppReceivers, type AppReceivers } from './support/receiver.js';
 
 const SIGNING_KEY = 'end-to-end-events-signing-key-0123456789ab';
 type Verified = { type: string; data: Record<string, unknown> };
@@ -19,14 +19,14 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
   let lms: Receiver;
   let portal: Receiver;
 
+  let receivers: AppReceivers;
+
   beforeAll(async () => {
-    lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
-    portal = new Receiver(deriveAppSecret(SIGNING_KEY, 'portal', 1));
-    const lmsUrl = await lms.start();
-    const portalUrl = await portal.start();
+    receivers = await startAppReceivers(SIGNING_KEY);
+    ({ lms, portal } = receivers);
     stack = await startStack({
       env: {
-        WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms,portal=${portalUrl}/portal`,
+        WEBHOOK_ENDPOINTS: receivers.endpoints,
         WEBHOOK_SIGNING_KEY: SIGNING_KEY,
         WEBHOOK_RETRY_SCHEDULE_MS: '10',
         RECORDING_POLL_SCHEDULE_MS: '20,20,20,20,20,20,20,20,20,20',
@@ -37,8 +37,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
 
   afterAll(async () => {
     await stack.close();
-    await lms.close();
-    await portal.close();
+    await receivers.close();
   });
 
   beforeEach(() => {

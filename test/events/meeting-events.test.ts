@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import type { CreateMeetingMutation, JoinUrlQuery, MeetingQuery, RecordingsQuery } from '../generated/graphql.js';
 import { eventId, verifyCallbackToken, callbackKeyFrom } from '../../src/events/callback-token.js';
-import { deriveAppSecret } from '../../src/events/signing.js';
 import { CREATE, END, JOIN, MEETING, RECORDINGS } from '../helpers/operations.js';
 import { gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { Receiver } from './support/receiver.js';
+import { startAppReceivers, type AppReceivers, type Receiver } from './support/receiver.js';
 
 const SIGNING_KEY = 'meeting-events-test-signing-key-0123456789';
 const key = callbackKeyFrom(SIGNING_KEY);
@@ -20,20 +19,19 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
   let lms: Receiver;
   let portal: Receiver;
 
+  let receivers: AppReceivers;
+
   beforeAll(async () => {
-    lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
-    portal = new Receiver(deriveAppSecret(SIGNING_KEY, 'portal', 1));
-    const lmsUrl = await lms.start();
-    const portalUrl = await portal.start();
+    receivers = await startAppReceivers(SIGNING_KEY);
+    ({ lms, portal } = receivers);
     stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms,portal=${portalUrl}/portal`, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10', RECORDING_POLL_SCHEDULE_MS: '5,5,5' },
+      env: { WEBHOOK_ENDPOINTS: receivers.endpoints, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10', RECORDING_POLL_SCHEDULE_MS: '5,5,5' },
     });
   });
 
   afterAll(async () => {
     await stack.close();
-    await lms.close();
-    await portal.close();
+    await receivers.close();
   });
 
   const createParams = (meetingId: string) => stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === meetingId)!.params;

@@ -9,7 +9,7 @@ import { CREATE, END, JOIN } from '../helpers/operations.js';
 import { gql, openJoinLink, startStack, type Stack } from '../helpers/stack.js';
 import { Receiver } from './support/receiver.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+import { REDIS_URL } from '../ops/support/ops-helpers.js';
 const SIGNING_KEY = 'recording-polls-redis-signing-key-0123456789';
 type Verified = { type: string; data: Record<string, unknown> };
 

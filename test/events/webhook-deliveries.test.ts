@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { CreateMeetingMutation, IssueAccessTokenMutation, RedeliverWebhookMutation, WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables } from '../generated/graphql.js';
-import { deriveAppSecret } from '../../src/events/signing.js';
 import { CREATE, ISSUE_TOKEN, REDELIVER_WEBHOOK, WEBHOOK_DELIVERIES } from '../helpers/operations.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { Receiver } from './support/receiver.js';
+import { REDIS_URL } from '../ops/support/ops-helpers.js';
+import { startAppReceivers, type AppReceivers, type Receiver } from './support/receiver.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const SIGNING_KEY = 'webhook-deliveries-test-signing-key-0123456789';
 type Delivery = WebhookDeliveriesQuery['webhookDeliveries']['nodes'][number];
 
@@ -21,11 +20,13 @@ describe.each([
   let lms: Receiver;
   let portal: Receiver;
 
+  let receivers: AppReceivers;
+
   beforeAll(async () => {
-    lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
-    portal = new Receiver(deriveAppSecret(SIGNING_KEY, 'portal', 1));
+    receivers = await startAppReceivers(SIGNING_KEY);
+    ({ lms, portal } = receivers);
     const env: Record<string, string> = {
-      WEBHOOK_ENDPOINTS: `lms=${await lms.start()}/lms,portal=${await portal.start()}/portal`,
+      WEBHOOK_ENDPOINTS: receivers.endpoints,
       WEBHOOK_SIGNING_KEY: SIGNING_KEY,
       // One retry: a 500 then a 200 is delivered, two 500s are failed for good.
       WEBHOOK_RETRY_SCHEDULE_MS: '10',
@@ -37,8 +38,7 @@ describe.each([
 
   afterAll(async () => {
     await stack.close();
-    await lms.close();
-    await portal.close();
+    await receivers.close();
     if (withRedis) {
       const redis = new Redis(REDIS_URL);
       const keys = await redis.keys(`${prefix}:*`);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { deriveAppSecret } from '../../../src/events/signing.js';
 
 export interface Received {
   readonly path: string;
@@ -101,4 +102,28 @@ export class Reports<T> {
     if (pred(this.all)) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ pred, resolve }));
   }
+}
+
+/** The two apps the events tests use, each with its own receiver verifying with that app's derived secret (key version 1). */
+export interface AppReceivers {
+  readonly lms: Receiver;
+  readonly portal: Receiver;
+  /** The WEBHOOK_ENDPOINTS value that points each app at its receiver. */
+  readonly endpoints: string;
+  close(): Promise<void>;
+}
+
+export async function startAppReceivers(signingKey: string): Promise<AppReceivers> {
+  const lms = new Receiver(deriveAppSecret(signingKey, 'lms', 1));
+  const portal = new Receiver(deriveAppSecret(signingKey, 'portal', 1));
+  const endpoints = `lms=${await lms.start()}/lms,portal=${await portal.start()}/portal`;
+  return {
+    lms,
+    portal,
+    endpoints,
+    async close() {
+      await lms.close();
+      await portal.close();
+    },
+  };
 }
