@@ -32,7 +32,7 @@ export interface BenchOptions {
   only: ReadonlySet<string> | undefined;
 }
 
-export const SCENARIO_GROUPS = ['baselines', 'warm', 'create', 'burst', 'naive', 'memory', 'coldstart', 'profile'] as const;
+const SCENARIO_GROUPS = ['baselines', 'warm', 'create', 'burst', 'naive', 'memory', 'coldstart', 'profile'] as const;
 
 export function benchOptions(env: Record<string, string | undefined>): BenchOptions {
   const problems: string[] = [];

@@ -28,7 +28,7 @@ export interface SpawnOptions {
 }
 
 /** A port nobody listens on right now (the child binds it a moment later). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -95,7 +95,7 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
-export function readRssBytes(pid: number): number {
+function readRssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
@@ -104,7 +104,7 @@ export function readRssBytes(pid: number): number {
 
 const CLOCK_TICKS_PER_S = 100;
 
-export function readCpuMs(pid: number): number {
+function readCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces and parentheses; the fields after the last `)` are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -113,6 +113,6 @@ export function readCpuMs(pid: number): number {
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,10 +3,10 @@ import type { Simulator } from '../src/simulator/index.js';
 import type { BenchRequest } from './load-generator.js';
 
 /** The bench's API token for the app `lms`; a fresh one per run. */
-export const TOKEN = `bench-${randomBytes(18).toString('base64url')}`;
+const TOKEN = `bench-${randomBytes(18).toString('base64url')}`;
 
-export const JOIN_QUERY = 'query JoinUrl($input: JoinMeetingInput!) { joinUrl(input: $input) }';
-export const CREATE_MUTATION =
+const JOIN_QUERY = 'query JoinUrl($input: JoinMeetingInput!) { joinUrl(input: $input) }';
+const CREATE_MUTATION =
   'mutation CreateMeeting($input: CreateMeetingInput!) { createMeeting(input: $input) { meetingId attendeePass moderatorPass createTime } }';
 
 export interface SeededMeeting {

@@ -69,7 +69,7 @@ interface RequestAuth {
 }
 
 /** Values that must never reach a log line, wherever they appear in a logged object. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'headers.authorization',
   'authorization',

@@ -70,7 +70,7 @@ export interface Config {
 }
 
 /** Outgoing Standard Webhooks (src/events). No endpoints: events are off. */
-export interface WebhooksConfig {
+interface WebhooksConfig {
   readonly endpoints: readonly WebhookEndpoint[];
   /** Set whenever `endpoints` is not empty. */
   readonly signingKey: string | undefined;
@@ -84,11 +84,11 @@ export interface WebhooksConfig {
 }
 
 /** Standard Webhooks' example schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (≈ 3 days). */
-export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = '5000,300000,1800000,7200000,18000000,36000000,50400000,72000000,86400000';
+const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS = '5000,300000,1800000,7200000,18000000,36000000,50400000,72000000,86400000';
 /** getRecordings polls after a recorded meeting ends: 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h (≈ 16 h). */
-export const DEFAULT_RECORDING_POLL_SCHEDULE_MS = '60000,300000,900000,1800000,3600000,7200000,14400000,28800000';
+const DEFAULT_RECORDING_POLL_SCHEDULE_MS = '60000,300000,900000,1800000,3600000,7200000,14400000,28800000';
 
-export interface BbbConfig {
+interface BbbConfig {
   readonly url: string;
   readonly secret: string;
   readonly algorithm: ChecksumAlgorithm;

@@ -4,7 +4,7 @@ import { BbbError, BbbFailedError, BbbMisconfiguredError, BbbNotFoundError, BbbP
  * The one table of error codes the gateway answers with, and the HTTP status each stands for. GraphQL puts the code in
  * `extensions.code` and the status in `extensions.http`; the REST shim answers `{"message"}` with the status.
  */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

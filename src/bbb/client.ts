@@ -347,7 +347,7 @@ function createOptions(params: CreateMeetingParams): Array<[string, string]> {
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** An attribute value: the five XML specials escaped, so `&` in a URL's query arrives as `&`. */
-export function xmlAttr(value: string): string {
+function xmlAttr(value: string): string {
   return value
     .replace(INVALID_XML, '')
     .replace(/&/g, '&amp;')
@@ -358,7 +358,7 @@ export function xmlAttr(value: string): string {
 }
 
 /** BBB's presentation module: `<modules><module name="presentation"><document url=… filename=…/></module></modules>`. */
-export function presentationModules(documents: PresentationDocument[]): string {
+function presentationModules(documents: PresentationDocument[]): string {
   const docs = documents.map((d) => {
     const attrs: Array<[string, string]> = [['url', d.url]];
     if (d.filename !== undefined) attrs.push(['filename', d.filename]);

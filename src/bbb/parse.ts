@@ -173,7 +173,7 @@ export function toMeetingInfo(node: XmlNode, ctx: ParseContext): MeetingInfo {
 }
 
 /** Maps an `<attendee>` element; `customdata` becomes a record of its child elements' text. */
-export function toAttendee(node: XmlNode): Attendee {
+function toAttendee(node: XmlNode): Attendee {
   return {
     userID: text(node, 'userID'),
     fullName: text(node, 'fullName'),
@@ -188,7 +188,7 @@ export function toAttendee(node: XmlNode): Attendee {
 }
 
 /** Maps a `<recording>` element. */
-export function toRecording(node: XmlNode, ctx: ParseContext): Recording {
+function toRecording(node: XmlNode, ctx: ParseContext): Recording {
   const recordID = requiredText(node, 'recordID', ctx);
   return {
     recordID,
@@ -208,7 +208,7 @@ export function toRecording(node: XmlNode, ctx: ParseContext): Recording {
 }
 
 /** Maps a playback `<format>` element, including its preview images. */
-export function toPlaybackFormat(node: XmlNode, ctx: ParseContext): PlaybackFormat {
+function toPlaybackFormat(node: XmlNode, ctx: ParseContext): PlaybackFormat {
   const format: PlaybackFormat = {
     type: text(node, 'type'),
     url: text(node, 'url'),
@@ -265,7 +265,7 @@ export function listOf(node: XmlNode | undefined, container: string, item: strin
 }
 
 /** A map element such as `<metadata>` or `<customdata>` as a record of child name → text; empty or absent gives {}. */
-export function textMap(node: XmlNode | undefined): Record<string, string> {
+function textMap(node: XmlNode | undefined): Record<string, string> {
   if (node === undefined || typeof node === 'string') return {};
   const entries: Array<[string, string]> = [];
   for (const key of Object.keys(node)) {

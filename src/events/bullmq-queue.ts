@@ -4,7 +4,7 @@ import { attemptRecord, comesAfter, nextDelayMs, statusOf, type AttemptRecord, t
 import type { GatewayEvent } from './types.js';
 
 /** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
-export const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
+const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
 const QUEUE_NAME = 'webhooks';
 /** How many index entries one round trip reads while a page is filled (a status filter may skip many). */
 const SCAN_BATCH = 200;

@@ -3,7 +3,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackClaims, type CallbackKind } from './callback-token.js';
 import type { GatewayEvent } from './types.js';
 
-export const CALLBACK_PREFIX = '/bbb/callbacks/v1';
+const CALLBACK_PREFIX = '/bbb/callbacks/v1';
 /**
  * The token travels in the query (`?t=`), not the path as in events.md §5.2: request logs keep the path and drop the query,
  * so the token never reaches a log line, and Fastify's 100-character path-parameter limit does not apply.

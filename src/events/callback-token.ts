@@ -7,8 +7,7 @@ import { hmacSha256 } from './signing.js';
  * trusts the meetingID that BBB or a balancer appends; the token's is the one that counts.
  */
 
-export const CALLBACK_KINDS = ['ended', 'recording-ready'] as const;
-export type CallbackKind = (typeof CALLBACK_KINDS)[number];
+export type CallbackKind = 'ended' | 'recording-ready';
 
 export interface CallbackClaims {
   readonly kind: CallbackKind;

@@ -3,13 +3,13 @@ import { signWebhook, type WebhookSecrets } from './signing.js';
 import { TEST_EVENT_TYPE, type GatewayEvent, type WebhookEndpoint } from './types.js';
 
 /** Svix and Standard Webhooks recommend 15–30 s; a receiver should answer 2xx first and work later. */
-export const DELIVERY_TIMEOUT_MS = 15_000;
+const DELIVERY_TIMEOUT_MS = 15_000;
 /** A `Retry-After` longer than this is treated as this: a day, the longest step of the default schedule. */
-export const MAX_RETRY_AFTER_MS = 86_400_000;
+const MAX_RETRY_AFTER_MS = 86_400_000;
 /** Each scheduled delay is moved by up to ±20 %, so endpoints coming back from an outage are not hit in lockstep. */
-export const JITTER = 0.2;
+const JITTER = 0.2;
 
-export type AttemptOutcome =
+type AttemptOutcome =
   /** 2xx. */
   | 'delivered'
   /** Anything else that may pass later: 3xx (never followed), 4xx other than 410, 5xx, timeouts, refused connections. */
@@ -62,7 +62,7 @@ export class MemoryEndpointStates implements EndpointStates {
 }
 
 /** The webhook body: `{type, timestamp, data}` (Standard Webhooks' payload structure). */
-export function webhookBody(event: GatewayEvent): string {
+function webhookBody(event: GatewayEvent): string {
   return JSON.stringify({ type: event.type, timestamp: event.timestamp, data: event.data });
 }
 

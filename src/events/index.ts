@@ -16,7 +16,7 @@ import { TEST_EVENT_TYPE } from './types.js';
 export { CALLBACK_ROUTES };
 
 /** Where the queue and the endpoint states live in Redis (README: `bbb-interface:events:…`). */
-export const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
+const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {
   readonly queue: DeliveryQueue;
@@ -111,7 +111,7 @@ export async function createEvents(
  * PUBLIC_URL's development default: the address the gateway listens on (0.0.0.0 and :: as loopback, which is where the
  * embedded simulator calls from). Production requires PUBLIC_URL (config.ts).
  */
-export function listenAddress(app: FastifyInstance): string {
+function listenAddress(app: FastifyInstance): string {
   const a = app.addresses().find((x) => typeof x !== 'string');
   if (a === undefined || typeof a === 'string') throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
   const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;

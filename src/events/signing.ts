@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
  * derived from the operator's WEBHOOK_SIGNING_KEY so nothing is stored, and `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`.
  */
 
-export const SECRET_PREFIX = 'whsec_';
+const SECRET_PREFIX = 'whsec_';
 /** The operator key must carry at least this many bytes (UTF-8) so the derived secrets are as strong as random ones. */
 export const MIN_SIGNING_KEY_BYTES = 32;
 

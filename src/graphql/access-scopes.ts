@@ -4,7 +4,7 @@ import type { Caller } from '../meetings/meeting-service.js';
 import type { JoinMeetingInput } from '../meetings/meeting-input.js';
 
 /** The root fields an access token can reach, and the scope each needs. Every other field wants the app's API token. */
-export const FIELD_SCOPES: Readonly<Record<string, AccessScope>> = {
+const FIELD_SCOPES: Readonly<Record<string, AccessScope>> = {
   joinUrl: 'JOIN',
   meeting: 'READ_MEETING',
 };

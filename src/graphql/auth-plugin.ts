@@ -1,7 +1,7 @@
 import { GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
-import type { GatewayContext } from './context.js';
 import { GatewayError } from '../errors.js';
+import type { GatewayContext } from './context.js';
 import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
 import { toGraphQLError } from './errors.js';
 import { fragmentsOf, rootFieldNames } from './fragments.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { buildGatewaySchema, printGatewaySchema } from './schema.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
+import { buildGatewaySchema, printGatewaySchema } from './schema.js';
 
 /** Writes schema/schema.graphql from the classes (`npm run schema`). Resolvers are not called, so no services are needed. */
 const schema = await buildGatewaySchema({ meetings: {} as MeetingService });

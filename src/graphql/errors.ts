@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from '../errors.js';
+import { type GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 
 /** The GraphQL face of a GatewayError: `extensions.code` from the table and the HTTP status Apollo answers with. */

@@ -41,7 +41,7 @@ export const BBB_CALLS_EXTENSION = 'bbbCalls';
 export type BbbCallsEstimate = number | ((args: Record<string, unknown>) => number);
 
 /** What one operation costs: fields (the complexity), estimated BBB calls, and mutation fields. */
-export interface OperationCost {
+interface OperationCost {
   cost: number;
   bbbCalls: number;
   mutations: number;

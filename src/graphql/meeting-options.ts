@@ -69,7 +69,7 @@ export class PresentationInput {
   current?: boolean;
 }
 
-export const urlString = (v: URL | string | null | undefined) => (v == null ? v : v.toString());
+const urlString = (v: URL | string | null | undefined) => (v == null ? v : v.toString());
 
 /** GraphQL's PresentationInput with its URL scalar turned back into the string the shared validation checks. */
 export function presentationsOf(list: PresentationInput[] | null | undefined) {

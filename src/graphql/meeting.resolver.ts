@@ -2,12 +2,12 @@ import { Arg, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphq
 import { URLResolver } from 'graphql-scalars';
 import { GatewayError } from '../errors.js';
 import type { Caller, MeetingService } from '../meetings/meeting-service.js';
+import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
 import { accessCaller, pinnedJoin } from './access-scopes.js';
-import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
 import { PresentationInput, presentationsOf } from './meeting-options.js';
 
 export function callerOf(ctx: GatewayContext): Caller {

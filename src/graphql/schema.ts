@@ -3,14 +3,14 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type ContainerType, type MiddlewareFn, type NonEmptyArray } from 'type-graphql';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { RecordingService } from '../recordings/recording-service.js';
+import type { AccessTokens } from '../auth/access-tokens.js';
+import type { Events } from '../events/index.js';
 import { mapErrors, toGraphQLError } from './errors.js';
 import type { GatewayContext } from './context.js';
 import { APP_TOKEN_ONLY_FIELDS, appTokenOnlyField } from './access-scopes.js';
 import { MeetingResolver } from './meeting.resolver.js';
 import { RecordingResolver } from './recording.resolver.js';
 import { AccessTokenResolver } from './access-token.resolver.js';
-import type { AccessTokens } from '../auth/access-tokens.js';
-import type { Events } from '../events/index.js';
 import { WebhookResolver } from './webhook.resolver.js';
 
 export interface SchemaServices {

@@ -1,21 +1,21 @@
 import { Arg, Ctx, Extensions, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { GatewayError } from '../errors.js';
 import type { Events } from '../events/index.js';
+import type { DeliveryRecord } from '../events/delivery.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { callerOf } from './meeting.resolver.js';
-import type { DeliveryRecord } from '../events/delivery.js';
 import { WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryStatus, WebhookEndpoint, WebhookTestResult } from './webhook.type.js';
 
-export const DEFAULT_DELIVERIES_PAGE = 20;
-export const MAX_DELIVERIES_PAGE = 100;
+const DEFAULT_DELIVERIES_PAGE = 20;
+const MAX_DELIVERIES_PAGE = 100;
 
 /** Opaque to the app: base64url of `[queuedAtMs, deliveryId]`, the log's order. */
-export function deliveryCursor(r: Pick<DeliveryRecord, 'queuedAtMs' | 'id'>): string {
+function deliveryCursor(r: Pick<DeliveryRecord, 'queuedAtMs' | 'id'>): string {
   return Buffer.from(JSON.stringify([r.queuedAtMs, r.id])).toString('base64url');
 }
 
-export function parseDeliveryCursor(cursor: string): { queuedAtMs: number; id: string } {
+function parseDeliveryCursor(cursor: string): { queuedAtMs: number; id: string } {
   const invalid = new GatewayError('BAD_USER_INPUT', 'after is not a cursor this API returned; pass a cursor or endCursor from an earlier webhookDeliveries page, or leave it out to start with the newest.');
   if (cursor.length > 1024) throw invalid;
   try {

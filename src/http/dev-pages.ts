@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * explorer (GraphiQL) and the browser example (examples/browser/).
  */
 
-export const EXPLORER_PATH = '/graphiql';
-export const EXAMPLE_PATH = '/examples/browser/';
+const EXPLORER_PATH = '/graphiql';
+const EXAMPLE_PATH = '/examples/browser/';
 
 /** Pages that run only their own scripts and talk only to their own origin (the example may name another gateway). */
 const PAGE_CSP = (connect: string) =>
@@ -84,7 +84,7 @@ export function registerExplorer(app: FastifyInstance, graphqlPath: string): boo
 }
 
 /** examples/browser/ in the repository (found from this file, in src/ or dist/src/), or undefined. */
-export function exampleDir(): string | undefined {
+function exampleDir(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'examples/browser/index.html'))) return join(dir, 'examples/browser');

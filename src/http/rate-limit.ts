@@ -25,7 +25,7 @@ export interface RateLimitOptions {
   metrics: GatewayMetrics;
 }
 
-export type RateLimitDecision =
+type RateLimitDecision =
   | { allowed: true; remaining: number; resetSeconds: number }
   | { allowed: false; retryAfterSeconds: number; resetSeconds: number };
 

@@ -1,7 +1,7 @@
 import { BbbError, BbbFailedError, BbbMisconfiguredError } from '../bbb/errors.js';
 import type { ApiVersion } from '../bbb/types.js';
 
-export type Readiness =
+type Readiness =
   | { ready: true; bbb: { apiVersion?: string; bbbVersion?: string }; checkedAt: string }
   | { ready: false; reason: string; checkedAt: string };
 

@@ -21,13 +21,13 @@ const API_CSP = {
 const LANDING_PAGE_CSP = "frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
 /** http://localhost:5173, http://127.0.0.1:3000, http://[::1]:8080 and the like: what dev servers of frontends use. */
-export const LOCALHOST_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
+const LOCALHOST_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
 /**
  * Request headers a preflight allows: the credential, JSON, and what the popular GraphQL clients add (Apollo Client's
  * client awareness and CSRF headers, urql's and graphql-request's accept), plus our request id.
  */
-export const GRAPHQL_CLIENT_HEADERS = [
+const GRAPHQL_CLIENT_HEADERS = [
   'authorization',
   'content-type',
   'accept',

@@ -37,7 +37,7 @@ const TYPED_OR_GUARDED = new Set(
 );
 
 /** Why `name` may not be set by policy or passthrough, or undefined when it may. Names compare in any case. */
-export function reservedCreateParameterReason(name: string): string | undefined {
+function reservedCreateParameterReason(name: string): string | undefined {
   if (!PARAM_NAME.test(name)) return 'is not a BigBlueButton create parameter name (letters and digits, starting with a letter)';
   if (GATEWAY_OWNED_LOWER.has(name.toLowerCase())) return 'is set by the gateway itself';
   return undefined;

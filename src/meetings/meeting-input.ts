@@ -52,7 +52,6 @@ export const MEETING_LAYOUTS = [
   'PARTICIPANTS_AND_CHAT_ONLY',
   'MEDIA_ONLY',
 ] as const;
-export type MeetingLayoutName = (typeof MEETING_LAYOUTS)[number];
 
 /** BBB's `disabledFeatures` names, 2.5 to 3.0 (integrators.md §d). The GraphQL enum is their SCREAMING_SNAKE_CASE. */
 export const BBB_FEATURES = [
@@ -99,12 +98,11 @@ const FEATURE_BY_ENUM = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [fea
 const FEATURE_BY_LOWER = new Map<string, BbbFeature>(BBB_FEATURES.map((f) => [f.toLowerCase(), f]));
 
 /** A feature given as BBB's name (`breakoutRooms`, any case) or as the enum's (`BREAKOUT_ROOMS`); undefined when unknown. */
-export function featureFromName(name: string): BbbFeature | undefined {
+function featureFromName(name: string): BbbFeature | undefined {
   return FEATURE_BY_ENUM.get(name) ?? FEATURE_BY_LOWER.get(name.toLowerCase());
 }
 
-export const WAITING_ROOMS = ['NONE', 'GUESTS', 'ALL_VIEWERS'] as const;
-export type WaitingRoomName = (typeof WAITING_ROOMS)[number];
+const WAITING_ROOMS = ['NONE', 'GUESTS', 'ALL_VIEWERS'] as const;
 
 export const LOCK_SETTINGS = [
   'disableCam',
@@ -119,11 +117,11 @@ export const LOCK_SETTINGS = [
 ] as const;
 
 /** Most presentations one create or insertDocument may carry: each one is a download BBB makes and converts. */
-export const MAX_PRESENTATIONS = 10;
+const MAX_PRESENTATIONS = 10;
 /** Most metadata entries one createMeeting may send; with the gateway's own keys they travel in one URL. */
-export const MAX_CREATE_METADATA = 20;
-export const MAX_MESSAGE_LENGTH = 2000;
-export const MAX_BANNER_LENGTH = 500;
+const MAX_CREATE_METADATA = 20;
+const MAX_MESSAGE_LENGTH = 2000;
+const MAX_BANNER_LENGTH = 500;
 
 /** A text BBB shows to people: length-limited (in UTF-16 units, as BBB's Java counts), no control characters. */
 const displayText = (max: number) =>
@@ -150,7 +148,7 @@ export const uniqueMetadataKeys = {
   message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
 };
 
-export const presentationSchema = z.object({
+const presentationSchema = z.object({
   url: httpUrl,
   filename: z
     .string()
@@ -161,9 +159,8 @@ export const presentationSchema = z.object({
   downloadable: z.boolean().nullish(),
   current: z.boolean().nullish(),
 });
-export type PresentationInput = z.input<typeof presentationSchema>;
 
-export const presentationsSchema = z
+const presentationsSchema = z
   .array(presentationSchema)
   .min(1, `must hold 1 to ${MAX_PRESENTATIONS} documents`)
   .max(MAX_PRESENTATIONS, `must hold 1 to ${MAX_PRESENTATIONS} documents`);
@@ -247,7 +244,7 @@ export const meetingIdSchema = z
 /** A lone `meetingId` argument, as an object so that a refusal names it: `meetingId must not contain a comma.` */
 export const meetingIdArgSchema = z.object({ meetingId: meetingIdSchema });
 
-export const MAX_USERDATA = 30;
+const MAX_USERDATA = 30;
 // BBB splits `userdata-<key>` on `-` and drops a key with a further dash (bbb-api.md §3.1); it becomes an XML name.
 const USERDATA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -306,7 +303,6 @@ export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
 
-export type ValidJoinMeeting = z.output<typeof joinMeetingSchema>;
 
 const SNAKE: Record<string, string> = {
   attendeePass: 'attendee_pass',

@@ -3,9 +3,9 @@ import { sha256 } from '../auth/tokens.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
 import { GatewayError, badInput, meetingNotFound } from '../errors.js';
+import type { MeetingEvents } from '../events/meeting-events.js';
 import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
-import type { MeetingEvents } from '../events/meeting-events.js';
 import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
@@ -256,7 +256,7 @@ export class MeetingService {
  * `true`/`false`, minutes as whole numbers, features comma-separated). Only what the app set is sent: BBB's and the
  * operator's defaults apply to the rest.
  */
-export function createOptionParams(v: ValidCreateMeeting): Array<[string, string]> {
+function createOptionParams(v: ValidCreateMeeting): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const put = (name: string, value: boolean | number | string | null | undefined) => {
     if (value !== null && value !== undefined) out.push([name, String(value)]);
@@ -298,7 +298,7 @@ function toDocument(p: NonNullable<ValidCreateMeeting['presentations']>[number])
  * waiting room is made here: every viewer of an ALL_VIEWERS meeting, and every isGuest join of a GUESTS meeting.
  * Moderators of a meeting with a waiting room never wait. Without a waiting room isGuest is passed on as before.
  */
-export function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbRole, isGuest: boolean): boolean {
+function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbRole, isGuest: boolean): boolean {
   if (waitingRoom === 'NONE') return isGuest;
   if (role === 'MODERATOR') return false;
   return waitingRoom === 'ALL_VIEWERS' || isGuest;
@@ -309,7 +309,7 @@ export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): 
 }
 
 /** 16 URL-safe characters from 96 random bits; well inside BBB's 2-64. */
-export function generatePassword(): string {
+function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
@@ -317,7 +317,7 @@ export function generatePassword(): string {
  * Compares the presented password with both of the meeting's passwords in constant time (digests of equal length, both
  * always compared), so neither timing nor which comparison ran says anything about the passwords.
  */
-export function roleForPassword(presented: string, info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): BbbRole | undefined {
+function roleForPassword(presented: string, info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): BbbRole | undefined {
   const p = sha256(presented);
   const known = passwordDigests(info);
   const isModerator = known.moderator !== undefined && timingSafeEqual(p, known.moderator);

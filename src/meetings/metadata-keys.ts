@@ -8,7 +8,7 @@
 export const APP_META_KEY = 'bbb-interface-app';
 
 /** Every key the gateway writes for itself starts with this (the app tag, the waiting-room setting, …). */
-export const GATEWAY_META_PREFIX = 'bbb-interface-';
+const GATEWAY_META_PREFIX = 'bbb-interface-';
 
 /** The meeting's waiting room (NONE, GUESTS, ALL_VIEWERS), kept on BBB so that any gateway replica can read it at join. */
 export const WAITING_ROOM_META_KEY = 'bbb-interface-waiting-room';
@@ -40,7 +40,7 @@ export function reservedMetadataKeyReason(key: string): string | undefined {
   return undefined;
 }
 
-export function isReservedMetadataKey(key: string): boolean {
+function isReservedMetadataKey(key: string): boolean {
   return reservedMetadataKeyReason(key) !== undefined;
 }
 

@@ -2,7 +2,7 @@ import type { BbbClient } from '../bbb/types.js';
 import { currentObservation } from './request-context.js';
 
 /** At most this many IDs of each kind are kept for one request's log line (getRecordings may name many). */
-export const MAX_LOGGED_IDS = 20;
+const MAX_LOGGED_IDS = 20;
 
 /**
  * The BBB client, noting on the running request's observation the meeting and recording IDs each call names, so the

@@ -1,6 +1,6 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
-import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
 import { currentObservation, loggableMessage } from './request-context.js';
 
 /** Codes of failures that are not the caller's: their message is no help in the request line (and may be masked). */

@@ -11,7 +11,7 @@ export interface ObserveRequestsOptions {
 }
 
 /** nginx's status for "the client closed the connection before the answer was sent"; used as a label and in the log. */
-export const CLIENT_CLOSED_STATUS = 499;
+const CLIENT_CLOSED_STATUS = 499;
 
 /**
  * One structured line per request (`request completed`, or `request aborted`) with the request id, the calling app, the

@@ -4,17 +4,18 @@ import { maxUnits, meetingIdSchema, metadataEntrySchema, minUnits, uniqueMetadat
 
 /** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
 
-export const RECORDING_STATES = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const satisfies readonly RecordingState[];
+const RECORDING_STATES = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const satisfies readonly RecordingState[];
 
 /** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 /** Most recordIds one mutation may name: every ID travels in one signed GET URL to BBB. */
-export const MAX_RECORD_IDS = 100;
+const MAX_RECORD_IDS = 100;
 /** Most metadata entries, and their encoded size, one updateRecordingMetadata may send: they travel in the same URL. */
-export const MAX_METADATA_ENTRIES = 20;
-export const MAX_METADATA_ENCODED_BYTES = 4096;
+const MAX_METADATA_ENTRIES = 20;
+const MAX_METADATA_ENCODED_BYTES = 4096;
 
+// eslint-disable-next-line no-control-regex -- the control characters are what this rule is about
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const noControl = (s: string) => !CONTROL.test(s);
 
@@ -25,7 +26,7 @@ const recordId = z
   .refine((s) => !s.includes(','), 'must not contain a comma')
   .refine(noControl, 'must not contain control characters');
 
-export const recordIdsSchema = z
+const recordIdsSchema = z
   .array(recordId)
   .min(1, `must name 1 to ${MAX_RECORD_IDS} recordings`)
   .max(MAX_RECORD_IDS, `must name 1 to ${MAX_RECORD_IDS} recordings`)

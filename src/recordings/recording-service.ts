@@ -37,7 +37,7 @@ const PUBLISHABLE_STATES: ReadonlySet<string> = new Set(['published', 'unpublish
 const LOOKBACK = 20;
 
 /** A recording that does not exist and another application's recording get this same answer, so IDs cannot be probed. */
-export function recordingNotFound(recordId?: string): GatewayError {
+function recordingNotFound(recordId?: string): GatewayError {
   return new GatewayError(
     'NOT_FOUND',
     recordId === undefined

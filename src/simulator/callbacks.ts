@@ -10,7 +10,7 @@ import type { CallbackKind, FiredCallback } from './types.js';
 /** BBB's delays between the end callback's attempts (CallbackUrlService.schedRetryCallback). */
 export const BBB_CALLBACK_RETRY_MS: readonly number[] = [30_000, 60_000, 120_000, 300_000];
 /** The recording-ready URL is read under these names, the first one present wins (BBB's post_publish script). */
-export const RECORDING_READY_KEYS = ['bbb-recording-ready-url', 'canvas-recording-ready-url', 'bn-recording-ready-url'];
+const RECORDING_READY_KEYS = ['bbb-recording-ready-url', 'canvas-recording-ready-url', 'bn-recording-ready-url'];
 const ATTEMPT_TIMEOUT_MS = 10_000;
 
 export interface CallbackSenderOptions {

@@ -72,7 +72,7 @@ const REASONS: Record<number, string> = {
   504: 'Gateway Time-out',
 };
 
-export function reasonPhrase(status: number): string {
+function reasonPhrase(status: number): string {
   return REASONS[status] ?? 'Error';
 }
 

@@ -2,7 +2,7 @@
 import type { JoinSession, Meeting, SimulatorState } from './state.js';
 import { ADMIT_PATH } from './join-api.js';
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -1,12 +1,13 @@
 /** create, getMeetingInfo, isMeetingRunning, end and getMeetings (bbb-api.md §2, §4.1-4.4). */
+import xml2js from 'xml2js';
 import { xml, type ApiContext, type Reply } from './api-context.js';
 import { MSG, failed, failedWithErrors, meetingNotFound, missingMeetingID, success } from './messages.js';
-import xml2js from 'xml2js';
 import type { Meeting, SimDocument } from './state.js';
 import { el, type XmlElement } from './xml.js';
 
 const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
 // BBB checks for control characters before anything else about the ID.
+// eslint-disable-next-line no-control-regex -- the control characters are what this rule is about
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** `Integer.parseInt` with BBB's fallback to the default when the value is not a number. */
@@ -19,7 +20,7 @@ function isBooleanText(value: string): boolean {
 }
 
 /** `meta_*` parameters as BBB stores them: valid names only, lowercased (for 0.81 compatibility, says BBB). */
-export function metadataFrom(paramList: Array<[string, string]>): Array<[string, string]> {
+function metadataFrom(paramList: Array<[string, string]>): Array<[string, string]> {
   const out = new Map<string, string>();
   for (const [name, value] of paramList) {
     if (META_KEY.test(name)) out.set(name.slice('meta_'.length).toLowerCase(), value);
@@ -71,7 +72,7 @@ function validateCreate(ctx: ApiContext): XmlElement | undefined {
  * The `<document>`s of a `<modules><module name="presentation">` XML body (create, insertDocument), attribute values
  * unescaped; undefined when the body is not such XML.
  */
-export function documentsFrom(body: string | undefined): SimDocument[] | undefined {
+function documentsFrom(body: string | undefined): SimDocument[] | undefined {
   if (body === undefined || body.trim() === '') return [];
   let parsed: unknown;
   let error: unknown;
@@ -167,7 +168,7 @@ function attendeeElement(a: Meeting['attendees'][number]): XmlElement {
 }
 
 /** The fields getMeetingInfo and each `<meeting>` of getMeetings share (get-meeting-info.ftlx order). */
-export function meetingFields(m: Meeting): XmlElement[] {
+function meetingFields(m: Meeting): XmlElement[] {
   return [
     el('meetingName', m.name),
     el('meetingID', m.meetingID),

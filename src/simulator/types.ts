@@ -96,14 +96,14 @@ export interface ReceivedRequest {
 
 export type RecordingStateName = 'processing' | 'processed' | 'published' | 'unpublished' | 'deleted';
 
-export interface SimPreviewImage {
+interface SimPreviewImage {
   url: string;
   width: number;
   height: number;
   alt: string;
 }
 
-export interface SimPlaybackFormat {
+interface SimPlaybackFormat {
   type: string;
   url: string;
   /** Milliseconds. */

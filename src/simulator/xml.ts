@@ -26,7 +26,7 @@ export function el(name: string, content?: Content, options: Omit<XmlElement, 'n
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** FreeMarker's XML output format escapes these five. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replace(INVALID_XML_CHARS, '')
     .replace(/&/g, '&amp;')

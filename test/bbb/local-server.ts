@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** The request target exactly as it arrived on the wire (path and raw query). */
   url: string;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
 /** A real HTTP listener on 127.0.0.1 that records every request and answers through a replaceable handler. */
 export interface LocalServer {

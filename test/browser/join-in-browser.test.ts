@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { CreateMeetingMutation, IssueAccessTokenMutation } from '../generated/graphql.js';
 import { assertNoSecretsIn, gql, startStack, type Stack } from '../helpers/stack.js';

@@ -1,13 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { BullMqQueue, RedisEndpointStates } from '../../src/events/bullmq-queue.js';
 import { Deliverer, InProcessQueue, MemoryEndpointStates, nextDelayMs, parseRetryAfter, type AttemptReport, type DeliveryQueue, type EndpointStates } from '../../src/events/delivery.js';
 import { WebhookSecrets } from '../../src/events/signing.js';
 import type { GatewayEvent } from '../../src/events/types.js';
+import { REDIS_URL, waitFor } from '../ops/support/ops-helpers.js';
 import { Receiver, Reports } from './support/receiver.js';
 
-import { REDIS_URL, waitFor } from '../ops/support/ops-helpers.js';
 const secrets = new WebhookSecrets('delivery-test-signing-key-0123456789abcdef', [1]);
 
 function event(app = 'lms', type: GatewayEvent['type'] = 'meeting.ended'): GatewayEvent {

@@ -6,10 +6,10 @@ import type { CreateMeetingMutation, JoinUrlQuery } from '../generated/graphql.j
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CREATE, END, JOIN } from '../helpers/operations.js';
-import { gql, openJoinLink, startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { gql, openJoinLink, startStack, type Stack } from '../helpers/stack.js';
+import { REDIS_URL } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
 
-import { REDIS_URL } from '../ops/support/ops-helpers.js';
 const SIGNING_KEY = 'replicas-e2e-events-signing-key-0123456789';
 type Verified = { type: string; data: Record<string, unknown> };
 

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
+import { graphql } from 'graphql';
+import { pino } from 'pino';
 import type { Simulator } from '../../src/simulator/index.js';
 import { deleteKeys, redisClient, REDIS_URL } from '../ops/support/ops-helpers.js';
 import type { CreateMeetingMutation, IssueAccessTokenMutation, JoinUrlQuery, MeetingQuery } from '../generated/graphql.js';
-import { graphql } from 'graphql';
-import { pino } from 'pino';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { createBbbClient } from '../../src/bbb/client.js';
 import { buildGatewaySchema } from '../../src/graphql/schema.js';

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalServer, type LocalServer } from '../bbb/local-server.js';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { print } from 'graphql';
 import { InsertDocumentDocument, SendChatMessageDocument } from '../generated/graphql.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';

@@ -131,7 +131,7 @@ describe('legacy REST contract', () => {
     });
 
     it.each([
-      ['wrong password', (m: Record<string, string>) => ({ password: 'nope' }), 403, /neither the moderator nor the attendee password/],
+      ['wrong password', () => ({ password: 'nope' }), 403, /neither the moderator nor the attendee password/],
       ['old createTime', (m: Record<string, string>) => ({ create_time: String(Number(m.create_time) - 1000) }), 409, /createTime does not match/],
       ['unknown meeting', () => ({ meeting_id: 'no-such-meeting' }), 404, /No running meeting/],
       ['missing name', () => ({ name: undefined }), 400, /^name is required\.$/],

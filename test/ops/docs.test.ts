@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 import { createMetrics, METRIC_PREFIX } from '../../src/observability/metrics.js';
 import { post, startStack, TOKENS, type Stack } from '../helpers/stack.js';

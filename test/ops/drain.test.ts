@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { waitFor } from './support/ops-helpers.js';
 
@@ -40,6 +40,7 @@ describe('closing the gateway under load over keep-alive connections', () => {
     const url = new URL(`${stack.url}/create`);
     const outcomes: Outcome[] = [];
     const done = new Array<number>(CONNECTIONS).fill(0);
+    // eslint-disable-next-line prefer-const -- the clients above read it before it is assigned
     let closing: Promise<void> | undefined;
     // Each client sends its next request as soon as the last one is answered, until the gateway refuses connections.
     const clients = done.map(async (_, i) => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { assertNoSecretsIn, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, waitFor } from './support/ops-helpers.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { assertNoSecretsIn, gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { parseLogs, parseMetrics, sampleValue, scrapeMetrics, waitFor } from './support/ops-helpers.js';
 import { CREATE, JOIN, MEETING, PUBLISH } from '../helpers/operations.js';
+import { parseLogs, parseMetrics, sampleValue, scrapeMetrics, waitFor } from './support/ops-helpers.js';
 
 const lms = { authorization: TOKENS.lms };
 

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
-import type { Simulator } from '../../src/simulator/index.js';
 import { gql, post, startReplicas, startStack, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
 import { deleteKeys, redisClient, REDIS_URL, sampleValue, scrapeMetrics, TcpProxy, unusedPort, waitFor } from './support/ops-helpers.js';
 
@@ -72,7 +71,6 @@ describe('rate limiting in memory (no REDIS_URL)', () => {
 
 describe('rate limiting shared through Redis (REDIS_URL)', () => {
   const prefix = `${RUN_PREFIX}:shared`;
-  let sim: Simulator;
   let a: Stack;
   let b: Stack;
   let redis: Redis;
@@ -82,7 +80,7 @@ describe('rate limiting shared through Redis (REDIS_URL)', () => {
   beforeAll(async () => {
     redis = redisClient();
     replicas = await startReplicas({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '4', RATE_LIMIT_DURATION_S: '60' } });
-    ({ sim, a, b } = replicas);
+    ({ a, b } = replicas);
   });
   afterAll(async () => {
     await replicas.close();

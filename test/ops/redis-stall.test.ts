@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { gql, startStack, type Stack } from '../helpers/stack.js';
 import { parseLogs, sampleValue, scrapeMetrics, unusedPort, waitFor } from './support/ops-helpers.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { sampleValue, scrapeMetrics, unusedPort } from './support/ops-helpers.js';
 import { END } from '../helpers/operations.js';
+import { sampleValue, scrapeMetrics, unusedPort } from './support/ops-helpers.js';
 
 const lms = { authorization: TOKENS.lms };
 

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { assertNoSecretsIn, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, tryConnect, waitFor } from './support/ops-helpers.js';

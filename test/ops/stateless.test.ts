@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Simulator } from '../../src/simulator/index.js';
 import { gql, openJoinLink, post, startReplicas, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
 import { CREATE, END, JOIN, MEETING, MEETINGS } from '../helpers/operations.js';
 
@@ -13,7 +12,6 @@ interface Created {
 }
 
 describe('two gateway replicas in front of one BBB server', () => {
-  let sim: Simulator;
   let a: Stack;
   let b: Stack;
 
@@ -22,7 +20,7 @@ describe('two gateway replicas in front of one BBB server', () => {
   beforeAll(async () => {
     // Same configuration, separate processes' worth of state: nothing is shared but BBB.
     replicas = await startReplicas();
-    ({ sim, a, b } = replicas);
+    ({ a, b } = replicas);
   });
   afterAll(async () => {
     await replicas.close();

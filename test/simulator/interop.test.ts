@@ -2,8 +2,8 @@
  * An independent, third-party client drives the simulator: bigbluebutton-js (sha1, Node querystring encoding,
  * fast-xml-parser). If the simulator only agreed with our own adapter, both could share a misunderstanding.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 
 interface BbbJsResponse {

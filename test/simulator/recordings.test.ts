@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { parseStringPromise } from 'xml2js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { callApi, childNames, outcome, tag, tags } from './support/bbb-http.js';

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
 import { configProblems, fakeFiles } from '../helpers/config.js';
 import { findApp, parseTokenList, tokenFromHeader } from '../../src/auth/tokens.js';

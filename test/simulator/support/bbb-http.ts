@@ -16,7 +16,7 @@ export function checksum(call: string, query: string, secret: string, algorithm:
 }
 
 /** RFC 3986 plus `! ' ( ) *`, which fetch would otherwise re-encode after we hashed (bbb-api.md §1.5). */
-export function encodeComponent(text: string): string {
+function encodeComponent(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -62,7 +62,7 @@ export function tags(xml: string, name: string): string[] {
   return [...xml.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => unescapeXml(m[1]!));
 }
 
-export function unescapeXml(text: string): string {
+function unescapeXml(text: string): string {
   const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(text);
   if (cdata) return cdata[1]!.split(']]]]><![CDATA[>').join(']]>');
   return text
