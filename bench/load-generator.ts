@@ -97,13 +97,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 export function mergeResults(results: readonly LoadResult[]): LoadResult {
   const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
   const statusCounts: Record<string, number> = {};
-  for (const r of results) for (const [k, v] of Object.entries(r.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
+  for (const r of results)
+    for (const [k, v] of Object.entries(r.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
   const sum = (f: (r: LoadResult) => number) => results.reduce((acc, r) => acc + f(r), 0);
-  return resultOf(latencies, sum((r) => r.okCount), sum((r) => r.errors), statusCounts, sum((r) => r.durationS));
+  return resultOf(
+    latencies,
+    sum((r) => r.okCount),
+    sum((r) => r.errors),
+    statusCounts,
+    sum((r) => r.durationS),
+  );
 }
 
 /** A LoadResult from sorted latencies and counts. */
-export function resultOf(sorted: number[], okCount: number, errors: number, statusCounts: Record<string, number>, durationS: number): LoadResult {
+export function resultOf(
+  sorted: number[],
+  okCount: number,
+  errors: number,
+  statusCounts: Record<string, number>,
+  durationS: number,
+): LoadResult {
   return {
     requests: sorted.length,
     reqPerSec: okCount / durationS,

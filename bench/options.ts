@@ -46,9 +46,12 @@ export function benchOptions(env: Record<string, string | undefined>): BenchOpti
     }
     return value;
   };
-  const onlyRaw = env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const onlyRaw = env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const g of onlyRaw ?? []) {
-    if (!(SCENARIO_GROUPS as readonly string[]).includes(g)) problems.push(`BENCH_ONLY: "${g}" is not one of ${SCENARIO_GROUPS.join(', ')}`);
+    if (!(SCENARIO_GROUPS as readonly string[]).includes(g))
+      problems.push(`BENCH_ONLY: "${g}" is not one of ${SCENARIO_GROUPS.join(', ')}`);
   }
   const options: BenchOptions = {
     bbbLatencyMs: num('BENCH_BBB_LATENCY_MS', 20, 0, 10_000),
@@ -67,6 +70,7 @@ export function benchOptions(env: Record<string, string | undefined>): BenchOpti
     resultsDir: env.BENCH_RESULTS_DIR ?? 'bench/results',
     only: onlyRaw && onlyRaw.length > 0 ? new Set(onlyRaw) : undefined,
   };
-  if (problems.length > 0) throw new Error(`npm run bench cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(`npm run bench cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return Object.freeze(options);
 }

@@ -59,7 +59,8 @@ export function summarise(profile: CpuProfile, windowUs?: readonly [number, numb
     add(mod, module, us);
     add(cat, categoryOf(module, node.callFrame.functionName), us);
   }
-  const sorted = (m: Map<string, number>): Cost[] => [...m.entries()].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000 }));
+  const sorted = (m: Map<string, number>): Cost[] =>
+    [...m.entries()].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000 }));
   return { busyMs: busy / 1000, byCategory: sorted(cat), byModule: sorted(mod), byFunction: sorted(fn) };
 }
 
@@ -70,7 +71,10 @@ function label(node: ProfileNode): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/dist\//, '');
 }
 
 function moduleOf(node: ProfileNode): string {
@@ -81,18 +85,28 @@ function moduleOf(node: ProfileNode): string {
   return shortUrl(url);
 }
 
-const SOCKET_WRITES = /^(writev|writeLatin1String|writeUtf8String|writeAsciiString|writeUcs2String|writeBuffer|writeString)$/;
+const SOCKET_WRITES =
+  /^(writev|writeLatin1String|writeUtf8String|writeAsciiString|writeUcs2String|writeBuffer|writeString)$/;
 
 /** Cost categories a reader can act on; the first matching rule wins. */
 const CATEGORIES: Array<[string, RegExp]> = [
-  ['logging (pino, redaction, log stream)', /^(pino|@pinojs\/|sonic-boom|fast-redact|thread-stream|src\/observability\/log-stream)/],
+  [
+    'logging (pino, redaction, log stream)',
+    /^(pino|@pinojs\/|sonic-boom|fast-redact|thread-stream|src\/observability\/log-stream)/,
+  ],
   ['metrics (prom-client, request observation)', /^(prom-client|tdigest|bintrees|src\/observability\/)/],
   ['rate limiting', /^(rate-limiter-flexible|src\/.*rate-limit)/],
-  ['GraphQL (Apollo, graphql-js, type-graphql)', /^(@apollo\/|@graphql-tools\/|graphql|type-graphql|@as-integrations\/|negotiator|whatwg-mimetype|lru-cache|src\/graphql\/)/],
+  [
+    'GraphQL (Apollo, graphql-js, type-graphql)',
+    /^(@apollo\/|@graphql-tools\/|graphql|type-graphql|@as-integrations\/|negotiator|whatwg-mimetype|lru-cache|src\/graphql\/)/,
+  ],
   ['validation (zod)', /^zod/],
   ['hashing and signing (node:crypto)', /^node:internal\/crypto/],
   ['gateway code (src/)', /^src\//],
-  ['HTTP framework (Fastify, node:http, streams)', /^(fastify|@fastify\/|find-my-way|avvio|secure-json-parse|fast-json-stringify|light-my-request|toad-cache|node:_http|node:net|node:internal\/(streams|http|stream_base))/],
+  [
+    'HTTP framework (Fastify, node:http, streams)',
+    /^(fastify|@fastify\/|find-my-way|avvio|secure-json-parse|fast-json-stringify|light-my-request|toad-cache|node:_http|node:net|node:internal\/(streams|http|stream_base))/,
+  ],
   ['BBB client (got, xml2js)', /^(got|@sindresorhus|cacheable|xml2js|sax|http2-wrapper|src\/bbb\/)/],
   ['garbage collection', /^\(garbage collector\)$/],
 ];
@@ -114,7 +128,11 @@ if (process.argv[1]?.endsWith('profile-summary.js')) {
   const s = summarise(readProfile(file));
   const pct = (ms: number) => `${((100 * ms) / s.busyMs).toFixed(1).padStart(5)}%`;
   console.log(`busy: ${s.busyMs.toFixed(0)} ms`);
-  for (const [title, list] of [['category', s.byCategory], ['package / file', s.byModule], ['function', s.byFunction]] as const) {
+  for (const [title, list] of [
+    ['category', s.byCategory],
+    ['package / file', s.byModule],
+    ['function', s.byFunction],
+  ] as const) {
     console.log(`\nself time by ${title}:`);
     for (const c of list.slice(0, top)) console.log(`${pct(c.ms)}  ${c.name}`);
   }

@@ -22,12 +22,26 @@ export interface Row {
   serverCpuPct?: number;
 }
 
-const HEADERS = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'BBB calls', 'ratio to its baseline', 'target', 'result', 'server CPU'];
+const HEADERS = [
+  'scenario',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'BBB calls',
+  'ratio to its baseline',
+  'target',
+  'result',
+  'server CPU',
+];
 
 function cells(r: Row): string[] {
   const n = (v: number | undefined, digits = 0) =>
-    v === undefined || Number.isNaN(v) ? '' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  const result = r.met === undefined ? (r.measured ?? '') : `${r.met ? 'met' : 'MISSED'}${r.measured ? `: ${r.measured}` : ''}`;
+    v === undefined || Number.isNaN(v)
+      ? ''
+      : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const result =
+    r.met === undefined ? (r.measured ?? '') : `${r.met ? 'met' : 'MISSED'}${r.measured ? `: ${r.measured}` : ''}`;
   return [
     r.scenario,
     n(r.reqPerSec),
@@ -44,7 +58,12 @@ function cells(r: Row): string[] {
 
 export function markdownTable(rows: readonly Row[]): string {
   const lines = [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const r of rows) lines.push(`| ${cells(r).map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${cells(r)
+        .map((c) => c.replace(/\|/g, '\\|'))
+        .join(' | ')} |`,
+    );
   return lines.join('\n');
 }
 

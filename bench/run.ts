@@ -65,7 +65,8 @@ interface Ctx {
 async function main(): Promise<void> {
   const o = benchOptions(process.env);
   const began = performance.now();
-  const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
   // Meetings must outlive the run: BBB ends one nobody joined after 5 minutes.
   const sim = await startSimulator({ latencyMs: o.bbbLatencyMs, expireIfNoUserJoinedMs: 3_600_000 });
   const ctx: Ctx = { o, sim, rows: [], notes: [], profiles: [], startupsMs: [], log };
@@ -83,12 +84,22 @@ async function main(): Promise<void> {
     const graphqlPool = joinPool(meetings, WARM_POOL, graphqlJoin);
     try {
       if (want('baselines') || want('warm') || want('naive')) {
-        const bareFastify = await spawnServer({ script: BARE_FASTIFY, env: {}, probe: answersPost('/join', restPool[0]!.body!) });
-        const bareApollo = await spawnServer({ script: BARE_APOLLO, env: {}, probe: answersPost('/graphql', graphqlPool[0]!.body!) });
+        const bareFastify = await spawnServer({
+          script: BARE_FASTIFY,
+          env: {},
+          probe: answersPost('/join', restPool[0]!.body!),
+        });
+        const bareApollo = await spawnServer({
+          script: BARE_APOLLO,
+          env: {},
+          probe: answersPost('/graphql', graphqlPool[0]!.body!),
+        });
         try {
           const rest = { requests: restPool, okStatuses: REST_OK };
           const graphql = { requests: graphqlPool, okStatuses: GRAPHQL_OK, rejectBody: '"errors"' };
-          log(`warm joins: baselines (a) and (b), the gateway, and (c) the gateway with its join cache off, interleaved in ${o.rounds} rounds`);
+          log(
+            `warm joins: baselines (a) and (b), the gateway, and (c) the gateway with its join cache off, interleaved in ${o.rounds} rounds`,
+          );
           const t = await interleaved(ctx, [
             { name: 'a', server: bareFastify, ...rest },
             { name: 'rest', server: gateway, ...rest },
@@ -104,7 +115,11 @@ async function main(): Promise<void> {
           ctx.rows.push(ratioRow('REST /join, warm', t.get('rest')!, a, '(a)', 0.5));
           ctx.rows.push(ratioRow('(c) GraphQL joinUrl, warm, join cache off', t.get('c-graphql')!, b, '(b)'));
           ctx.rows.push(ratioRow('(c) REST /join, warm, join cache off', t.get('c-rest')!, a, '(a)'));
-          const slices = (name: string) => t.get(name)!.perSliceReqPerSec.map((v) => Math.round(v).toLocaleString('en-US')).join(' / ');
+          const slices = (name: string) =>
+            t
+              .get(name)!
+              .perSliceReqPerSec.map((v) => Math.round(v).toLocaleString('en-US'))
+              .join(' / ');
           ctx.notes.push(
             `Warm joins, req/s per interleaved slice: (a) ${slices('a')}; REST /join ${slices('rest')}; (b) ${slices('b')}; GraphQL joinUrl ${slices('graphql')}.`,
           );
@@ -118,7 +133,9 @@ async function main(): Promise<void> {
       }
 
       if (want('burst') || want('naive')) {
-        log(`bursts of ${o.burst} concurrent joins on cold meetings, ${o.rounds} rounds: (a), REST, (c) REST, (b), GraphQL, (c) GraphQL`);
+        log(
+          `bursts of ${o.burst} concurrent joins on cold meetings, ${o.rounds} rounds: (a), REST, (c) REST, (b), GraphQL, (c) GraphQL`,
+        );
         ctx.rows.push(...(await bursts(ctx, gateway, naive, restPool, graphqlPool, want('naive'))));
       }
     } finally {
@@ -157,8 +174,18 @@ async function main(): Promise<void> {
   process.stdout.write(`Written to ${file} (${totalS.toFixed(0)} s).\n`);
 }
 
-async function startGateway(ctx: Ctx, extraEnv: Record<string, string>, nodeArgs: string[] = [], sim: Simulator = ctx.sim): Promise<ServerProcess> {
-  const server = await spawnServer({ script: GATEWAY, env: gatewayEnv(sim, extraEnv), probe: gatewayAnswers, nodeArgs });
+async function startGateway(
+  ctx: Ctx,
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+  sim: Simulator = ctx.sim,
+): Promise<ServerProcess> {
+  const server = await spawnServer({
+    script: GATEWAY,
+    env: gatewayEnv(sim, extraEnv),
+    probe: gatewayAnswers,
+    nodeArgs,
+  });
   if (nodeArgs.length === 0) ctx.startupsMs.push(server.startupMs);
   return server;
 }
@@ -178,7 +205,14 @@ interface LoadTarget {
 async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string, Throughput>> {
   const { o } = ctx;
   const load = (t: LoadTarget, durationS: number) =>
-    runLoad({ url: t.server.url, requests: t.requests, connections: o.connections, okStatuses: t.okStatuses, rejectBody: t.rejectBody, durationS });
+    runLoad({
+      url: t.server.url,
+      requests: t.requests,
+      connections: o.connections,
+      okStatuses: t.okStatuses,
+      rejectBody: t.rejectBody,
+      durationS,
+    });
   if (o.warmupS > 0) for (const t of targets) await load(t, o.warmupS);
   const slices = new Map<string, Array<{ result: LoadResult; cpuMs: number; calls: number }>>();
   for (let round = 0; round < o.rounds; round++) {
@@ -206,12 +240,20 @@ async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string,
 }
 
 function cpuPerRequestUs(t: Throughput): number {
-  return (t.serverCpuPct / 100) * t.result.durationS * 1e6 / Math.max(t.result.requests, 1);
+  return ((t.serverCpuPct / 100) * t.result.durationS * 1e6) / Math.max(t.result.requests, 1);
 }
 
 function throughputRow(scenario: string, t: Throughput): Row {
   const r = t.result;
-  return { scenario, reqPerSec: r.reqPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, bbbCalls: '0', serverCpuPct: t.serverCpuPct };
+  return {
+    scenario,
+    reqPerSec: r.reqPerSec,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    errors: r.errors,
+    bbbCalls: '0',
+    serverCpuPct: t.serverCpuPct,
+  };
 }
 
 function ratioRow(scenario: string, t: Throughput, baseline: Throughput, name: string, target?: number): Row {
@@ -267,7 +309,13 @@ async function createScenarios(ctx: Ctx): Promise<Row[]> {
 async function createScenario(ctx: Ctx, sim: Simulator, gateway: ServerProcess, direct: LoadResult): Promise<Row> {
   const { o } = ctx;
   const requests = Array.from({ length: 1000 }, (_, i) => graphqlCreate(i));
-  const common = { url: gateway.url, requests, connections: o.createConnections, okStatuses: GRAPHQL_OK, rejectBody: '"errors"' };
+  const common = {
+    url: gateway.url,
+    requests,
+    connections: o.createConnections,
+    okStatuses: GRAPHQL_OK,
+    rejectBody: '"errors"',
+  };
   if (o.warmupS > 0) await runLoad({ ...common, durationS: Math.min(o.warmupS, 2) });
   const since = Date.now();
   const cpu0 = gateway.cpuMs();
@@ -293,7 +341,9 @@ async function createScenario(ctx: Ctx, sim: Simulator, gateway: ServerProcess, 
     target: `p50 ≤ (d) + 5 ms = ${limit.toFixed(1)} ms`,
     met,
     serverCpuPct,
-    shortfall: met ? undefined : `createMeeting: p50 ${r.p50Ms.toFixed(1)} ms is ${(r.p50Ms - limit).toFixed(1)} ms over the ${limit.toFixed(1)} ms target (BBB create called directly + 5 ms)${r.errors > 0 ? `; ${r.errors} errors` : ''}.`,
+    shortfall: met
+      ? undefined
+      : `createMeeting: p50 ${r.p50Ms.toFixed(1)} ms is ${(r.p50Ms - limit).toFixed(1)} ms over the ${limit.toFixed(1)} ms target (BBB create called directly + 5 ms)${r.errors > 0 ? `; ${r.errors} errors` : ''}.`,
   };
 }
 
@@ -307,10 +357,26 @@ async function directCreate(ctx: Ctx, sim: Simulator): Promise<LoadResult> {
   const base = new URL(sim.url);
   const requests: BenchRequest[] = Array.from({ length: 8_000 }, (_, i) => ({
     method: 'GET',
-    path: `${base.pathname}api/create?${signQuery('create', [['name', `Direct ${i}`], ['meetingID', `direct-${run}-${i}`], ['attendeePW', 'ap-bench-1'], ['moderatorPW', 'mp-bench-1']], sim.secret, 'sha256')}`,
+    path: `${base.pathname}api/create?${signQuery(
+      'create',
+      [
+        ['name', `Direct ${i}`],
+        ['meetingID', `direct-${run}-${i}`],
+        ['attendeePW', 'ap-bench-1'],
+        ['moderatorPW', 'mp-bench-1'],
+      ],
+      sim.secret,
+      'sha256',
+    )}`,
     headers: {},
   }));
-  const common = { url: base.origin, requests, connections: o.createConnections, okStatuses: [200], rejectBody: '<returncode>FAILED' };
+  const common = {
+    url: base.origin,
+    requests,
+    connections: o.createConnections,
+    okStatuses: [200],
+    rejectBody: '<returncode>FAILED',
+  };
   if (o.warmupS > 0) await runLoad({ ...common, durationS: Math.min(o.warmupS, 2) });
   return runLoad({ ...common, durationS: o.durationS });
 }
@@ -329,10 +395,24 @@ async function bursts(
   withNaive: boolean,
 ): Promise<Row[]> {
   const { o, sim } = ctx;
-  const bareFastify = await spawnServer({ script: BARE_FASTIFY, env: {}, probe: answersPost('/join', restPool[0]!.body!) });
-  const bareApollo = await spawnServer({ script: BARE_APOLLO, env: {}, probe: answersPost('/graphql', graphqlPool[0]!.body!) });
+  const bareFastify = await spawnServer({
+    script: BARE_FASTIFY,
+    env: {},
+    probe: answersPost('/join', restPool[0]!.body!),
+  });
+  const bareApollo = await spawnServer({
+    script: BARE_APOLLO,
+    env: {},
+    probe: answersPost('/graphql', graphqlPool[0]!.body!),
+  });
   try {
-    type Target = { name: string; server: ServerProcess; make?: (m: SeededMeeting, i: number) => BenchRequest; pool: BenchRequest[]; graphql: boolean };
+    type Target = {
+      name: string;
+      server: ServerProcess;
+      make?: (m: SeededMeeting, i: number) => BenchRequest;
+      pool: BenchRequest[];
+      graphql: boolean;
+    };
     const targets: Target[] = [
       { name: '(a)', server: bareFastify, pool: restPool, graphql: false },
       { name: 'rest', server: gateway, make: restJoin, pool: restPool, graphql: false },
@@ -352,7 +432,12 @@ async function bursts(
           requests = Array.from({ length: o.burst }, (_, i) => t.pool[i % t.pool.length]!);
         }
         const since = Date.now();
-        const run = await runBurst({ url: t.server.url, requests, okStatuses: t.graphql ? GRAPHQL_OK : REST_OK, rejectBody: t.graphql ? '"errors"' : undefined });
+        const run = await runBurst({
+          url: t.server.url,
+          requests,
+          okStatuses: t.graphql ? GRAPHQL_OK : REST_OK,
+          rejectBody: t.graphql ? '"errors"' : undefined,
+        });
         const entry = results.get(t.name) ?? { runs: [], calls: [] };
         entry.runs.push(run);
         entry.calls.push(bbbCallsSince(sim, 'getMeetingInfo', since).count);
@@ -379,8 +464,12 @@ async function bursts(
       if (!withTarget) return row;
       const problems: string[] = [];
       if (r.errors > 0) problems.push(`${r.errors} of ${r.requests} joins failed (${JSON.stringify(r.statusCounts)})`);
-      if (Math.max(...calls) > 2) problems.push(`up to ${Math.max(...calls)} getMeetingInfo calls per burst instead of at most 2`);
-      if (r.p99Ms > p99Limit) problems.push(`p99 ${r.p99Ms.toFixed(0)} ms is ${(r.p99Ms - p99Limit).toFixed(0)} ms over ${p99Limit} ms (the same burst against ${baseline} has p99 ${base.p99Ms.toFixed(0)} ms)`);
+      if (Math.max(...calls) > 2)
+        problems.push(`up to ${Math.max(...calls)} getMeetingInfo calls per burst instead of at most 2`);
+      if (r.p99Ms > p99Limit)
+        problems.push(
+          `p99 ${r.p99Ms.toFixed(0)} ms is ${(r.p99Ms - p99Limit).toFixed(0)} ms over ${p99Limit} ms (the same burst against ${baseline} has p99 ${base.p99Ms.toFixed(0)} ms)`,
+        );
       return {
         ...row,
         target: `0 errors, ≤ 2 calls per burst, p99 ≤ ${p99Limit} ms`,
@@ -394,7 +483,9 @@ async function bursts(
     };
     rows.push(bare('(a)', `(a) burst: ${n} concurrent constant POST /join`));
     rows.push(bare('(b)', `(b) burst: ${n} concurrent constant joinUrl`));
-    rows.push(rowFor('graphql', `burst: ${n} concurrent GraphQL joins, one cold meeting (${o.rounds} bursts)`, '(b)', true));
+    rows.push(
+      rowFor('graphql', `burst: ${n} concurrent GraphQL joins, one cold meeting (${o.rounds} bursts)`, '(b)', true),
+    );
     rows.push(rowFor('rest', `burst: ${n} concurrent REST joins, one cold meeting (${o.rounds} bursts)`, '(a)', true));
     if (withNaive) {
       rows.push(rowFor('c-graphql', `(c) burst: ${n} concurrent GraphQL joins, join cache off`, '(b)', false));
@@ -415,7 +506,14 @@ async function memoryScenario(ctx: Ctx, nodeArgs: string[]): Promise<Row[]> {
     const meetings = await seedMeetings(gateway.url, o.memoryMeetings);
     const requests = joinPool(meetings, o.users, (m, i) => (i % 2 === 0 ? restJoin(m, i) : graphqlJoin(m, i)));
     const rssAtStart = gateway.rssBytes();
-    const common = { url: gateway.url, requests, connections: o.connections, okStatuses: MIXED_OK, rejectBody: '"errors"', amount: o.memoryRequests };
+    const common = {
+      url: gateway.url,
+      requests,
+      connections: o.connections,
+      okStatuses: MIXED_OK,
+      rejectBody: '"errors"',
+      amount: o.memoryRequests,
+    };
     const since = Date.now();
     const first = await runLoad(common);
     const rss1 = gateway.rssBytes();
@@ -442,7 +540,9 @@ async function memoryScenario(ctx: Ctx, nodeArgs: string[]): Promise<Row[]> {
         target: 'RSS ≤ 150 MB',
         met: rssMet,
         measured: `${(rss1 / MB).toFixed(1)} MB`,
-        shortfall: rssMet ? undefined : `memory (${flags}): RSS ${(rss1 / MB).toFixed(1)} MB after ${n} requests${rss1 > 150 * MB ? ` is ${((rss1 - 150 * MB) / MB).toFixed(1)} MB over 150 MB` : ''}${errors > 0 ? `; ${errors} errors` : ''}.`,
+        shortfall: rssMet
+          ? undefined
+          : `memory (${flags}): RSS ${(rss1 / MB).toFixed(1)} MB after ${n} requests${rss1 > 150 * MB ? ` is ${((rss1 - 150 * MB) / MB).toFixed(1)} MB over 150 MB` : ''}${errors > 0 ? `; ${errors} errors` : ''}.`,
       },
       {
         scenario: `memory (${flags}): RSS growth over the next ${n} requests`,
@@ -453,7 +553,9 @@ async function memoryScenario(ctx: Ctx, nodeArgs: string[]): Promise<Row[]> {
         target: '< 10 % growth',
         met: growthMet,
         measured: `${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)} % (${(rss2 / MB).toFixed(1)} MB)`,
-        shortfall: growthMet ? undefined : `memory (${flags}): RSS grew ${(100 * growth).toFixed(1)} % over the second ${n} requests (target < 10 %).`,
+        shortfall: growthMet
+          ? undefined
+          : `memory (${flags}): RSS grew ${(100 * growth).toFixed(1)} % over the second ${n} requests (target < 10 %).`,
       },
     ];
   } finally {
@@ -473,14 +575,21 @@ async function coldStartScenario(ctx: Ctx): Promise<Row> {
   const sorted = [...runs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const met = median <= 1500;
-  const others = ctx.startupsMs.length > 0 ? `; the other gateway starts of this run took ${ctx.startupsMs.map((ms) => ms.toFixed(0)).join(', ')} ms` : '';
-  ctx.notes.push(`Cold start: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)${others}.`);
+  const others =
+    ctx.startupsMs.length > 0
+      ? `; the other gateway starts of this run took ${ctx.startupsMs.map((ms) => ms.toFixed(0)).join(', ')} ms`
+      : '';
+  ctx.notes.push(
+    `Cold start: ${runs.map((ms) => ms.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)${others}.`,
+  );
   return {
     scenario: `cold start to first answered request (median of ${runs.length})`,
     target: '≤ 1,500 ms',
     met,
     measured: `${median.toFixed(0)} ms`,
-    shortfall: met ? undefined : `cold start: ${median.toFixed(0)} ms is ${(median - 1500).toFixed(0)} ms over 1,500 ms.`,
+    shortfall: met
+      ? undefined
+      : `cold start: ${median.toFixed(0)} ms is ${(median - 1500).toFixed(0)} ms over 1,500 ms.`,
   };
 }
 
@@ -507,7 +616,9 @@ async function profileScenario(ctx: Ctx, title: string, requests: BenchRequest[]
     }
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) {
-      ctx.notes.push(`Profile of ${title}: the gateway wrote no profile (it must exit through process.exit or normally on SIGTERM).`);
+      ctx.notes.push(
+        `Profile of ${title}: the gateway wrote no profile (it must exit through process.exit or normally on SIGTERM).`,
+      );
       return;
     }
     ctx.profiles.push({ title, requests: requestsInWindow, summary: summarise(readProfile(join(dir, file)), window) });

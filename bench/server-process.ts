@@ -66,7 +66,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
 
   const deadline = started + (options.startTimeoutMs ?? 15_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`${options.script} exited with ${exitCode} before answering:\n${stderr}`);
+    if (exitCode !== undefined)
+      throw new Error(`${options.script} exited with ${exitCode} before answering:\n${stderr}`);
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${options.script} did not answer within ${options.startTimeoutMs ?? 15_000} ms:\n${stderr}`);

@@ -57,10 +57,19 @@ export async function seedMeetings(url: string, count: number, concurrency = 16)
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const res = await fetch(`${url}/create`, { method: 'POST', headers, body: JSON.stringify({ name: `Lecture ${i}` }) });
+      const res = await fetch(`${url}/create`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `Lecture ${i}` }),
+      });
       const body = (await res.json()) as Record<string, string>;
       if (res.status !== 200) throw new Error(`seeding: POST /create answered ${res.status}: ${JSON.stringify(body)}`);
-      out[i] = { meetingId: body.meeting_id!, attendeePass: body.attendee_pass!, moderatorPass: body.moderator_pass!, createTime: body.create_time! };
+      out[i] = {
+        meetingId: body.meeting_id!,
+        attendeePass: body.attendee_pass!,
+        moderatorPass: body.moderator_pass!,
+        createTime: body.create_time!,
+      };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -78,7 +87,13 @@ export function restJoin(m: SeededMeeting, i: number): BenchRequest {
     method: 'POST',
     path: '/join',
     headers,
-    body: JSON.stringify({ name: p.name, meeting_id: m.meetingId, password: p.password, create_time: m.createTime, user_id: p.userId }),
+    body: JSON.stringify({
+      name: p.name,
+      meeting_id: m.meetingId,
+      password: p.password,
+      create_time: m.createTime,
+      user_id: p.userId,
+    }),
   };
 }
 
@@ -91,7 +106,15 @@ export function graphqlJoin(m: SeededMeeting, i: number): BenchRequest {
     body: JSON.stringify({
       query: JOIN_QUERY,
       operationName: 'JoinUrl',
-      variables: { input: { name: p.name, meetingId: m.meetingId, password: p.password, createTime: m.createTime, userId: p.userId } },
+      variables: {
+        input: {
+          name: p.name,
+          meetingId: m.meetingId,
+          password: p.password,
+          createTime: m.createTime,
+          userId: p.userId,
+        },
+      },
     }),
   };
 }
@@ -101,12 +124,20 @@ export function graphqlCreate(i: number): BenchRequest {
     method: 'POST',
     path: '/graphql',
     headers,
-    body: JSON.stringify({ query: CREATE_MUTATION, operationName: 'CreateMeeting', variables: { input: { name: `Bench lecture ${i}` } } }),
+    body: JSON.stringify({
+      query: CREATE_MUTATION,
+      operationName: 'CreateMeeting',
+      variables: { input: { name: `Bench lecture ${i}` } },
+    }),
   };
 }
 
 /** `count` requests spread over the meetings: participant i joins meeting i mod n. */
-export function joinPool(meetings: readonly SeededMeeting[], count: number, make: (m: SeededMeeting, i: number) => BenchRequest): BenchRequest[] {
+export function joinPool(
+  meetings: readonly SeededMeeting[],
+  count: number,
+  make: (m: SeededMeeting, i: number) => BenchRequest,
+): BenchRequest[] {
   return Array.from({ length: count }, (_, i) => make(meetings[i % meetings.length]!, i));
 }
 

@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -127,7 +133,14 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   // Set before any route is added: a route keeps the error handler that was in force when it was registered.
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    sendError(req, reply, new GatewayError('NOT_FOUND', `No route ${req.method} ${path}. The gateway serves POST /create, POST /join and GraphQL at /graphql.`));
+    sendError(
+      req,
+      reply,
+      new GatewayError(
+        'NOT_FOUND',
+        `No route ${req.method} ${path}. The gateway serves POST /create, POST /join and GraphQL at /graphql.`,
+      ),
+    );
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
@@ -169,7 +182,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
         const { grant } = result;
         // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
         const caller = auth.callerForApp(grant.app);
-        auths.set(req, caller ? { caller, access: grant } : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` });
+        auths.set(
+          req,
+          caller
+            ? { caller, access: grant }
+            : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` },
+        );
       } else if (!auth.callerFor(req.headers.authorization)) {
         // (An app token that merely looks like a JWT stays an app token.)
         auths.set(req, { caller: undefined, accessRefusal: result.refused });
@@ -177,20 +195,32 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     });
   }
   observeRequests(app, { metrics, appOf: (req) => callerOfRequest(req)?.app, quietRoutes: PROBE_ROUTES });
-  await registerSecurity(app, { corsOrigins: config.http.corsOrigins, corsLocalhost: config.http.corsLocalhost, graphqlPath: '/graphql' });
+  await registerSecurity(app, {
+    corsOrigins: config.http.corsOrigins,
+    corsLocalhost: config.http.corsLocalhost,
+    graphqlPath: '/graphql',
+  });
   // A request that reaches a draining gateway (over a keep-alive connection) is answered, never reset: 503 and
   // `Connection: close`, so a load balancer retries it on another replica.
   app.addHook('onRequest', async () => {
-    if (draining) throw new GatewayError('SHUTTING_DOWN', 'This gateway instance is shutting down; send the request again (another instance will answer it).');
+    if (draining)
+      throw new GatewayError(
+        'SHUTTING_DOWN',
+        'This gateway instance is shutting down; send the request again (another instance will answer it).',
+      );
   });
   const rateLimiter = await createRateLimiter({ ...config.rateLimit, log: app.log, metrics });
   // BBB's callbacks are not an app's requests: they carry their own token and must not be refused for the BBB host's address.
-  const chargeRateLimit = rateLimiter ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: new Set([...PROBE_ROUTES, ...CALLBACK_ROUTES]) }) : undefined;
+  const chargeRateLimit = rateLimiter
+    ? registerRateLimit(app, rateLimiter, metrics, { exemptRoutes: new Set([...PROBE_ROUTES, ...CALLBACK_ROUTES]) })
+    : undefined;
   const tokenLimiter =
     rateLimiter && accessTokens
       ? rateLimiter.withBudget(config.accessTokens.rateLimitPoints, `${config.rateLimit.redisKeyPrefix}:access-token`)
       : undefined;
-  const chargeAccessToken = tokenLimiter ? registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access) : undefined;
+  const chargeAccessToken = tokenLimiter
+    ? registerAccessTokenRateLimit(app, tokenLimiter, metrics, (req) => authOfRequest(req).access)
+    : undefined;
 
   // Legacy clients do not always label their JSON (text/plain, or nothing); what is not JSON is still refused with 400.
   app.removeContentTypeParser('text/plain');
@@ -204,8 +234,21 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }
   });
 
-  const events = await createEvents(app, config, app.log, metrics, bbb, deps.eventsKeyPrefix ?? config.webhooks.redisKeyPrefix);
-  const meetings = new MeetingService({ bbb, joinCache: config.joinCache, sendJoinPassword: config.bbbDefaults.sendJoinPassword, createPolicy: config.createPolicy, events: events?.meetings });
+  const events = await createEvents(
+    app,
+    config,
+    app.log,
+    metrics,
+    bbb,
+    deps.eventsKeyPrefix ?? config.webhooks.redisKeyPrefix,
+  );
+  const meetings = new MeetingService({
+    bbb,
+    joinCache: config.joinCache,
+    sendJoinPassword: config.bbbDefaults.sendJoinPassword,
+    createPolicy: config.createPolicy,
+    events: events?.meetings,
+  });
 
   const recordings = new RecordingService({ bbb });
   const schema = await buildGatewaySchema({ meetings, recordings, accessTokens, events });
@@ -217,7 +260,9 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       authorize: operationAuthorizer({ introspection: config.graphql.introspection }),
       onMeasured: async (ctx, cost) => (ctx.caller ? ctx.chargeRateLimit?.(cost.bbbCalls - 1) : undefined),
     }),
-    config.graphql.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+    config.graphql.sandbox
+      ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+      : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -239,8 +284,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       const code = formatted.extensions?.code;
       const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
       // Apollo's own wording tells the reader to pass an option to ApolloServer; an operator sets an env variable.
-      if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED') return { ...formatted, message: INTROSPECTION_OFF_MESSAGE, extensions };
-      return code === 'INTERNAL_SERVER_ERROR' ? { ...formatted, message: MASKED_INTERNAL_MESSAGE, extensions } : { ...formatted, extensions };
+      if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED')
+        return { ...formatted, message: INTROSPECTION_OFF_MESSAGE, extensions };
+      return code === 'INTERNAL_SERVER_ERROR'
+        ? { ...formatted, message: MASKED_INTERNAL_MESSAGE, extensions }
+        : { ...formatted, extensions };
     },
   });
   await apollo.start();
@@ -251,8 +299,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     if (req.routeOptions.url !== '/graphql' || caller !== undefined) return;
     // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
     const batch = req.method !== 'GET' && Array.isArray(req.body);
-    const query = req.method === 'GET' ? (req.query as { query?: unknown }).query : (req.body as { query?: unknown } | undefined)?.query;
-    if (batch || !mayRunWithoutToken(query, config.graphql)) throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
+    const query =
+      req.method === 'GET'
+        ? (req.query as { query?: unknown }).query
+        : (req.body as { query?: unknown } | undefined)?.query;
+    if (batch || !mayRunWithoutToken(query, config.graphql))
+      throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
   });
 
   await app.register(fastifyApollo(apollo), {
@@ -269,7 +321,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     }),
   });
 
-  if (config.graphql.sandbox && !registerExplorer(app, '/graphql')) app.log.debug('GraphiQL is not installed; the offline explorer is off');
+  if (config.graphql.sandbox && !registerExplorer(app, '/graphql'))
+    app.log.debug('GraphiQL is not installed; the offline explorer is off');
   if (config.nodeEnv === 'development') {
     const { demoApp } = deps;
     registerBrowserExample(app, {
@@ -279,8 +332,19 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
               const caller = { app: demoApp, allMeetings: false };
               const created = await meetings.createMeeting(caller, { name: 'Browser example' });
               const { meetingId, createTime } = created;
-              const grant = { app: demoApp, meetingId, createTime, scopes: ['JOIN', 'READ_MEETING'] as AccessScope[], role: 'VIEWER' as const };
-              return (await accessTokens.issue({ ...grant, name: 'Demo student', userId: undefined, avatar: undefined, isGuest: false }, 600)).token;
+              const grant = {
+                app: demoApp,
+                meetingId,
+                createTime,
+                scopes: ['JOIN', 'READ_MEETING'] as AccessScope[],
+                role: 'VIEWER' as const,
+              };
+              return (
+                await accessTokens.issue(
+                  { ...grant, name: 'Demo student', userId: undefined, avatar: undefined, isGuest: false },
+                  600,
+                )
+              ).token;
             }
           : undefined,
     });
@@ -296,7 +360,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     // The API root tells the versions; the signed isMeetingRunning on an ID no one uses (Scalelite's probe) fails with
     // checksumError when BBB_SECRET or the algorithm is wrong, which the unsigned root cannot notice.
     probe: async () => {
-      const [version] = await Promise.all([probeClient.apiVersion(), probeClient.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`)]);
+      const [version] = await Promise.all([
+        probeClient.apiVersion(),
+        probeClient.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`),
+      ]);
       return version;
     },
     timeoutMs: config.readiness.timeoutMs,
@@ -306,7 +373,11 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       if (result.ready === lastReady) return;
       lastReady = result.ready;
       if (result.ready) app.log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
-      else app.log.warn({ reason: result.reason, err: err instanceof BbbError ? undefined : err }, 'not ready: BigBlueButton does not answer a signed call as expected');
+      else
+        app.log.warn(
+          { reason: result.reason, err: err instanceof BbbError ? undefined : err },
+          'not ready: BigBlueButton does not answer a signed call as expected',
+        );
     },
   });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
@@ -365,7 +436,12 @@ function requireBbb(config: Config): NonNullable<Config['bbb']> {
 
 /** Values scrubbed from every log line as text, wherever they turn up. */
 function secretsOf(config: Config): string[] {
-  const secrets = [config.bbb?.secret, config.metrics.token, config.webhooks.signingKey, ...config.accessTokens.signingKeys].filter((s): s is string => s !== undefined);
+  const secrets = [
+    config.bbb?.secret,
+    config.metrics.token,
+    config.webhooks.signingKey,
+    ...config.accessTokens.signingKeys,
+  ].filter((s): s is string => s !== undefined);
   if (config.rateLimit.redisUrl !== undefined) {
     const raw = new URL(config.rateLimit.redisUrl).password;
     let password = raw;
@@ -390,7 +466,10 @@ function badJson(): GatewayError {
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
 
 function formNotJson(): GatewayError {
-  return new GatewayError('BAD_USER_INPUT', 'The request body must be JSON (Content-Type: application/json), not a form.');
+  return new GatewayError(
+    'BAD_USER_INPUT',
+    'The request body must be JSON (Content-Type: application/json), not a form.',
+  );
 }
 
 /** Fastify's own errors (parsing, limits) and ours, mapped onto the one table; anything else is masked. */
@@ -398,7 +477,10 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
   if (error instanceof GatewayError || error instanceof BbbError) return toGatewayError(error);
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError('PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${bodyLimitBytes} bytes.`);
+      return new GatewayError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body is larger than the limit of ${bodyLimitBytes} bytes.`,
+      );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return badJson();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -409,7 +491,18 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayE
   if (error instanceof SyntaxError) return badJson();
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 429 ? 'RATE_LIMITED' : 'BAD_USER_INPUT';
+    const code =
+      status === 401
+        ? 'UNAUTHENTICATED'
+        : status === 403
+          ? 'FORBIDDEN'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 413
+              ? 'PAYLOAD_TOO_LARGE'
+              : status === 429
+                ? 'RATE_LIMITED'
+                : 'BAD_USER_INPUT';
     return new GatewayError(code, error.message.endsWith('.') ? error.message : `${error.message}.`, { status });
   }
   return toGatewayError(error);
@@ -422,7 +515,8 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError):
     observation.errorCode = err.code;
     if (err.status < 500) observation.errorMessage = loggableMessage(err.message);
   }
-  if (err.status >= 500 && err.code !== 'SHUTTING_DOWN') req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
+  if (err.status >= 500 && err.code !== 'SHUTTING_DOWN')
+    req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
   if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
   if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
   const message = err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message;

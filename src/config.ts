@@ -53,7 +53,11 @@ export interface Config {
    * Frontend access tokens (issueAccessToken). No `signingKeys`: switched off (`main.ts` generates a key in development).
    * The first key signs, every key verifies; `rateLimitPoints` is each token's own budget per rate-limit window.
    */
-  readonly accessTokens: { readonly signingKeys: readonly string[]; readonly audience: string; readonly rateLimitPoints: number };
+  readonly accessTokens: {
+    readonly signingKeys: readonly string[];
+    readonly audience: string;
+    readonly rateLimitPoints: number;
+  };
   /** `/readyz` probes BBB's API root with `timeoutMs` and reuses the answer for `cacheMs`. */
   readonly readiness: { readonly timeoutMs: number; readonly cacheMs: number };
   /** `/metrics` is open unless `token` is set; then it wants `Authorization: Bearer <token>`. */
@@ -115,16 +119,21 @@ const int = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 const bool = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /** Every variable the gateway reads, with its default. Units are in the names. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(4000),
-  BBB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://bbb.example.org/bigbluebutton/' }).optional(),
+  BBB_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://bbb.example.org/bigbluebutton/' })
+    .optional(),
   BBB_SECRET: z.string().optional(),
   BBB_SECRET_FILE: z.string().optional(),
   BBB_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
@@ -156,29 +165,43 @@ const envSchema = z.object({
   RATE_LIMIT_POINTS: int(0, 10_000_000).default(6000),
   RATE_LIMIT_DURATION_S: int(1, 86_400).default(60),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:rate-limit'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -')
+    .default('bbb-interface:rate-limit'),
   READINESS_TIMEOUT_MS: int(100, 60_000).default(2_000),
   READINESS_CACHE_MS: int(0, 600_000).default(5_000),
   ACCESS_TOKEN_SIGNING_KEY: list.optional(),
   ACCESS_TOKEN_SIGNING_KEY_FILE: z.string().optional(),
-  ACCESS_TOKEN_AUDIENCE: z.string().regex(/^[\w.:/-]{1,200}$/, 'must be 1-200 letters, digits, or _ . : / -').default('bbb-interface'),
+  ACCESS_TOKEN_AUDIENCE: z
+    .string()
+    .regex(/^[\w.:/-]{1,200}$/, 'must be 1-200 letters, digits, or _ . : / -')
+    .default('bbb-interface'),
   RATE_LIMIT_ACCESS_TOKEN_POINTS: int(1, 10_000_000).default(120),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   SHUTDOWN_DRAIN_MS: int(0, 600_000).default(3_000),
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gateway.example.org' }).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://gateway.example.org' })
+    .optional(),
   WEBHOOK_ENDPOINTS: z.string().optional(),
   WEBHOOK_ENDPOINTS_FILE: z.string().optional(),
   WEBHOOK_SIGNING_KEY: z.string().optional(),
   WEBHOOK_SIGNING_KEY_FILE: z.string().optional(),
-  WEBHOOK_SIGNING_KEY_VERSIONS: z.string().regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'must be comma-separated whole numbers, the current version first').default('1'),
+  WEBHOOK_SIGNING_KEY_VERSIONS: z
+    .string()
+    .regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'must be comma-separated whole numbers, the current version first')
+    .default('1'),
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   // Parsed by parseSchedule below, which names the variable in its problem.
   WEBHOOK_RETRY_SCHEDULE_MS: z.string().optional(),
   RECORDING_POLL_SCHEDULE_MS: z.string().optional(),
-  EVENTS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -').default('bbb-interface:events'),
+  EVENTS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -')
+    .default('bbb-interface:events'),
 });
 
 /** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
@@ -225,10 +248,15 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     problems.push('METRICS_TOKEN_FILE: the token in the file must be at least 16 characters');
   }
   const signingKeyText = fromFile('ACCESS_TOKEN_SIGNING_KEY', 'ACCESS_TOKEN_SIGNING_KEY_FILE');
-  const signingKeys = (signingKeyText ?? '').split(/[,\n]/).map((k) => k.trim()).filter(Boolean);
+  const signingKeys = (signingKeyText ?? '')
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter(Boolean);
   signingKeys.forEach((key, index) => {
     if (key.length < MIN_SIGNING_KEY_LENGTH) {
-      problems.push(`ACCESS_TOKEN_SIGNING_KEY: key ${index + 1} must be at least ${MIN_SIGNING_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
+      problems.push(
+        `ACCESS_TOKEN_SIGNING_KEY: key ${index + 1} must be at least ${MIN_SIGNING_KEY_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`,
+      );
     }
   });
   const production = (cleaned.NODE_ENV ?? 'development') === 'production';
@@ -239,27 +267,38 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     tokens = result.tokens;
     for (const p of result.problems) problems.push(`API_TOKENS: ${p}`);
   } else if (production) {
-    problems.push('API_TOKENS: required in production (comma-separated name:token or name:sha256:<hex> pairs), or API_TOKENS_FILE');
+    problems.push(
+      'API_TOKENS: required in production (comma-separated name:token or name:sha256:<hex> pairs), or API_TOKENS_FILE',
+    );
   }
 
   if (cleaned.BBB_URL === undefined) {
-    if (production) problems.push('BBB_URL: required in production (as `bbb-conf --secret` prints it, e.g. https://bbb.example.org/bigbluebutton/)');
+    if (production)
+      problems.push(
+        'BBB_URL: required in production (as `bbb-conf --secret` prints it, e.g. https://bbb.example.org/bigbluebutton/)',
+      );
     // Name BBB_SECRET now too: the operator should not fix BBB_URL only to meet the next missing variable.
     if (production && secret === undefined && cleaned.BBB_SECRET_FILE === undefined) {
       problems.push('BBB_SECRET: required in production (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE');
     }
     if (secret !== undefined) problems.push('BBB_SECRET: set, but BBB_URL is not; set both or neither');
   } else if (secret === undefined && cleaned.BBB_SECRET_FILE === undefined) {
-    problems.push('BBB_SECRET: required when BBB_URL is set (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE');
+    problems.push(
+      'BBB_SECRET: required when BBB_URL is set (the value `bbb-conf --secret` prints), or BBB_SECRET_FILE',
+    );
   }
 
   if (e) {
     const tokenNames = new Set(tokens.map((t) => t.name));
     for (const app of e.API_ALL_MEETINGS_APPS) {
-      if (tokenText !== undefined && !tokenNames.has(app)) problems.push(`API_ALL_MEETINGS_APPS: "${app}" is not a token name in API_TOKENS`);
+      if (tokenText !== undefined && !tokenNames.has(app))
+        problems.push(`API_ALL_MEETINGS_APPS: "${app}" is not a token name in API_TOKENS`);
     }
     for (const origin of e.CORS_ORIGINS) {
-      if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" must be an origin such as https://lms.example.org (no path, no trailing slash)`);
+      if (!/^https?:\/\/[^/]+$/.test(origin))
+        problems.push(
+          `CORS_ORIGINS: "${origin}" must be an origin such as https://lms.example.org (no path, no trailing slash)`,
+        );
     }
   }
 
@@ -272,19 +311,38 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     for (const p of result.problems) problems.push(`WEBHOOK_ENDPOINTS: ${p}`);
     const tokenNames = new Set(tokens.map((t) => t.name));
     for (const ep of endpoints) {
-      if (tokenText !== undefined && !tokenNames.has(ep.app)) problems.push(`WEBHOOK_ENDPOINTS: "${ep.app}" is not a token name in API_TOKENS`);
+      if (tokenText !== undefined && !tokenNames.has(ep.app))
+        problems.push(`WEBHOOK_ENDPOINTS: "${ep.app}" is not a token name in API_TOKENS`);
     }
-    if (signingKey === undefined) problems.push('WEBHOOK_SIGNING_KEY: required with WEBHOOK_ENDPOINTS (at least 32 random bytes, e.g. `openssl rand -base64 48`), or WEBHOOK_SIGNING_KEY_FILE');
-    if (production && cleaned.REDIS_URL === undefined) problems.push('REDIS_URL: required in production with WEBHOOK_ENDPOINTS (deliveries and their retries must survive a restart)');
-    if (production && cleaned.PUBLIC_URL === undefined) problems.push('PUBLIC_URL: required in production with WEBHOOK_ENDPOINTS (the address at which BBB reaches the gateway)');
+    if (signingKey === undefined)
+      problems.push(
+        'WEBHOOK_SIGNING_KEY: required with WEBHOOK_ENDPOINTS (at least 32 random bytes, e.g. `openssl rand -base64 48`), or WEBHOOK_SIGNING_KEY_FILE',
+      );
+    if (production && cleaned.REDIS_URL === undefined)
+      problems.push(
+        'REDIS_URL: required in production with WEBHOOK_ENDPOINTS (deliveries and their retries must survive a restart)',
+      );
+    if (production && cleaned.PUBLIC_URL === undefined)
+      problems.push(
+        'PUBLIC_URL: required in production with WEBHOOK_ENDPOINTS (the address at which BBB reaches the gateway)',
+      );
   }
   if (signingKey !== undefined && Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES) {
     problems.push(`WEBHOOK_SIGNING_KEY: must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
   }
-  const retryScheduleMs = parseSchedule(cleaned.WEBHOOK_RETRY_SCHEDULE_MS ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, 'WEBHOOK_RETRY_SCHEDULE_MS', problems);
-  const recordingPollScheduleMs = parseSchedule(cleaned.RECORDING_POLL_SCHEDULE_MS ?? DEFAULT_RECORDING_POLL_SCHEDULE_MS, 'RECORDING_POLL_SCHEDULE_MS', problems);
+  const retryScheduleMs = parseSchedule(
+    cleaned.WEBHOOK_RETRY_SCHEDULE_MS ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
+    'WEBHOOK_RETRY_SCHEDULE_MS',
+    problems,
+  );
+  const recordingPollScheduleMs = parseSchedule(
+    cleaned.RECORDING_POLL_SCHEDULE_MS ?? DEFAULT_RECORDING_POLL_SCHEDULE_MS,
+    'RECORDING_POLL_SCHEDULE_MS',
+    problems,
+  );
   const keyVersions = (e?.WEBHOOK_SIGNING_KEY_VERSIONS ?? '1').split(',').map((v) => Number(v.trim()));
-  if (new Set(keyVersions).size !== keyVersions.length) problems.push('WEBHOOK_SIGNING_KEY_VERSIONS: a version is listed twice');
+  if (new Set(keyVersions).size !== keyVersions.length)
+    problems.push('WEBHOOK_SIGNING_KEY_VERSIONS: a version is listed twice');
   const createPolicy: CreatePolicy = {
     defaults: parseParameterPairs('BBB_CREATE_DEFAULTS', cleaned.BBB_CREATE_DEFAULTS, problems),
     overrides: parseParameterPairs('BBB_CREATE_OVERRIDES', cleaned.BBB_CREATE_OVERRIDES, problems),
@@ -293,7 +351,9 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
 
   if (e && e.SHUTDOWN_GRACE_MS > 0 && e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_GRACE_MS) {
     // main.ts exits after SHUTDOWN_GRACE_MS whatever is still running, which would cut the drain short.
-    problems.push(`SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS} ms), or the process exits in the middle of draining`);
+    problems.push(
+      `SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS (${e.SHUTDOWN_GRACE_MS} ms), or the process exits in the middle of draining`,
+    );
   }
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
@@ -345,7 +405,15 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     publicUrl: e.PUBLIC_URL,
-    webhooks: { endpoints, signingKey, keyVersions, allowHttp: e.WEBHOOK_ALLOW_HTTP, retryScheduleMs, recordingPollScheduleMs, redisKeyPrefix: e.EVENTS_KEY_PREFIX },
+    webhooks: {
+      endpoints,
+      signingKey,
+      keyVersions,
+      allowHttp: e.WEBHOOK_ALLOW_HTTP,
+      retryScheduleMs,
+      recordingPollScheduleMs,
+      redisKeyPrefix: e.EVENTS_KEY_PREFIX,
+    },
     createPolicy,
   };
   return deepFreeze(config);

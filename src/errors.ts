@@ -1,4 +1,11 @@
-import { BbbError, BbbFailedError, BbbMisconfiguredError, BbbNotFoundError, BbbProtocolError, BbbUnavailableError } from './bbb/errors.js';
+import {
+  BbbError,
+  BbbFailedError,
+  BbbMisconfiguredError,
+  BbbNotFoundError,
+  BbbProtocolError,
+  BbbUnavailableError,
+} from './bbb/errors.js';
 
 /**
  * The one table of error codes the gateway answers with, and the HTTP status each stands for. GraphQL puts the code in
@@ -20,7 +27,8 @@ const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export const MASKED_INTERNAL_MESSAGE = 'Something went wrong inside the gateway; the error was logged with this request id.';
+export const MASKED_INTERNAL_MESSAGE =
+  'Something went wrong inside the gateway; the error was logged with this request id.';
 
 /** A failure the caller can act on. Not a GraphQLError: the service layer stays transport-agnostic. */
 export class GatewayError extends Error {
@@ -61,7 +69,7 @@ export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof BbbMisconfiguredError) {
     return new GatewayError(
       'BBB_ERROR',
-      'BigBlueButton rejected the gateway\'s checksum: the operator must check BBB_SECRET and BBB_CHECKSUM_ALGORITHM against the server (bbb-conf --secret).',
+      "BigBlueButton rejected the gateway's checksum: the operator must check BBB_SECRET and BBB_CHECKSUM_ALGORITHM against the server (bbb-conf --secret).",
       { cause: err },
     );
   }
@@ -75,7 +83,11 @@ export function toGatewayError(err: unknown): GatewayError {
     );
   }
   if (err instanceof BbbProtocolError) {
-    return new GatewayError('BBB_ERROR', 'BigBlueButton answered with something the gateway cannot use; the operator should check the server.', { cause: err });
+    return new GatewayError(
+      'BBB_ERROR',
+      'BigBlueButton answered with something the gateway cannot use; the operator should check the server.',
+      { cause: err },
+    );
   }
   if (err instanceof BbbFailedError) {
     return new GatewayError('BBB_ERROR', refusalMessage(err), { cause: err });
@@ -91,7 +103,7 @@ const BBB_REFUSALS: Readonly<Record<string, string>> = {
   idNotUnique: 'BigBlueButton already has a different meeting with this ID.',
   maxParticipantsReached: 'The meeting has reached its maximum number of participants.',
   guestDeniedAccess: 'BigBlueButton denied the guest access to the meeting.',
-  mismatchCreateTimeParam: 'The createTime is not the running meeting\'s; it was ended and created again.',
+  mismatchCreateTimeParam: "The createTime is not the running meeting's; it was ended and created again.",
   invalidPassword: 'BigBlueButton did not accept the password for this meeting.',
   validationError: 'BigBlueButton found a parameter it cannot accept.',
   internalError: 'BigBlueButton failed internally while handling the call.',

@@ -41,15 +41,27 @@ async function main(): Promise<void> {
   }
 
   if (config.accessTokens.signingKeys.length === 0 && config.nodeEnv !== 'production') {
-    config = { ...config, accessTokens: { ...config.accessTokens, signingKeys: [randomBytes(32).toString('base64url')] } };
-    notes.push('!! ACCESS_TOKEN_SIGNING_KEY is not set: generated a signing key for access tokens; they stop working on restart.');
+    config = {
+      ...config,
+      accessTokens: { ...config.accessTokens, signingKeys: [randomBytes(32).toString('base64url')] },
+    };
+    notes.push(
+      '!! ACCESS_TOKEN_SIGNING_KEY is not set: generated a signing key for access tokens; they stop working on restart.',
+    );
   }
 
   // On the simulator the browser example gets a demo link that plays the app's backend (creates a meeting, mints a token).
   const gateway = await createGateway(config, { demoApp: simulator ? config.tokens[0]?.name : undefined });
   const address = await gateway.app.listen({ host: config.host, port: config.port });
   const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  banner(base, config, notes, devToken, simulator, simulator && devToken ? await exampleMeeting(gateway, devToken) : undefined);
+  banner(
+    base,
+    config,
+    notes,
+    devToken,
+    simulator,
+    simulator && devToken ? await exampleMeeting(gateway, devToken) : undefined,
+  );
   handleSignals(gateway, simulator, config.shutdownGraceMs);
   await startupCheck(gateway);
 }
@@ -67,12 +79,18 @@ async function startupCheck(gateway: Gateway): Promise<void> {
 
 function corsSetting(config: Config): string {
   const origins = config.http.corsOrigins.join(', ');
-  if (config.http.corsLocalhost) return 'CORS_ORIGINS is not set: any http://localhost:<port>, 127.0.0.1 or [::1] origin may call (development)';
+  if (config.http.corsLocalhost)
+    return 'CORS_ORIGINS is not set: any http://localhost:<port>, 127.0.0.1 or [::1] origin may call (development)';
   return origins === '' ? 'CORS_ORIGINS is not set: no browser origin may call' : `CORS_ORIGINS=${origins}`;
 }
 
 /** The body of the banner's create example; on the simulator it is created once, so the join example is paste-ready. */
-const EXAMPLE_CREATE = { name: 'meeting01', attendee_pass: 'password-for-attende', moderator_pass: 'password-for-moderator', max_participant: 100 };
+const EXAMPLE_CREATE = {
+  name: 'meeting01',
+  attendee_pass: 'password-for-attende',
+  moderator_pass: 'password-for-moderator',
+  max_participant: 100,
+};
 
 interface ExampleMeeting {
   meeting_id: string;
@@ -82,9 +100,16 @@ interface ExampleMeeting {
 /** Creates the create example's meeting on the embedded simulator, through the gateway itself; undefined if that fails. */
 async function exampleMeeting(gateway: Gateway, token: string): Promise<ExampleMeeting | undefined> {
   try {
-    const res = await gateway.app.inject({ method: 'POST', url: '/create', headers: { authorization: token }, payload: EXAMPLE_CREATE });
+    const res = await gateway.app.inject({
+      method: 'POST',
+      url: '/create',
+      headers: { authorization: token },
+      payload: EXAMPLE_CREATE,
+    });
     const body = res.json<Partial<ExampleMeeting>>();
-    return res.statusCode === 200 && body.meeting_id && body.create_time ? { meeting_id: body.meeting_id, create_time: body.create_time } : undefined;
+    return res.statusCode === 200 && body.meeting_id && body.create_time
+      ? { meeting_id: body.meeting_id, create_time: body.create_time }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -109,9 +134,13 @@ function banner(
     '',
     ...notes,
     `bbb-interface listening on ${base}`,
-    config.graphql.sandbox ? `  GraphQL + Apollo Sandbox: ${base}/graphql  (set the header Authorization: ${token})` : `  GraphQL: ${base}/graphql`,
+    config.graphql.sandbox
+      ? `  GraphQL + Apollo Sandbox: ${base}/graphql  (set the header Authorization: ${token})`
+      : `  GraphQL: ${base}/graphql`,
     ...(config.graphql.sandbox ? [`  Offline explorer (GraphiQL, no CDN): ${base}/graphiql`] : []),
-    ...(config.nodeEnv === 'development' && simulator ? [`  Browser example, ready to join: ${base}/examples/browser/demo`] : []),
+    ...(config.nodeEnv === 'development' && simulator
+      ? [`  Browser example, ready to join: ${base}/examples/browser/demo`]
+      : []),
     `  CORS: ${corsSetting(config)}`,
     '  Try it:',
     `  curl -s -X POST ${base}/create -H 'Authorization: ${token}' -H 'Content-Type: application/json' \\`,

@@ -22,7 +22,8 @@ const typeDefs = `#graphql
     joinUrl(input: JoinMeetingInput!): String!
   }
 `;
-const CONSTANT_URL = 'http://127.0.0.1/bigbluebutton/api/join?fullName=x&meetingID=y&role=VIEWER&createTime=1&checksum=0';
+const CONSTANT_URL =
+  'http://127.0.0.1/bigbluebutton/api/join?fullName=x&meetingID=y&role=VIEWER&createTime=1&checksum=0';
 const resolvers = { Query: { hello: () => 'world', joinUrl: () => CONSTANT_URL } };
 
 const app = Fastify();

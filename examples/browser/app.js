@@ -3,7 +3,9 @@
 const JOIN_QUERY = 'query JoinUrl($input: JoinMeetingInput!) { joinUrl(input: $input) }';
 
 const $ = (id) => document.getElementById(id);
-const status = (text) => { $('status').textContent = text; };
+const status = (text) => {
+  $('status').textContent = text;
+};
 
 /** The token's claims (not a check: only the gateway can verify the token). The meeting ID is in it. */
 function claimsOf(token) {

@@ -146,7 +146,8 @@ class RefusedToken extends Error {}
 function reasonOf(err: unknown): string {
   if (err instanceof RefusedToken) return err.message;
   if (err instanceof joseErrors.JWTExpired) return 'it has expired';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not match (it was altered or signed with another key)';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'its signature does not match (it was altered or signed with another key)';
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === 'aud') return 'it is meant for another audience (ACCESS_TOKEN_AUDIENCE)';
     if (err.claim === 'iat') return 'its issue time is in the future or too far in the past';

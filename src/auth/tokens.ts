@@ -18,7 +18,9 @@ const ONE_SHOT_HASH: ((algorithm: string, data: string, encoding: 'buffer') => B
   typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
 export function sha256(text: string): Buffer {
-  return ONE_SHOT_HASH ? ONE_SHOT_HASH('sha256', text, 'buffer') : crypto.createHash('sha256').update(text, 'utf8').digest();
+  return ONE_SHOT_HASH
+    ? ONE_SHOT_HASH('sha256', text, 'buffer')
+    : crypto.createHash('sha256').update(text, 'utf8').digest();
 }
 
 /**
@@ -28,7 +30,10 @@ export function sha256(text: string): Buffer {
 export function parseTokenList(text: string): { tokens: TokenEntry[]; problems: string[] } {
   const tokens: TokenEntry[] = [];
   const problems: string[] = [];
-  const entries = text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) problems.push('no name:token pair given');
   entries.forEach((entry, index) => {
     const where = `entry ${index + 1}`;
@@ -40,7 +45,9 @@ export function parseTokenList(text: string): { tokens: TokenEntry[]; problems: 
     const name = entry.slice(0, colon);
     const rest = entry.slice(colon + 1);
     if (!NAME.test(name)) {
-      problems.push(`${where}: the name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+      problems.push(
+        `${where}: the name must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      );
       return;
     }
     if (tokens.some((t) => t.name === name)) {

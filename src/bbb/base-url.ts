@@ -29,7 +29,9 @@ export function normaliseBaseUrl(baseUrl: string): BbbEndpoint {
     throw new Error('The BigBlueButton base URL must not contain a user name or password.');
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new Error('The BigBlueButton base URL must not contain a query string or fragment; the adapter appends the call and its signed query.');
+    throw new Error(
+      'The BigBlueButton base URL must not contain a query string or fragment; the adapter appends the call and its signed query.',
+    );
   }
   // Double slashes make bbb-web answer 404 (mconf/bigbluebutton-api-ruby#60), so they are collapsed, not kept.
   let path = url.pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '');

@@ -38,7 +38,15 @@ const RETRY_JITTER_MS = 100;
 const RETRY_STATUS_CODES = [502, 503, 504];
 // Connection-level failures only. ETIMEDOUT is left out on purpose: a server that did not answer within timeoutMs is
 // most likely overloaded, and retrying would make the caller wait up to (retries + 1) × timeoutMs.
-const RETRY_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
+const RETRY_ERROR_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+];
 
 // Meta keys BBB accepts (ParamsProcessorUtil.processMetaParam); any other key is dropped by the server without a word.
 const META_KEY = /^[a-zA-Z][a-zA-Z0-9-]*$/;
@@ -87,7 +95,13 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
   // passes any, which cost about as much CPU as the rest of a call to BBB.
   const withRetries: Got = http.extend({ retry: { limit: config.retries } });
 
-  async function call<T>(name: string, url: string, retryable: boolean, map: (root: XmlNode, ctx: ParseContext) => T, xmlBody?: string): Promise<T> {
+  async function call<T>(
+    name: string,
+    url: string,
+    retryable: boolean,
+    map: (root: XmlNode, ctx: ParseContext) => T,
+    xmlBody?: string,
+  ): Promise<T> {
     const started = performance.now();
     let outcome: BbbCallEvent['outcome'] = 'protocol';
     let messageKey: string | undefined;
@@ -115,11 +129,21 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       }
       throw err;
     } finally {
-      notify({ call: name, durationMs: performance.now() - started, outcome, ...(messageKey === undefined ? {} : { messageKey }) });
+      notify({
+        call: name,
+        durationMs: performance.now() - started,
+        outcome,
+        ...(messageKey === undefined ? {} : { messageKey }),
+      });
     }
   }
 
-  async function send(name: string, url: string, retryable: boolean, xmlBody?: string): Promise<{ statusCode: number; body: string }> {
+  async function send(
+    name: string,
+    url: string,
+    retryable: boolean,
+    xmlBody?: string,
+  ): Promise<{ statusCode: number; body: string }> {
     // The URL string already holds the encoded, signed query; got keeps it as is because it contains only unreserved
     // characters, `%XX`, `+`, `=` and `&`, none of which the WHATWG URL parser re-encodes (test/bbb/client.test.ts checks it).
     // An XML body (presentations) goes as a POST; the checksum still covers the URL query only (bbb-api.md §1.2).
@@ -135,14 +159,19 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       tooLarge = true;
       request.cancel();
     };
-    request.on('response', (res: { headers: Record<string, string | string[] | undefined> }) => guard(Number(res.headers['content-length'] ?? 0)));
+    request.on('response', (res: { headers: Record<string, string | string[] | undefined> }) =>
+      guard(Number(res.headers['content-length'] ?? 0)),
+    );
     request.on('downloadProgress', (progress: { transferred: number }) => guard(progress.transferred));
     try {
       const response = await request;
       return { statusCode: response.statusCode, body: response.body };
     } catch (err) {
       if (tooLarge) {
-        throw new BbbProtocolError(name, `BigBlueButton at ${origin} answered ${name} with more than ${maxResponseBytes} bytes (BBB_MAX_RESPONSE_BYTES); the answer was aborted.`);
+        throw new BbbProtocolError(
+          name,
+          `BigBlueButton at ${origin} answered ${name} with more than ${maxResponseBytes} bytes (BBB_MAX_RESPONSE_BYTES); the answer was aborted.`,
+        );
       }
       throw unavailable(name, err);
     }
@@ -152,10 +181,20 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
     // got's messages and options carry the full URL, checksum included; only the name and code survive.
     const cause = sanitizedCause(err);
     if (err instanceof TimeoutError) {
-      return new BbbUnavailableError(name, `BigBlueButton at ${origin} did not answer ${name} within ${timeoutMs} ms.`, true, { cause });
+      return new BbbUnavailableError(
+        name,
+        `BigBlueButton at ${origin} did not answer ${name} within ${timeoutMs} ms.`,
+        true,
+        { cause },
+      );
     }
     const code = err instanceof RequestError ? err.code : 'an unexpected client error';
-    return new BbbUnavailableError(name, `BigBlueButton at ${origin} could not be reached for ${name} (${code}).`, false, { cause });
+    return new BbbUnavailableError(
+      name,
+      `BigBlueButton at ${origin} could not be reached for ${name} (${code}).`,
+      false,
+      { cause },
+    );
   }
 
   function notify(event: BbbCallEvent): void {
@@ -190,7 +229,8 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
       // meeting, so a retry after a lost answer is harmless. Without them, servers before PR #17937 (2.6) answer
       // idNotUnique, and with only one of them every server does (bbb-api.md §2.3), so such a create is sent once.
       const retryable = Boolean(params.attendeePW) && Boolean(params.moderatorPW);
-      const body = params.presentations && params.presentations.length > 0 ? presentationModules(params.presentations) : undefined;
+      const body =
+        params.presentations && params.presentations.length > 0 ? presentationModules(params.presentations) : undefined;
       return call('create', signedUrl('create', query), retryable, toCreateMeetingResult, body);
     },
 
@@ -232,19 +272,25 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         ['recordID', recordIDs.join(',')],
         ['publish', String(publish)],
       ];
-      return call('publishRecordings', signedUrl('publishRecordings', query), true, (root, ctx) => toFlag(root, 'published', ctx));
+      return call('publishRecordings', signedUrl('publishRecordings', query), true, (root, ctx) =>
+        toFlag(root, 'published', ctx),
+      );
     },
 
     // Not retried, like end: a repeat after a lost answer gives notFound for recordings that were deleted.
     deleteRecordings(recordIDs: string[]) {
       const query: QueryParams = [['recordID', recordIDs.join(',')]];
-      return call('deleteRecordings', signedUrl('deleteRecordings', query), false, (root, ctx) => toFlag(root, 'deleted', ctx));
+      return call('deleteRecordings', signedUrl('deleteRecordings', query), false, (root, ctx) =>
+        toFlag(root, 'deleted', ctx),
+      );
     },
 
     // Setting the same metadata twice gives the same result, so a repeat is safe.
     async updateRecordings(recordIDs: string[], meta: Record<string, string>) {
       const query: QueryParams = [['recordID', recordIDs.join(',')], ...metaParams(meta)];
-      return call('updateRecordings', signedUrl('updateRecordings', query), true, (root, ctx) => toFlag(root, 'updated', ctx));
+      return call('updateRecordings', signedUrl('updateRecordings', query), true, (root, ctx) =>
+        toFlag(root, 'updated', ctx),
+      );
     },
 
     apiVersion() {
@@ -282,7 +328,8 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         ['enforceLayout', params.enforceLayout],
         ['excludeFromDashboard', optionalString(params.excludeFromDashboard)],
         ...(params.userdata ?? []).map(([key, value]): [string, string] => {
-          if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new RangeError(`The userdata key "${key}" cannot be sent to BigBlueButton.`);
+          if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key))
+            throw new RangeError(`The userdata key "${key}" cannot be sent to BigBlueButton.`);
           return [`userdata-${key}`, value];
         }),
       ];
@@ -307,13 +354,23 @@ function resolveOptions(options: BbbClientOptions): ResolvedOptions {
     problems.push(`The checksum algorithm must be one of ${CHECKSUM_ALGORITHMS.join(', ')}.`);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) problems.push('timeoutMs must be a positive whole number of milliseconds.');
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    problems.push('timeoutMs must be a positive whole number of milliseconds.');
   const retries = options.retries ?? DEFAULT_RETRIES;
   if (!Number.isInteger(retries) || retries < 0) problems.push('retries must be a whole number, 0 or more.');
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) problems.push('maxResponseBytes must be a positive whole number of bytes.');
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0)
+    problems.push('maxResponseBytes must be a positive whole number of bytes.');
   if (problems.length > 0) throw new Error(`The BBB client cannot be built: ${problems.join(' ')}`);
-  return Object.freeze({ ...endpoint, secret, algorithm, timeoutMs, retries, maxResponseBytes, onCall: options.onCall });
+  return Object.freeze({
+    ...endpoint,
+    secret,
+    algorithm,
+    timeoutMs,
+    retries,
+    maxResponseBytes,
+    onCall: options.onCall,
+  });
 }
 
 function retryDelay({ attemptCount, retryAfter, computedValue }: RetryObject): number {
@@ -328,7 +385,17 @@ function sanitizedCause(err: unknown): { name: string; code?: string } {
 }
 
 // Names create sets itself; an option may not repeat them (a repeated name makes BBB read the first one only).
-const OWN_CREATE_PARAMS = new Set(['name', 'meetingID', 'attendeePW', 'moderatorPW', 'maxParticipants', 'logoutURL', 'record', 'welcome', 'checksum']);
+const OWN_CREATE_PARAMS = new Set([
+  'name',
+  'meetingID',
+  'attendeePW',
+  'moderatorPW',
+  'maxParticipants',
+  'logoutURL',
+  'record',
+  'welcome',
+  'checksum',
+]);
 
 function createOptions(params: CreateMeetingParams): Array<[string, string]> {
   const own = new Set(OWN_CREATE_PARAMS);
@@ -338,7 +405,8 @@ function createOptions(params: CreateMeetingParams): Array<[string, string]> {
   if (params.maxParticipants === undefined) own.delete('maxParticipants');
   if (params.logoutURL === undefined) own.delete('logoutURL');
   return (params.options ?? []).map(([name, value]): [string, string] => {
-    if (own.has(name) || name.startsWith('meta_')) throw new RangeError(`The create option "${name}" cannot be sent as an option.`);
+    if (own.has(name) || name.startsWith('meta_'))
+      throw new RangeError(`The create option "${name}" cannot be sent as an option.`);
     return [name, value];
   });
 }
@@ -373,7 +441,9 @@ function metaParams(meta: Record<string, string> | undefined): Array<[string, st
   if (meta === undefined) return [];
   return Object.entries(meta).map(([key, value]): [string, string] => {
     if (!META_KEY.test(key)) {
-      throw new RangeError(`The metadata key "${key}" cannot be sent to BigBlueButton: keys must match [a-zA-Z][a-zA-Z0-9-]*.`);
+      throw new RangeError(
+        `The metadata key "${key}" cannot be sent to BigBlueButton: keys must match [a-zA-Z][a-zA-Z0-9-]*.`,
+      );
     }
     return [`meta_${key}`, value];
   });

@@ -52,7 +52,10 @@ export function parseResponse(body: string, ctx: ParseContext): XmlNode {
   if (returncode === 'SUCCESS') return root;
   // FAILURE is what pre-2.2.29 recording endpoints sent (#11564).
   if (returncode === 'FAILED' || returncode === 'FAILURE') throw failure(root, ctx);
-  throw protocolError(ctx, returncode === undefined ? 'a <response> without a returncode' : 'a returncode that is neither SUCCESS nor FAILED');
+  throw protocolError(
+    ctx,
+    returncode === undefined ? 'a <response> without a returncode' : 'a returncode that is neither SUCCESS nor FAILED',
+  );
 }
 
 /** Parses a `create` answer (first create, or `duplicateWarning` for an existing meeting). */
@@ -81,7 +84,11 @@ export function parseRecordings(body: string, ctx: ParseContext = { call: 'getRe
 }
 
 /** Parses the answer of publish/delete/updateRecordings and returns its one flag (`published`, `deleted` or `updated`). */
-export function parseRecordingsFlag(body: string, flag: 'published' | 'deleted' | 'updated', ctx: ParseContext): boolean {
+export function parseRecordingsFlag(
+  body: string,
+  flag: 'published' | 'deleted' | 'updated',
+  ctx: ParseContext,
+): boolean {
   return toFlag(parseResponse(body, ctx), flag, ctx);
 }
 
@@ -215,7 +222,8 @@ function toPlaybackFormat(node: XmlNode, ctx: ParseContext): PlaybackFormat {
     length: count(node, 'length', ctx),
     preview: listOf(firstChild(node, 'preview'), 'images', 'image').map(toPlaybackImage),
   };
-  if (nonEmpty(childText(node, 'processingTime')) !== undefined) format.processingTime = count(node, 'processingTime', ctx);
+  if (nonEmpty(childText(node, 'processingTime')) !== undefined)
+    format.processingTime = count(node, 'processingTime', ctx);
   return format;
 }
 
@@ -297,7 +305,10 @@ function textOf(node: XmlNode): string {
 }
 
 function isXmlNode(value: unknown): value is XmlNode {
-  return typeof value === 'string' || (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype);
+  return (
+    typeof value === 'string' ||
+    (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype)
+  );
 }
 
 function text(node: XmlNode, name: string): string {
@@ -332,7 +343,8 @@ function count(node: XmlNode, name: string, ctx: ParseContext): number {
 function readResponseRoot(body: string, ctx: ParseContext): XmlNode {
   const trimmed = body.trim();
   if (trimmed === '') throw protocolError(ctx, 'an empty body');
-  if (/^(<!doctype\s+html|<html[\s>])/i.test(trimmed)) throw protocolError(ctx, 'an HTML page instead of an XML API response');
+  if (/^(<!doctype\s+html|<html[\s>])/i.test(trimmed))
+    throw protocolError(ctx, 'an HTML page instead of an XML API response');
   if (/^[[{]/.test(trimmed)) throw protocolError(ctx, 'JSON instead of an XML API response');
   let document: unknown;
   try {
@@ -396,5 +408,9 @@ function failure(root: XmlNode, ctx: ParseContext): BbbFailedError {
 function protocolError(ctx: ParseContext, what: string): BbbProtocolError {
   const where = ctx.origin === undefined ? '' : ` at ${ctx.origin}`;
   const status = ctx.statusCode === undefined ? '' : ` (HTTP ${ctx.statusCode})`;
-  return new BbbProtocolError(ctx.call, `BigBlueButton${where} answered ${ctx.call} with ${what}${status}.`, ctx.statusCode);
+  return new BbbProtocolError(
+    ctx.call,
+    `BigBlueButton${where} answered ${ctx.call} with ${what}${status}.`,
+    ctx.statusCode,
+  );
 }

@@ -89,7 +89,10 @@ export class BullMqPolls implements PollScheduler {
   async start(session: PollSession): Promise<void> {
     const first = this.opts.scheduleMs[0];
     if (first === undefined) return;
-    const jobId = `poll_${createHash('sha256').update(JSON.stringify([session.app, session.meetingId, session.nonce])).digest('hex').slice(0, 32)}`;
+    const jobId = `poll_${createHash('sha256')
+      .update(JSON.stringify([session.app, session.meetingId, session.nonce]))
+      .digest('hex')
+      .slice(0, 32)}`;
     await this.queue.add('poll', session, {
       jobId,
       delay: first,

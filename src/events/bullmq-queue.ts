@@ -1,6 +1,18 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { attemptRecord, comesAfter, nextDelayMs, statusOf, type AttemptRecord, type DeliveryPage, type DeliveryQuery, type DeliveryQueue, type DeliveryRecord, type EndpointStates, type QueueOptions } from './delivery.js';
+import {
+  attemptRecord,
+  comesAfter,
+  nextDelayMs,
+  statusOf,
+  type AttemptRecord,
+  type DeliveryPage,
+  type DeliveryQuery,
+  type DeliveryQueue,
+  type DeliveryRecord,
+  type EndpointStates,
+  type QueueOptions,
+} from './delivery.js';
 import type { GatewayEvent } from './types.js';
 
 /** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
@@ -11,7 +23,10 @@ const SCAN_BATCH = 200;
 
 /** A failed attempt that BullMQ should retry after `delayMs` (computed once, so the report and the schedule agree). */
 class RetryLater extends Error {
-  constructor(readonly delayMs: number, reason: string) {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -105,14 +120,28 @@ export class BullMqQueue implements DeliveryQueue {
       }
     });
     attempts.sort((a, b) => a.attempt - b.attempt);
-    return { id, event: job.data, queuedAtMs, status: statusOf(attempts, state === 'failed' || state === 'completed'), attempts };
+    return {
+      id,
+      event: job.data,
+      queuedAtMs,
+      status: statusOf(attempts, state === 'failed' || state === 'completed'),
+      attempts,
+    };
   }
 
   async deliveries(app: string, query: DeliveryQuery): Promise<DeliveryPage> {
     const records: DeliveryRecord[] = [];
     const max = query.after === undefined ? '+inf' : String(query.after.queuedAtMs);
     for (let offset = 0; ; offset += SCAN_BATCH) {
-      const batch = await this.indexRedis.zrevrangebyscore(this.indexKey(app), max, '-inf', 'WITHSCORES', 'LIMIT', offset, SCAN_BATCH);
+      const batch = await this.indexRedis.zrevrangebyscore(
+        this.indexKey(app),
+        max,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        SCAN_BATCH,
+      );
       for (let i = 0; i < batch.length; i += 2) {
         const entry = { id: batch[i]!, queuedAtMs: Number(batch[i + 1]) };
         if (query.after !== undefined && !comesAfter(entry, query.after)) continue;
@@ -129,7 +158,9 @@ export class BullMqQueue implements DeliveryQueue {
     const original = await this.queue.getJob(eventId);
     if (original === undefined || original.data.app !== app || original.data.id !== eventId) return undefined;
     // The latest delivery of this event: a pending one is not doubled.
-    const ids = (await this.indexRedis.zrevrangebyscore(this.indexKey(app), '+inf', '-inf', 'WITHSCORES')).filter((_, i) => i % 2 === 0);
+    const ids = (await this.indexRedis.zrevrangebyscore(this.indexKey(app), '+inf', '-inf', 'WITHSCORES')).filter(
+      (_, i) => i % 2 === 0,
+    );
     const mine = ids.filter((id) => id === eventId || id.startsWith(`${eventId}.r`));
     const latest = mine.sort((a, b) => redeliveryNumber(b) - redeliveryNumber(a))[0];
     if (latest !== undefined) {
@@ -151,8 +182,18 @@ export class BullMqQueue implements DeliveryQueue {
     const event = job.data;
     const attempt = job.attemptsMade + 1;
     const result = await this.opts.deliverer.attempt(event);
-    const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
-    const report = { ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) };
+    const delay =
+      result.outcome === 'failed'
+        ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
+        : undefined;
+    const report = {
+      ...result,
+      eventId: event.id,
+      app: event.app,
+      type: event.type,
+      attempt,
+      ...(delay !== undefined ? { nextDelayMs: delay } : {}),
+    };
     // The delivery log's attempt entry; a failure to write it must not make BullMQ attempt the delivery again.
     await job.log(JSON.stringify(attemptRecord(report, new Date()))).catch(() => undefined);
     this.opts.onAttempt?.(report);

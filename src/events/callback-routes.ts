@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
-import { eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackClaims, type CallbackKind } from './callback-token.js';
+import {
+  eventId,
+  mintCallbackToken,
+  newNonce,
+  verifyCallbackToken,
+  type CallbackClaims,
+  type CallbackKind,
+} from './callback-token.js';
 import type { GatewayEvent } from './types.js';
 
 const CALLBACK_PREFIX = '/bbb/callbacks/v1';
@@ -33,10 +40,28 @@ export interface CallbackRouteOptions {
  * whose value is copied into metadata and recordings (events.md §1); and for recorded meetings the recording-ready URL,
  * which is visible in metadata but useless without BBB's JWT. Both tokens share one nonce: the session's.
  */
-export function callbackCreateParams(publicUrl: string, tokenKey: Uint8Array, meeting: { app: string; meetingId: string; record: boolean }, nonce = newNonce()): Record<string, string> {
+export function callbackCreateParams(
+  publicUrl: string,
+  tokenKey: Uint8Array,
+  meeting: { app: string; meetingId: string; record: boolean },
+  nonce = newNonce(),
+): Record<string, string> {
   const url = (kind: CallbackKind) =>
-    callbackUrl(publicUrl, kind, mintCallbackToken(tokenKey, { kind, app: meeting.app, meetingId: meeting.meetingId, nonce, ...(meeting.record ? { record: true } : {}) }));
-  return { meetingEndedURL: url('ended'), ...(meeting.record ? { 'meta_bbb-recording-ready-url': url('recording-ready') } : {}) };
+    callbackUrl(
+      publicUrl,
+      kind,
+      mintCallbackToken(tokenKey, {
+        kind,
+        app: meeting.app,
+        meetingId: meeting.meetingId,
+        nonce,
+        ...(meeting.record ? { record: true } : {}),
+      }),
+    );
+  return {
+    meetingEndedURL: url('ended'),
+    ...(meeting.record ? { 'meta_bbb-recording-ready-url': url('recording-ready') } : {}),
+  };
 }
 
 const UNAUTHORIZED = 'The callback token or its signature is not valid.';
@@ -72,46 +97,67 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         app: claims.app,
         type: 'meeting.ended',
         timestamp: timestamp(),
-        data: { meetingId: claims.meetingId, ...(marks === 'true' || marks === 'false' ? { recordingMarks: marks === 'true' } : {}) },
+        data: {
+          meetingId: claims.meetingId,
+          ...(marks === 'true' || marks === 'false' ? { recordingMarks: marks === 'true' } : {}),
+        },
       });
       opts.onCallback?.('ended', 'accepted');
       opts.onEnded?.(claims);
       return reply.code(204).send();
     });
 
-    scope.post<{ Querystring: Record<string, string | undefined> }>(`${CALLBACK_PREFIX}/recording-ready`, async (req, reply) => {
-      const claims = claimsOr401(req.query.t, 'recording-ready', reply);
-      if (!claims) return reply;
-      const signed = (req.body as { signed_parameters?: unknown } | undefined)?.signed_parameters;
-      if (typeof signed !== 'string' || signed === '') {
-        return reply.code(400).type('application/json; charset=utf-8').send({ message: 'Send signed_parameters (a JWT) as a form field or in a JSON object.' });
-      }
-      if (opts.bbbSecret === undefined) return reply.code(503).type('application/json; charset=utf-8').send({ message: 'The gateway cannot check recording callbacks yet.' });
-      let payload: Record<string, unknown>;
-      try {
-        // Scalelite may sign with HS512, BBB and BBBLB with HS256 (events.md §1.1); BBB's token has no exp.
-        payload = (await jwtVerify(signed, new TextEncoder().encode(opts.bbbSecret), { algorithms: ['HS256', 'HS384', 'HS512'] })).payload;
-      } catch (err) {
-        if (err instanceof joseErrors.JOSEError) {
+    scope.post<{ Querystring: Record<string, string | undefined> }>(
+      `${CALLBACK_PREFIX}/recording-ready`,
+      async (req, reply) => {
+        const claims = claimsOr401(req.query.t, 'recording-ready', reply);
+        if (!claims) return reply;
+        const signed = (req.body as { signed_parameters?: unknown } | undefined)?.signed_parameters;
+        if (typeof signed !== 'string' || signed === '') {
+          return reply
+            .code(400)
+            .type('application/json; charset=utf-8')
+            .send({ message: 'Send signed_parameters (a JWT) as a form field or in a JSON object.' });
+        }
+        if (opts.bbbSecret === undefined)
+          return reply
+            .code(503)
+            .type('application/json; charset=utf-8')
+            .send({ message: 'The gateway cannot check recording callbacks yet.' });
+        let payload: Record<string, unknown>;
+        try {
+          // Scalelite may sign with HS512, BBB and BBBLB with HS256 (events.md §1.1); BBB's token has no exp.
+          payload = (
+            await jwtVerify(signed, new TextEncoder().encode(opts.bbbSecret), {
+              algorithms: ['HS256', 'HS384', 'HS512'],
+            })
+          ).payload;
+        } catch (err) {
+          if (err instanceof joseErrors.JOSEError) {
+            opts.onCallback?.('recording-ready', 'rejected');
+            return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+          }
+          throw err;
+        }
+        if (
+          payload.meeting_id !== claims.meetingId ||
+          typeof payload.record_id !== 'string' ||
+          payload.record_id === ''
+        ) {
           opts.onCallback?.('recording-ready', 'rejected');
           return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
         }
-        throw err;
-      }
-      if (payload.meeting_id !== claims.meetingId || typeof payload.record_id !== 'string' || payload.record_id === '') {
-        opts.onCallback?.('recording-ready', 'rejected');
-        return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
-      }
-      await opts.emit({
-        id: eventId('recording.ready', claims.app, claims.meetingId, claims.nonce, payload.record_id),
-        app: claims.app,
-        type: 'recording.ready',
-        timestamp: timestamp(),
-        // record_id is BBB's internal meeting ID (docs/development/api.md, "Recording ready callback URL").
-        data: { meetingId: claims.meetingId, internalMeetingId: payload.record_id, recordId: payload.record_id },
-      });
-      opts.onCallback?.('recording-ready', 'accepted');
-      return reply.code(204).send();
-    });
+        await opts.emit({
+          id: eventId('recording.ready', claims.app, claims.meetingId, claims.nonce, payload.record_id),
+          app: claims.app,
+          type: 'recording.ready',
+          timestamp: timestamp(),
+          // record_id is BBB's internal meeting ID (docs/development/api.md, "Recording ready callback URL").
+          data: { meetingId: claims.meetingId, internalMeetingId: payload.record_id, recordId: payload.record_id },
+        });
+        opts.onCallback?.('recording-ready', 'accepted');
+        return reply.code(204).send();
+      },
+    );
   });
 }

@@ -31,7 +31,17 @@ export function newNonce(): string {
 
 /** `base64url(JSON) "." base64url(HMAC)`: URL-safe, so it fits in a path segment. */
 export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): string {
-  const payload = Buffer.from(JSON.stringify({ v: 1, k: claims.kind, a: claims.app, m: claims.meetingId, n: claims.nonce, ...(claims.record ? { r: 1 } : {}) }), 'utf8').toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({
+      v: 1,
+      k: claims.kind,
+      a: claims.app,
+      m: claims.meetingId,
+      n: claims.nonce,
+      ...(claims.record ? { r: 1 } : {}),
+    }),
+    'utf8',
+  ).toString('base64url');
   return `${payload}.${hmacSha256(key, payload).toString('base64url')}`;
 }
 
@@ -51,7 +61,8 @@ export function verifyCallbackToken(key: Uint8Array, token: string, kind: Callba
     return undefined;
   }
   const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown; r?: unknown };
-  if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string') return undefined;
+  if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string')
+    return undefined;
   return { kind, app: c.a, meetingId: c.m, nonce: c.n, ...(c.r === 1 ? { record: true } : {}) };
 }
 
@@ -60,5 +71,7 @@ export function verifyCallbackToken(key: Uint8Array, token: string, kind: Callba
  * collapse into one event (the queues drop an ID they know). No `:` — BullMQ job IDs may not contain one.
  */
 export function eventId(type: string, app: string, meetingId: string, nonce: string, extra = ''): string {
-  return `evt_${hmacSha256('bbb-interface|event-id', JSON.stringify([type, app, meetingId, nonce, extra])).subarray(0, 16).toString('hex')}`;
+  return `evt_${hmacSha256('bbb-interface|event-id', JSON.stringify([type, app, meetingId, nonce, extra]))
+    .subarray(0, 16)
+    .toString('hex')}`;
 }

@@ -70,7 +70,12 @@ function webhookBody(event: GatewayEvent): string {
  * The delay before the attempt after `attemptsMade` attempts, or `undefined` when the schedule is used up. A `Retry-After`
  * replaces the scheduled delay (capped at a day) but never extends the number of attempts.
  */
-export function nextDelayMs(attemptsMade: number, scheduleMs: readonly number[], retryAfterMs?: number, random: () => number = Math.random): number | undefined {
+export function nextDelayMs(
+  attemptsMade: number,
+  scheduleMs: readonly number[],
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number | undefined {
   const base = scheduleMs[attemptsMade - 1];
   if (base === undefined) return undefined;
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
@@ -104,7 +109,9 @@ export class Deliverer {
   /** Whether an event of this type would be sent at all (queues skip the rest before storing anything). */
   wants(app: string, type: string): boolean {
     const endpoint = this.byApp.get(app);
-    return endpoint !== undefined && (endpoint.types.length === 0 || (endpoint.types as readonly string[]).includes(type));
+    return (
+      endpoint !== undefined && (endpoint.types.length === 0 || (endpoint.types as readonly string[]).includes(type))
+    );
   }
 
   /** The app's endpoint, if it has one (its URL and types; never the secret). */
@@ -115,31 +122,46 @@ export class Deliverer {
   async attempt(event: GatewayEvent): Promise<AttemptResult> {
     const endpoint = this.byApp.get(event.app);
     // A test event goes to the endpoint whatever types it filters on: it is how an app checks its receiver.
-    if (endpoint === undefined || (event.type !== TEST_EVENT_TYPE && !this.wants(event.app, event.type))) return { outcome: 'skipped' };
+    if (endpoint === undefined || (event.type !== TEST_EVENT_TYPE && !this.wants(event.app, event.type)))
+      return { outcome: 'skipped' };
     if (await this.opts.states.isDisabled(event.app)) return { outcome: 'disabled' };
     const body = webhookBody(event);
     const now = this.opts.now ?? Date.now;
     // The timestamp is the attempt's, the id the event's: receivers deduplicate on the id and check the timestamp's freshness.
-    const headers = signWebhook({ id: event.id, timestampSeconds: Math.floor(now() / 1000), body, secrets: this.opts.secrets.signing(event.app) });
+    const headers = signWebhook({
+      id: event.id,
+      timestampSeconds: Math.floor(now() / 1000),
+      body,
+      secrets: this.opts.secrets.signing(event.app),
+    });
     const started = performance.now();
     try {
       // Only the status and headers matter: the receiver is the app's server, so its body is never read (it could be
       // endless). got's stream answers at the headers; the connection is closed right after.
-      const res = await new Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-        const stream = got.stream.post(endpoint.url, {
-          body,
-          headers: { ...headers, 'content-type': 'application/json', 'user-agent': this.opts.userAgent ?? 'bbb-interface-webhooks/1' },
-          followRedirect: false,
-          throwHttpErrors: false,
-          retry: { limit: 0 },
-          timeout: { request: this.opts.timeoutMs ?? DELIVERY_TIMEOUT_MS },
-        });
-        stream.once('response', (r: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
-          resolve({ statusCode: r.statusCode, headers: r.headers });
-          stream.destroy();
-        });
-        stream.once('error', reject);
-      });
+      const res = await new Promise<{ statusCode: number; headers: Record<string, string | string[] | undefined> }>(
+        (resolve, reject) => {
+          const stream = got.stream.post(endpoint.url, {
+            body,
+            headers: {
+              ...headers,
+              'content-type': 'application/json',
+              'user-agent': this.opts.userAgent ?? 'bbb-interface-webhooks/1',
+            },
+            followRedirect: false,
+            throwHttpErrors: false,
+            retry: { limit: 0 },
+            timeout: { request: this.opts.timeoutMs ?? DELIVERY_TIMEOUT_MS },
+          });
+          stream.once(
+            'response',
+            (r: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+              resolve({ statusCode: r.statusCode, headers: r.headers });
+              stream.destroy();
+            },
+          );
+          stream.once('error', reject);
+        },
+      );
       const latencyMs = Math.round(performance.now() - started);
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { outcome: 'delivered', status, latencyMs };
@@ -147,11 +169,16 @@ export class Deliverer {
         await this.opts.states.disable(event.app);
         return { outcome: 'gone', status, latencyMs };
       }
-      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter([res.headers['retry-after']].flat()[0]) : undefined;
+      const retryAfterMs =
+        status === 429 || status === 503 ? parseRetryAfter([res.headers['retry-after']].flat()[0]) : undefined;
       return { outcome: 'failed', status, latencyMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      return { outcome: 'failed', error: typeof code === 'string' ? code : 'request failed', latencyMs: Math.round(performance.now() - started) };
+      return {
+        outcome: 'failed',
+        error: typeof code === 'string' ? code : 'request failed',
+        latencyMs: Math.round(performance.now() - started),
+      };
     }
   }
 }
@@ -246,7 +273,10 @@ export interface QueueOptions {
  */
 export class InProcessQueue implements DeliveryQueue {
   /** Deliveries by id, oldest first (Map order); event ids (without `.r<n>`) also deduplicate. */
-  private readonly records = new Map<string, { id: string; event: GatewayEvent; queuedAtMs: number; attempts: AttemptRecord[] }>();
+  private readonly records = new Map<
+    string,
+    { id: string; event: GatewayEvent; queuedAtMs: number; attempts: AttemptRecord[] }
+  >();
   private readonly redeliveries = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
@@ -271,14 +301,24 @@ export class InProcessQueue implements DeliveryQueue {
     const now = this.now();
     this.records.set(id, { id, event, queuedAtMs: now, attempts: [] });
     for (const [key, r] of this.records) {
-      if (this.records.size <= InProcessQueue.MAX_SEEN && r.queuedAtMs >= now - InProcessQueue.DELIVERY_LOG_RETENTION_MS) break;
+      if (
+        this.records.size <= InProcessQueue.MAX_SEEN &&
+        r.queuedAtMs >= now - InProcessQueue.DELIVERY_LOG_RETENTION_MS
+      )
+        break;
       this.records.delete(key);
     }
     this.run(id, event, 1);
   }
 
   private view(r: { id: string; event: GatewayEvent; queuedAtMs: number; attempts: AttemptRecord[] }): DeliveryRecord {
-    return { id: r.id, event: r.event, queuedAtMs: r.queuedAtMs, status: statusOf(r.attempts, false), attempts: [...r.attempts] };
+    return {
+      id: r.id,
+      event: r.event,
+      queuedAtMs: r.queuedAtMs,
+      status: statusOf(r.attempts, false),
+      attempts: [...r.attempts],
+    };
   }
 
   async deliveries(app: string, query: DeliveryQuery): Promise<DeliveryPage> {
@@ -286,13 +326,18 @@ export class InProcessQueue implements DeliveryQueue {
       .filter((r) => r.event.app === app)
       .map((r) => this.view(r))
       .sort((a, b) => b.queuedAtMs - a.queuedAtMs || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .filter((r) => (query.after === undefined || comesAfter(r, query.after)) && (query.status === undefined || r.status === query.status));
+      .filter(
+        (r) =>
+          (query.after === undefined || comesAfter(r, query.after)) &&
+          (query.status === undefined || r.status === query.status),
+      );
     return { records: mine.slice(0, query.first), hasNextPage: mine.length > query.first };
   }
 
   async redeliver(app: string, eventId: string): Promise<DeliveryRecord | undefined> {
     const original = this.records.get(eventId);
-    if (original === undefined || original.event.app !== app || original.event.id !== eventId || this.closed) return undefined;
+    if (original === undefined || original.event.app !== app || original.event.id !== eventId || this.closed)
+      return undefined;
     const latestId = this.redeliveries.has(eventId) ? `${eventId}.r${this.redeliveries.get(eventId)}` : eventId;
     const latest = this.records.get(latestId);
     if (latest !== undefined && statusOf(latest.attempts, false) === 'pending') return this.view(latest);
@@ -310,9 +355,21 @@ export class InProcessQueue implements DeliveryQueue {
 
   private run(id: string, event: GatewayEvent, attempt: number): void {
     const p = (async () => {
-      const result = await this.opts.deliverer.attempt(event).catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
-      const delay = result.outcome === 'failed' ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random) : undefined;
-      const report: AttemptReport = { ...result, eventId: event.id, app: event.app, type: event.type, attempt, ...(delay !== undefined ? { nextDelayMs: delay } : {}) };
+      const result = await this.opts.deliverer
+        .attempt(event)
+        .catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
+      const delay =
+        result.outcome === 'failed'
+          ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
+          : undefined;
+      const report: AttemptReport = {
+        ...result,
+        eventId: event.id,
+        app: event.app,
+        type: event.type,
+        attempt,
+        ...(delay !== undefined ? { nextDelayMs: delay } : {}),
+      };
       this.records.get(id)?.attempts.push(attemptRecord(report, new Date(this.now())));
       this.opts.onAttempt?.(report);
       if (delay === undefined || this.closed) return;

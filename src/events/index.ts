@@ -8,7 +8,15 @@ import { BullMqPolls } from './bullmq-polls.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
-import { Deliverer, InProcessQueue, MemoryEndpointStates, type AttemptReport, type AttemptResult, type DeliveryQueue, type EndpointStates } from './delivery.js';
+import {
+  Deliverer,
+  InProcessQueue,
+  MemoryEndpointStates,
+  type AttemptReport,
+  type AttemptResult,
+  type DeliveryQueue,
+  type EndpointStates,
+} from './delivery.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
 import { TEST_EVENT_TYPE } from './types.js';
@@ -50,25 +58,61 @@ export async function createEvents(
   const redisUrl = config.rateLimit.redisUrl;
   const prefix = keyPrefix;
   const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  const states: EndpointStates = statesRedis ? new RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
+  const states: EndpointStates = statesRedis
+    ? new RedisEndpointStates(statesRedis, prefix)
+    : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
   const onAttempt = (r: AttemptReport) => {
     metrics.webhookDeliveries.inc({ app: r.app, type: r.type, outcome: r.outcome });
-    if (r.latencyMs !== undefined) metrics.webhookDuration.observe({ app: r.app, outcome: r.outcome }, r.latencyMs / 1000);
-    const fields = { eventId: r.eventId, app: r.app, type: r.type, attempt: r.attempt, outcome: r.outcome, status: r.status, error: r.error, latencyMs: r.latencyMs, nextDelayMs: r.nextDelayMs };
-    if (r.outcome === 'gone') log.warn(fields, 'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it');
-    else if (r.outcome === 'failed') log.warn(fields, r.nextDelayMs === undefined ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry');
-    else if (r.outcome === 'disabled') log.warn(fields, 'webhook dropped: its endpoint is disabled (it answered 410 Gone) until the operator enables it');
+    if (r.latencyMs !== undefined)
+      metrics.webhookDuration.observe({ app: r.app, outcome: r.outcome }, r.latencyMs / 1000);
+    const fields = {
+      eventId: r.eventId,
+      app: r.app,
+      type: r.type,
+      attempt: r.attempt,
+      outcome: r.outcome,
+      status: r.status,
+      error: r.error,
+      latencyMs: r.latencyMs,
+      nextDelayMs: r.nextDelayMs,
+    };
+    if (r.outcome === 'gone')
+      log.warn(
+        fields,
+        'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it',
+      );
+    else if (r.outcome === 'failed')
+      log.warn(
+        fields,
+        r.nextDelayMs === undefined ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
+      );
+    else if (r.outcome === 'disabled')
+      log.warn(
+        fields,
+        'webhook dropped: its endpoint is disabled (it answered 410 Gone) until the operator enables it',
+      );
     else log.info(fields, `webhook ${r.outcome}`);
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
-  const queue: DeliveryQueue = redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  const queue: DeliveryQueue =
+    redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
   // With Redis the recording polls are delayed jobs (they survive restarts; one replica runs each); the worker starts below,
   // once `meetings` exists.
-  const pollError = (what: string, err: unknown) => log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`);
-  const polls = redisUrl !== undefined ? new BullMqPolls({ redisUrl, prefix, scheduleMs: wh.recordingPollScheduleMs, poll: (s) => meetings.pollOnce(s), onError: pollError }) : undefined;
+  const pollError = (what: string, err: unknown) =>
+    log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`);
+  const polls =
+    redisUrl !== undefined
+      ? new BullMqPolls({
+          redisUrl,
+          prefix,
+          scheduleMs: wh.recordingPollScheduleMs,
+          poll: (s) => meetings.pollOnce(s),
+          onError: pollError,
+        })
+      : undefined;
   const meetings: MeetingEvents = new MeetingEvents({
     publicUrl: () => config.publicUrl ?? listenAddress(app),
     tokenKey,
@@ -79,7 +123,10 @@ export async function createEvents(
     onError: pollError,
   });
   polls?.run();
-  await registerCallbackRoutes(app, { tokenKey, bbbSecret: config.bbb?.secret, emit: (e) => queue.enqueue(e),
+  await registerCallbackRoutes(app, {
+    tokenKey,
+    bbbSecret: config.bbb?.secret,
+    emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
   });
@@ -95,7 +142,13 @@ export async function createEvents(
     async sendTest(app) {
       if (deliverer.endpointOf(app) === undefined) return undefined;
       const id = `evt_test_${randomBytes(12).toString('hex')}`;
-      const result = await deliverer.attempt({ id, app, type: TEST_EVENT_TYPE, timestamp: new Date().toISOString(), data: { message: 'A test webhook sent by sendTestWebhook.' } });
+      const result = await deliverer.attempt({
+        id,
+        app,
+        type: TEST_EVENT_TYPE,
+        timestamp: new Date().toISOString(),
+        data: { message: 'A test webhook sent by sendTestWebhook.' },
+      });
       onAttempt({ ...result, eventId: id, app, type: TEST_EVENT_TYPE, attempt: 1 });
       return { ...result, eventId: id };
     },
@@ -113,7 +166,8 @@ export async function createEvents(
  */
 function listenAddress(app: FastifyInstance): string {
   const a = app.addresses().find((x) => typeof x !== 'string');
-  if (a === undefined || typeof a === 'string') throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
+  if (a === undefined || typeof a === 'string')
+    throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
   const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
   return `http://${a.family === 'IPv6' ? `[${host}]` : host}:${a.port}`;
 }

@@ -1,5 +1,10 @@
 import type { BbbClient, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
-import { APP_META_KEY, EVENTS_NONCE_META_KEY, RECORD_META_KEY, RECORDING_READY_META_KEY } from '../meetings/metadata-keys.js';
+import {
+  APP_META_KEY,
+  EVENTS_NONCE_META_KEY,
+  RECORD_META_KEY,
+  RECORDING_READY_META_KEY,
+} from '../meetings/metadata-keys.js';
 import { callbackCreateParams } from './callback-routes.js';
 import { eventId, newNonce } from './callback-token.js';
 import type { PollScheduler } from './bullmq-polls.js';
@@ -90,7 +95,9 @@ export class MeetingEvents {
   ended(app: string, meetingId: string, nonce: string, record: boolean): void {
     if (!record || this.closed || this.opts.pollScheduleMs.length === 0) return;
     if (this.opts.scheduler) {
-      const p = this.opts.scheduler.start({ app, meetingId, nonce }).catch((err: unknown) => this.opts.onError?.('scheduling the recording poll', err));
+      const p = this.opts.scheduler
+        .start({ app, meetingId, nonce })
+        .catch((err: unknown) => this.opts.onError?.('scheduling the recording poll', err));
       this.running.add(p);
       void p.finally(() => this.running.delete(p));
       return;

@@ -38,12 +38,23 @@ export interface WebhookHeaders {
  * The three headers of one attempt. `secrets` lists the app's current secret first and, during a rotation, the previous
  * ones: each gives one space-separated `v1,` entry, so receivers holding either secret accept the webhook.
  */
-export function signWebhook(input: { id: string; timestampSeconds: number; body: string; secrets: readonly string[] }): WebhookHeaders {
+export function signWebhook(input: {
+  id: string;
+  timestampSeconds: number;
+  body: string;
+  secrets: readonly string[];
+}): WebhookHeaders {
   if (input.secrets.length === 0) throw new Error('signWebhook needs at least one secret');
   if (!Number.isInteger(input.timestampSeconds)) throw new Error('webhook timestamps are whole unix seconds');
   const content = `${input.id}.${input.timestampSeconds}.${input.body}`;
-  const signature = input.secrets.map((s) => `v1,${hmacSha256(secretKeyBytes(s), content).toString('base64')}`).join(' ');
-  return { 'webhook-id': input.id, 'webhook-timestamp': String(input.timestampSeconds), 'webhook-signature': signature };
+  const signature = input.secrets
+    .map((s) => `v1,${hmacSha256(secretKeyBytes(s), content).toString('base64')}`)
+    .join(' ');
+  return {
+    'webhook-id': input.id,
+    'webhook-timestamp': String(input.timestampSeconds),
+    'webhook-signature': signature,
+  };
 }
 
 /** Derives the secrets of every app from one key; `versions[0]` is current (shown to the app), the rest still sign. */
@@ -52,7 +63,8 @@ export class WebhookSecrets {
     private readonly signingKey: string,
     private readonly versions: readonly number[],
   ) {
-    if (Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES) throw new Error(`the webhook signing key must have at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+    if (Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES)
+      throw new Error(`the webhook signing key must have at least ${MIN_SIGNING_KEY_BYTES} bytes`);
     if (versions.length === 0) throw new Error('at least one key version is needed');
   }
 

@@ -15,12 +15,15 @@ export function scopeRefusal(field: string, scopes: readonly AccessScope[]): Gat
   if (needed === undefined) {
     return new GatewayError(
       'FORBIDDEN',
-      `${field} needs the app's API token: no access-token scope grants it (access tokens can use ${Object.entries(FIELD_SCOPES)
+      `${field} needs the app's API token: no access-token scope grants it (access tokens can use ${Object.entries(
+        FIELD_SCOPES,
+      )
         .map(([f, s]) => `${f} with ${s}`)
         .join(', ')}).`,
     );
   }
-  if (!scopes.includes(needed)) return new GatewayError('FORBIDDEN', `${field} needs the ${needed} scope, which this access token does not have.`);
+  if (!scopes.includes(needed))
+    return new GatewayError('FORBIDDEN', `${field} needs the ${needed} scope, which this access token does not have.`);
   return undefined;
 }
 
@@ -29,7 +32,11 @@ export function accessCaller(grant: AccessGrant, caller: Caller | undefined, fie
   if (!caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid access token in the Authorization header.');
   const refusal = scopeRefusal(field, grant.scopes);
   if (refusal) throw refusal;
-  if (meetingId !== grant.meetingId) throw new GatewayError('FORBIDDEN', `This access token is for another meeting; ${field} works only for the meetingId it was issued for.`);
+  if (meetingId !== grant.meetingId)
+    throw new GatewayError(
+      'FORBIDDEN',
+      `This access token is for another meeting; ${field} works only for the meetingId it was issued for.`,
+    );
   return caller;
 }
 
@@ -56,7 +63,10 @@ const BACKEND_ONLY_JOIN_OPTIONS = ['userdata', 'errorRedirectUrl', 'enforceLayou
  * A browser's join request with the token's pinned values filled in. A pinned value the request repeats unchanged is
  * fine; a different one is FORBIDDEN, so a browser cannot rename, re-identify or promote itself.
  */
-export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: Omit<JoinMeetingInput, 'password'>; password: string | undefined } {
+export function pinnedJoin(
+  grant: AccessGrant,
+  req: TokenJoinRequest,
+): { input: Omit<JoinMeetingInput, 'password'>; password: string | undefined } {
   const pin = (field: 'name' | 'userId' | 'avatar' | 'createTime', pinned: string | undefined): string | undefined => {
     const asked = req[field] ?? undefined;
     if (pinned !== undefined && asked !== undefined && asked !== pinned) {
@@ -65,17 +75,32 @@ export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: 
     return pinned ?? asked;
   };
   const backendOnly = BACKEND_ONLY_JOIN_OPTIONS.find((option) => req[option] != null);
-  if (backendOnly !== undefined) throw new GatewayError('FORBIDDEN', `${backendOnly} is set by your backend with the app's API token, not with an access token; leave it out.`);
+  if (backendOnly !== undefined)
+    throw new GatewayError(
+      'FORBIDDEN',
+      `${backendOnly} is set by your backend with the app's API token, not with an access token; leave it out.`,
+    );
   const password = req.password ?? undefined;
   const role = req.role ?? undefined;
   if (role !== undefined && role !== grant.role) {
-    throw new GatewayError('FORBIDDEN', grant.role === undefined ? 'role: this access token lets the meeting password decide the role; leave role out.' : 'role is fixed by the access token and cannot be changed; leave it out.');
+    throw new GatewayError(
+      'FORBIDDEN',
+      grant.role === undefined
+        ? 'role: this access token lets the meeting password decide the role; leave role out.'
+        : 'role is fixed by the access token and cannot be changed; leave it out.',
+    );
   }
   if (grant.role !== undefined && password !== undefined) {
-    throw new GatewayError('FORBIDDEN', 'password: this access token fixes the role, so the join needs no password; leave it out.');
+    throw new GatewayError(
+      'FORBIDDEN',
+      'password: this access token fixes the role, so the join needs no password; leave it out.',
+    );
   }
   if (grant.role === undefined && password === undefined) {
-    throw new GatewayError('BAD_USER_INPUT', 'password is required: this access token fixes no role, so the meeting password decides it.');
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      'password is required: this access token fixes no role, so the meeting password decides it.',
+    );
   }
   return {
     input: {
@@ -95,7 +120,8 @@ export function pinnedJoin(grant: AccessGrant, req: TokenJoinRequest): { input: 
  * a GUESTS waiting room. The same value sent again is fine.
  */
 function pinnedGuest(grant: AccessGrant, asked: boolean | null | undefined): boolean {
-  if (asked != null && asked !== grant.isGuest) throw new GatewayError('FORBIDDEN', 'isGuest is fixed by the access token and cannot be changed; leave it out.');
+  if (asked != null && asked !== grant.isGuest)
+    throw new GatewayError('FORBIDDEN', 'isGuest is fixed by the access token and cannot be changed; leave it out.');
   return grant.isGuest;
 }
 

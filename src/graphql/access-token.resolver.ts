@@ -21,7 +21,12 @@ const issueSchema = z.object({
   userId: joinMeetingSchema.shape.userId,
   avatar: joinMeetingSchema.shape.avatar,
   isGuest: z.boolean().nullish(),
-  ttlSeconds: z.number().int('must be a whole number').min(1, `must be 1 to ${MAX_TTL_SECONDS}`).max(MAX_TTL_SECONDS, `must be 1 to ${MAX_TTL_SECONDS} (tokens are short-lived; mint a new one instead)`).nullish(),
+  ttlSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(1, `must be 1 to ${MAX_TTL_SECONDS}`)
+    .max(MAX_TTL_SECONDS, `must be 1 to ${MAX_TTL_SECONDS} (tokens are short-lived; mint a new one instead)`)
+    .nullish(),
 });
 
 @Resolver(() => AccessToken)
@@ -35,13 +40,19 @@ export class AccessTokenResolver {
   @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
   @Mutation(() => AccessToken, {
     description:
-      'Mints a short-lived access token for a browser, limited to one of your meetings and the given scopes. Needs the app\'s API token: an access token cannot mint another.',
+      "Mints a short-lived access token for a browser, limited to one of your meetings and the given scopes. Needs the app's API token: an access token cannot mint another.",
   })
-  async issueAccessToken(@Arg('input', () => IssueAccessTokenInput, { description: 'The token to mint.' }) input: IssueAccessTokenInput, @Ctx() ctx: GatewayContext): Promise<AccessToken> {
+  async issueAccessToken(
+    @Arg('input', () => IssueAccessTokenInput, { description: 'The token to mint.' }) input: IssueAccessTokenInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<AccessToken> {
     const caller = callerOf(ctx);
     const valid = validate(issueSchema, { ...input, avatar: input.avatar?.toString() }, 'camel');
     if (!this.tokens) {
-      throw new GatewayError('FORBIDDEN', 'Access tokens are switched off on this gateway: the operator enables them by setting ACCESS_TOKEN_SIGNING_KEY.');
+      throw new GatewayError(
+        'FORBIDDEN',
+        'Access tokens are switched off on this gateway: the operator enables them by setting ACCESS_TOKEN_SIGNING_KEY.',
+      );
     }
     // The meeting must be the caller's and running; its createTime goes into the token, so a re-created meeting is another.
     const info = await this.meetings.getMeeting(caller, valid.meetingId);

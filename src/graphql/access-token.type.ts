@@ -10,15 +10,22 @@ registerEnumType(AccessScope, {
   name: 'AccessScope',
   description: 'What an access token may do, always on its one meeting.',
   valuesConfig: {
-    JOIN: { description: 'joinUrl for the token\'s meeting, with the role and identity the token fixes.' },
-    READ_MEETING: { description: 'meeting(meetingId) for the token\'s meeting.' },
-    SUBSCRIBE_EVENTS: { description: 'Reserved for the meeting-event subscriptions (graphql-ws) still to come; grants nothing yet.' },
+    JOIN: { description: "joinUrl for the token's meeting, with the role and identity the token fixes." },
+    READ_MEETING: { description: "meeting(meetingId) for the token's meeting." },
+    SUBSCRIBE_EVENTS: {
+      description: 'Reserved for the meeting-event subscriptions (graphql-ws) still to come; grants nothing yet.',
+    },
   },
 });
 
-@ObjectType({ description: 'A short-lived token for a browser: send it as `Authorization: Bearer <token>` to /graphql.' })
+@ObjectType({
+  description: 'A short-lived token for a browser: send it as `Authorization: Bearer <token>` to /graphql.',
+})
 export class AccessToken {
-  @Field({ description: 'The compact JWT. Treat it like a password until it expires: never log it or put it in a URL a server sees.' })
+  @Field({
+    description:
+      'The compact JWT. Treat it like a password until it expires: never log it or put it in a URL a server sees.',
+  })
   token!: string;
 
   @Field(() => DateTimeResolver, { description: 'When it stops working.' })

@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
@@ -37,20 +44,28 @@ export function operationAuthorizer(options: AuthPluginOptions): (resolved: Reso
       }
       // By name, at any depth: the resolver-level guard (schema.ts) names the type, this refuses before anything runs.
       const secret = allFieldNames(operation.selectionSet, fragments).find(isAppTokenOnlyName);
-      if (secret !== undefined) throw toGraphQLError(new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`));
+      if (secret !== undefined)
+        throw toGraphQLError(
+          new GatewayError('FORBIDDEN', `${secret} needs the app's API token: no access-token scope grants it.`),
+        );
       return;
     }
     if (contextValue.caller) return;
     if (options.introspection && operation && isIntrospectionOnly(operation, fragmentsOf(document))) return;
     throw new GraphQLError(unauthenticatedMessage(contextValue.accessRefusal), {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } },
+      extensions: {
+        code: 'UNAUTHENTICATED',
+        http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
+      },
     });
   };
 }
 
 /** Why a request has no caller: no or an unknown API token, or an access token refused for the reason given. */
 export function unauthenticatedMessage(accessRefusal: string | undefined): string {
-  return accessRefusal === undefined ? UNAUTHENTICATED_MESSAGE : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`;
+  return accessRefusal === undefined
+    ? UNAUTHENTICATED_MESSAGE
+    : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`;
 }
 
 export interface AnonymousGateOptions extends AuthPluginOptions {
@@ -79,16 +94,25 @@ export function mayRunWithoutToken(query: unknown, options: AnonymousGateOptions
 
 function isIntrospectionDocument(document: DocumentNode): boolean {
   const fragments = fragmentsOf(document);
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return operations.length > 0 && operations.every((op) => isIntrospectionOnly(op, fragments));
 }
 
-function isIntrospectionOnly(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, SelectionSetNode>): boolean {
+function isIntrospectionOnly(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, SelectionSetNode>,
+): boolean {
   return operation.operation === 'query' && onlyMetaFields(operation.selectionSet, fragments, new Set());
 }
 
 /** Whether a root selection set selects only `__` fields; each named fragment is looked at once, so this is linear. */
-function onlyMetaFields(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen: Set<string>): boolean {
+function onlyMetaFields(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, SelectionSetNode>,
+  seen: Set<string>,
+): boolean {
   return set.selections.every((s) => {
     if (s.kind === Kind.FIELD) return s.name.value.startsWith('__');
     // Fragments are checked for what they select at the root too.
@@ -102,9 +126,14 @@ function onlyMetaFields(set: SelectionSetNode, fragments: ReadonlyMap<string, Se
 }
 
 /** Every field name selected at any depth, through fragments (each named fragment is walked once). */
-function allFieldNames(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen = new Set<string>()): string[] {
+function allFieldNames(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, SelectionSetNode>,
+  seen = new Set<string>(),
+): string[] {
   return set.selections.flatMap((s) => {
-    if (s.kind === Kind.FIELD) return [s.name.value, ...(s.selectionSet ? allFieldNames(s.selectionSet, fragments, seen) : [])];
+    if (s.kind === Kind.FIELD)
+      return [s.name.value, ...(s.selectionSet ? allFieldNames(s.selectionSet, fragments, seen) : [])];
     if (s.kind === Kind.INLINE_FRAGMENT) return allFieldNames(s.selectionSet, fragments, seen);
     const fragment = fragments.get(s.name.value);
     if (!fragment || seen.has(s.name.value)) return [];

@@ -8,7 +8,9 @@ export function toGraphQLError(err: GatewayError): GraphQLError {
   const extensions: Record<string, unknown> = { code: err.code, http: { status: err.status } };
   if (err.retryAfterSeconds !== undefined) {
     extensions.retryAfterSeconds = err.retryAfterSeconds;
-    (extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(err.retryAfterSeconds)]]);
+    (extensions.http as { headers?: Map<string, string> }).headers = new Map([
+      ['retry-after', String(err.retryAfterSeconds)],
+    ]);
   }
   return new GraphQLError(err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message, {
     extensions,

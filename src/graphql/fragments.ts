@@ -2,7 +2,11 @@ import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 
 /** A document's fragment definitions by name, as the selection sets they stand for. */
 export function fragmentsOf(document: DocumentNode): ReadonlyMap<string, SelectionSetNode> {
-  return new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  return new Map(
+    document.definitions.flatMap((d) =>
+      d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [],
+    ),
+  );
 }
 
 /**

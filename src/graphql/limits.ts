@@ -9,7 +9,12 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator,
+  getComplexity,
+  simpleEstimator,
+  type ComplexityEstimator,
+} from 'graphql-query-complexity';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { GatewayError } from '../errors.js';
 import { toGraphQLError } from './errors.js';
@@ -122,14 +127,20 @@ export function documentSizeRule(limits: Pick<OperationLimits, 'maxAliases' | 'm
       Field(node) {
         if (node.alias !== undefined && ++aliases === limits.maxAliases + 1) {
           context.reportError(
-            new GraphQLError(`The document has more than ${limits.maxAliases} aliased fields (GRAPHQL_MAX_ALIASES). Split it into several operations.`, { nodes: [node] }),
+            new GraphQLError(
+              `The document has more than ${limits.maxAliases} aliased fields (GRAPHQL_MAX_ALIASES). Split it into several operations.`,
+              { nodes: [node] },
+            ),
           );
         }
       },
       FragmentSpread(node) {
         if (++spreads === limits.maxFragmentSpreads + 1) {
           context.reportError(
-            new GraphQLError(`The document has more than ${limits.maxFragmentSpreads} fragment spreads (GRAPHQL_MAX_FRAGMENT_SPREADS). Use fewer fragments.`, { nodes: [node] }),
+            new GraphQLError(
+              `The document has more than ${limits.maxFragmentSpreads} fragment spreads (GRAPHQL_MAX_FRAGMENT_SPREADS). Use fewer fragments.`,
+              { nodes: [node] },
+            ),
           );
         }
       },
@@ -213,11 +224,18 @@ export function complexityLimitPlugin<TContext extends BaseContext>(
 }
 
 function refusal(message: string, extensions: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions } });
+  return new GraphQLError(message, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions },
+  });
 }
 
 /** The three measures in one walk of graphql-query-complexity; any failure to measure becomes a coded refusal. */
-function measure(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): OperationCost {
+function measure(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): OperationCost {
   let bbbCalls = 0;
   let mutations = 0;
   const mutationType = schema.getMutationType();
@@ -242,7 +260,10 @@ function measure(schema: GraphQLSchema, document: DocumentNode, operationName: s
   } catch (err) {
     if (err instanceof GraphQLError && err.message.startsWith('Variable "$')) {
       // graphql's own message names the variable and what is wrong with it, as execution would.
-      throw new GraphQLError(err.message, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      throw new GraphQLError(err.message, {
+        nodes: err.nodes,
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
     }
     if (err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message)) {
       throw refusal(
@@ -269,7 +290,11 @@ function fieldsWithArgumentCost(schema: GraphQLSchema): ReadonlySet<string> {
       if (!isObjectType(type) && !isInterfaceType(type)) continue;
       for (const field of Object.values(type.getFields())) {
         // A cost or a BBB-call estimate computed from arguments (recordings' first/after) changes with the variables.
-        if (typeof field.extensions.complexity === 'function' || typeof field.extensions[BBB_CALLS_EXTENSION] === 'function') found.add(field.name);
+        if (
+          typeof field.extensions.complexity === 'function' ||
+          typeof field.extensions[BBB_CALLS_EXTENSION] === 'function'
+        )
+          found.add(field.name);
       }
     }
     names = found;

@@ -6,18 +6,25 @@ export { MetadataInput } from './recording.inputs.js';
 
 /** GraphQL enums and input objects of the createMeeting / joinUrl options; the rules live in meetings/meeting-input.ts. */
 
-export const MeetingLayout = Object.fromEntries(MEETING_LAYOUTS.map((l) => [l, l])) as { [K in (typeof MEETING_LAYOUTS)[number]]: K };
+export const MeetingLayout = Object.fromEntries(MEETING_LAYOUTS.map((l) => [l, l])) as {
+  [K in (typeof MEETING_LAYOUTS)[number]]: K;
+};
 export type MeetingLayout = (typeof MEETING_LAYOUTS)[number];
 registerEnumType(MeetingLayout, {
   name: 'MeetingLayout',
-  description: 'BigBlueButton\'s layouts (`meetingLayout` on create, `enforceLayout` on join). The last four need BigBlueButton 3.0.',
+  description:
+    "BigBlueButton's layouts (`meetingLayout` on create, `enforceLayout` on join). The last four need BigBlueButton 3.0.",
 });
 
 /** Enum value (`BREAKOUT_ROOMS`) → BBB's own name (`breakoutRooms`); the enum's values are BBB's names. */
-export const MeetingFeature = Object.fromEntries(BBB_FEATURES.map((f) => [featureEnumName(f), f])) as Record<string, string>;
+export const MeetingFeature = Object.fromEntries(BBB_FEATURES.map((f) => [featureEnumName(f), f])) as Record<
+  string,
+  string
+>;
 registerEnumType(MeetingFeature, {
   name: 'MeetingFeature',
-  description: 'A feature BigBlueButton can switch off for a meeting (create\'s `disabledFeatures`, sent under BigBlueButton\'s own names). Some need 2.6, 2.7 or 3.0; an older server ignores names it does not know.',
+  description:
+    "A feature BigBlueButton can switch off for a meeting (create's `disabledFeatures`, sent under BigBlueButton's own names). Some need 2.6, 2.7 or 3.0; an older server ignores names it does not know.",
 });
 
 export enum WaitingRoom {
@@ -30,12 +37,20 @@ registerEnumType(WaitingRoom, {
   description: 'Who waits for a moderator to let them in. Moderators never wait.',
   valuesConfig: {
     NONE: { description: 'Nobody waits (BigBlueButton guestPolicy ALWAYS_ACCEPT).' },
-    GUESTS: { description: 'Only joins made with isGuest: true wait (guestPolicy ASK_MODERATOR; the gateway marks those joins guest=true).' },
-    ALL_VIEWERS: { description: 'Every VIEWER waits (guestPolicy ASK_MODERATOR; the gateway marks every viewer join guest=true).' },
+    GUESTS: {
+      description:
+        'Only joins made with isGuest: true wait (guestPolicy ASK_MODERATOR; the gateway marks those joins guest=true).',
+    },
+    ALL_VIEWERS: {
+      description: 'Every VIEWER waits (guestPolicy ASK_MODERATOR; the gateway marks every viewer join guest=true).',
+    },
   },
 });
 
-@InputType({ description: 'What viewers may not do. Each flag is sent as BigBlueButton\'s `lockSettings<Name>`; an absent flag keeps the server\'s default.' })
+@InputType({
+  description:
+    "What viewers may not do. Each flag is sent as BigBlueButton's `lockSettings<Name>`; an absent flag keeps the server's default.",
+})
 export class LockSettingsInput {
   @Field({ nullable: true, description: 'Viewers cannot share a webcam [lockSettingsDisableCam].' })
   disableCam?: boolean;
@@ -53,11 +68,14 @@ export class LockSettingsInput {
   lockOnJoin?: boolean;
   @Field({ nullable: true, description: 'Let viewers change lockOnJoin [lockSettingsLockOnJoinConfigurable].' })
   lockOnJoinConfigurable?: boolean;
-  @Field({ nullable: true, description: 'Viewers do not see each other\'s whiteboard cursors [lockSettingsHideViewersCursor].' })
+  @Field({
+    nullable: true,
+    description: "Viewers do not see each other's whiteboard cursors [lockSettingsHideViewersCursor].",
+  })
   hideViewersCursor?: boolean;
 }
 
-@InputType({ description: 'A document BigBlueButton downloads and shows as slides. Sent in BigBlueButton\'s XML body.' })
+@InputType({ description: "A document BigBlueButton downloads and shows as slides. Sent in BigBlueButton's XML body." })
 export class PresentationInput {
   @Field(() => URLResolver, { description: 'Where BigBlueButton downloads the document from. http(s) only.' })
   url!: URL | string;
@@ -78,7 +96,10 @@ export function presentationsOf(list: PresentationInput[] | null | undefined) {
 
 @InputType({ description: 'One raw BigBlueButton create parameter, for what the typed options do not cover.' })
 export class ParameterInput {
-  @Field({ description: 'BigBlueButton\'s own parameter name, e.g. allowModsToUnmuteUsers. Only names the operator listed in BBB_CREATE_PASSTHROUGH are accepted.' })
+  @Field({
+    description:
+      "BigBlueButton's own parameter name, e.g. allowModsToUnmuteUsers. Only names the operator listed in BBB_CREATE_PASSTHROUGH are accepted.",
+  })
   name!: string;
   @Field({ description: 'The value as BigBlueButton expects it, at most 2000 characters, no control characters.' })
   value!: string;

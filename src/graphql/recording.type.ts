@@ -15,7 +15,7 @@ export enum RecordingState {
 }
 registerEnumType(RecordingState, {
   name: 'RecordingState',
-  description: 'Where a recording is in BigBlueButton\'s pipeline.',
+  description: "Where a recording is in BigBlueButton's pipeline.",
   valuesConfig: {
     PROCESSING: { description: 'The meeting has ended and BigBlueButton is still building the recording.' },
     PROCESSED: { description: 'Built, but not yet published or unpublished.' },
@@ -38,43 +38,61 @@ export class PreviewImage {
   @Field(() => Int, { nullable: true, description: 'Height in pixels, when BigBlueButton reports it.' })
   height!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Alternative text (usually the slide title), when BigBlueButton reports it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Alternative text (usually the slide title), when BigBlueButton reports it.',
+  })
   alt!: string | null;
 }
 
 @ObjectType({ description: 'One way to play a recording back, e.g. `presentation` or `video`.' })
 export class PlaybackFormat {
-  @Field({ description: 'The format\'s name as BigBlueButton reports it, e.g. `presentation`, `video`, `podcast`, `screenshare`.' })
+  @Field({
+    description:
+      "The format's name as BigBlueButton reports it, e.g. `presentation`, `video`, `podcast`, `screenshare`.",
+  })
   type!: string;
 
-  @Field(() => URLResolver, { description: 'Where the recording plays in this format. It works only while the recording is PUBLISHED.' })
+  @Field(() => URLResolver, {
+    description: 'Where the recording plays in this format. It works only while the recording is PUBLISHED.',
+  })
   url!: string;
 
   @Field(() => Int, { description: 'Length of the recording in minutes, as BigBlueButton reports it.' })
   lengthMinutes!: number;
 
-  @Field(() => Int, { nullable: true, description: 'How long BigBlueButton took to build this format, in milliseconds, when reported.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long BigBlueButton took to build this format, in milliseconds, when reported.',
+  })
   processingTimeMs!: number | null;
 
   @Field(() => [PreviewImage], { description: 'Preview images (slide thumbnails); empty when the format has none.' })
   previewImages!: PreviewImage[];
 }
 
-@ObjectType({ description: 'A recording of a meeting of your application, as BigBlueButton (or Scalelite) reports it.' })
+@ObjectType({
+  description: 'A recording of a meeting of your application, as BigBlueButton (or Scalelite) reports it.',
+})
 export class Recording {
-  @Field(() => ID, { description: 'The recording\'s ID. Use it with publishRecordings, unpublishRecordings, deleteRecordings and updateRecordingMetadata.' })
+  @Field(() => ID, {
+    description:
+      "The recording's ID. Use it with publishRecordings, unpublishRecordings, deleteRecordings and updateRecordingMetadata.",
+  })
   recordId!: string;
 
   @Field(() => ID, { description: 'The meetingId of the meeting that was recorded.' })
   meetingId!: string;
 
-  @Field({ description: 'BigBlueButton\'s internal ID of the recorded session (one meetingId can have several sessions).' })
+  @Field({
+    description: "BigBlueButton's internal ID of the recorded session (one meetingId can have several sessions).",
+  })
   internalMeetingId!: string;
 
-  @Field({ description: 'The meeting\'s name at the time of recording.' })
+  @Field({ description: "The meeting's name at the time of recording." })
   name!: string;
 
-  @Field(() => RecordingState, { description: 'Where the recording is in BigBlueButton\'s pipeline.' })
+  @Field(() => RecordingState, { description: "Where the recording is in BigBlueButton's pipeline." })
   state!: RecordingState;
 
   @Field({ description: 'True when the playback URLs work.' })
@@ -83,10 +101,16 @@ export class Recording {
   @Field({ description: 'True when the recording is of a breakout room.' })
   isBreakout!: boolean;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When recording started; null when the server reports no time.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When recording started; null when the server reports no time.',
+  })
   startedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When recording ended; null when the server reports no time.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When recording ended; null when the server reports no time.',
+  })
   endedAt!: Date | null;
 
   @Field(() => Int, { description: 'How many people took part in the recorded meeting.' })
@@ -94,7 +118,7 @@ export class Recording {
 
   @Field(() => [MetadataEntry], {
     description:
-      'The recording\'s metadata: what the meeting was created with (including `bbb-interface-app`, without the gateway\'s callback keys), `meetingId`, `meetingName` and `isBreakout` added by BigBlueButton, and what updateRecordingMetadata set.',
+      "The recording's metadata: what the meeting was created with (including `bbb-interface-app`, without the gateway's callback keys), `meetingId`, `meetingName` and `isBreakout` added by BigBlueButton, and what updateRecordingMetadata set.",
   })
   metadata!: MetadataEntry[];
 
@@ -113,7 +137,9 @@ export class Recording {
       startedAt: epochMs(r.startTime),
       endedAt: epochMs(r.endTime),
       participants: r.participants,
-      metadata: Object.entries(withoutCallbackKeys(r.metadata)).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value })),
+      metadata: Object.entries(withoutCallbackKeys(r.metadata)).map(([key, value]) =>
+        Object.assign(new MetadataEntry(), { key, value }),
+      ),
       // A format or image without an absolute URL cannot be played or shown, and the URL scalar would fail the whole list.
       formats: r.playback.filter((f) => isAbsoluteUrl(f.url)).map(toFormat),
     });
@@ -137,14 +163,24 @@ export class PageInfo {
   @Field({ description: 'True when this page was asked for with `after`, so recordings come before it.' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first recording of this page; null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first recording of this page; null when the page is empty.',
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last recording of this page; pass it as `after` for the next page. Null when the page is empty.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Cursor of the last recording of this page; pass it as `after` for the next page. Null when the page is empty.',
+  })
   endCursor!: string | null;
 }
 
-@ObjectType({ description: 'A page of recordings (Relay cursor connection). Use `nodes` for the recordings alone, `edges` for each one\'s cursor.' })
+@ObjectType({
+  description:
+    "A page of recordings (Relay cursor connection). Use `nodes` for the recordings alone, `edges` for each one's cursor.",
+})
 export class RecordingConnection {
   @Field(() => [RecordingEdge], { description: 'The recordings of this page, each with its cursor.' })
   edges!: RecordingEdge[];
@@ -156,7 +192,9 @@ export class RecordingConnection {
   pageInfo!: PageInfo;
 
   static from(page: RecordingPage): RecordingConnection {
-    const edges = page.edges.map((e: ServiceEdge) => Object.assign(new RecordingEdge(), { cursor: e.cursor, node: Recording.from(e.recording) }));
+    const edges = page.edges.map((e: ServiceEdge) =>
+      Object.assign(new RecordingEdge(), { cursor: e.cursor, node: Recording.from(e.recording) }),
+    );
     const pageInfo = Object.assign(new PageInfo(), {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,

@@ -24,11 +24,17 @@ export interface SchemaServices {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [MeetingResolver, RecordingResolver, AccessTokenResolver, WebhookResolver];
+const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [
+  MeetingResolver,
+  RecordingResolver,
+  AccessTokenResolver,
+  WebhookResolver,
+];
 
 /** The second lock behind the auth plugin: an access token never resolves a field in APP_TOKEN_ONLY_FIELDS. */
 const appTokenOnlyFields: MiddlewareFn<GatewayContext> = ({ context, info }, next) => {
-  if (context.access && APP_TOKEN_ONLY_FIELDS[info.parentType.name]?.includes(info.fieldName)) throw toGraphQLError(appTokenOnlyField(info.parentType.name, info.fieldName));
+  if (context.access && APP_TOKEN_ONLY_FIELDS[info.parentType.name]?.includes(info.fieldName))
+    throw toGraphQLError(appTokenOnlyField(info.parentType.name, info.fieldName));
   return next();
 };
 
@@ -41,7 +47,8 @@ function containerFor(services: SchemaServices): ContainerType {
   return {
     get(someClass) {
       const instance = instances.get(someClass);
-      if (!instance) throw new Error(`No resolver instance registered for ${String((someClass as { name?: string }).name)}`);
+      if (!instance)
+        throw new Error(`No resolver instance registered for ${String((someClass as { name?: string }).name)}`);
       return instance;
     },
   };

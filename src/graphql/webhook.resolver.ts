@@ -5,7 +5,13 @@ import type { DeliveryRecord } from '../events/delivery.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { callerOf } from './meeting.resolver.js';
-import { WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryStatus, WebhookEndpoint, WebhookTestResult } from './webhook.type.js';
+import {
+  WebhookDelivery,
+  WebhookDeliveryConnection,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookTestResult,
+} from './webhook.type.js';
 
 const DEFAULT_DELIVERIES_PAGE = 20;
 const MAX_DELIVERIES_PAGE = 100;
@@ -16,11 +22,15 @@ function deliveryCursor(r: Pick<DeliveryRecord, 'queuedAtMs' | 'id'>): string {
 }
 
 function parseDeliveryCursor(cursor: string): { queuedAtMs: number; id: string } {
-  const invalid = new GatewayError('BAD_USER_INPUT', 'after is not a cursor this API returned; pass a cursor or endCursor from an earlier webhookDeliveries page, or leave it out to start with the newest.');
+  const invalid = new GatewayError(
+    'BAD_USER_INPUT',
+    'after is not a cursor this API returned; pass a cursor or endCursor from an earlier webhookDeliveries page, or leave it out to start with the newest.',
+  );
   if (cursor.length > 1024) throw invalid;
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { queuedAtMs: v[0] as number, id: v[1] };
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string')
+      return { queuedAtMs: v[0] as number, id: v[1] };
   } catch {
     // fall through
   }
@@ -36,11 +46,14 @@ export class WebhookResolver {
   @Extensions({ [BBB_CALLS_EXTENSION]: 0 })
   @Query(() => WebhookEndpoint, {
     nullable: true,
-    description: 'Your application\'s webhook endpoint and the secret to verify its webhooks with; null when the operator configured none for it (WEBHOOK_ENDPOINTS).',
+    description:
+      "Your application's webhook endpoint and the secret to verify its webhooks with; null when the operator configured none for it (WEBHOOK_ENDPOINTS).",
   })
   webhookEndpoint(@Ctx() ctx: GatewayContext): WebhookEndpoint | null {
     const endpoint = this.events?.endpoint(callerOf(ctx).app);
-    return endpoint ? Object.assign(new WebhookEndpoint(), { url: endpoint.url, types: [...endpoint.types], secret: endpoint.secret }) : null;
+    return endpoint
+      ? Object.assign(new WebhookEndpoint(), { url: endpoint.url, types: [...endpoint.types], secret: endpoint.secret })
+      : null;
   }
 
   // No BBB call: one signed POST to the app's own endpoint.
@@ -52,7 +65,11 @@ export class WebhookResolver {
   async sendTestWebhook(@Ctx() ctx: GatewayContext): Promise<WebhookTestResult> {
     const app = callerOf(ctx).app;
     const result = await this.events?.sendTest(app);
-    if (!result) throw new GatewayError('NOT_FOUND', 'No webhook endpoint is configured for your application; the operator sets it in WEBHOOK_ENDPOINTS.');
+    if (!result)
+      throw new GatewayError(
+        'NOT_FOUND',
+        'No webhook endpoint is configured for your application; the operator sets it in WEBHOOK_ENDPOINTS.',
+      );
     return Object.assign(new WebhookTestResult(), {
       eventId: result.eventId,
       delivered: result.outcome === 'delivered',
@@ -67,18 +84,30 @@ export class WebhookResolver {
   @Extensions({ [BBB_CALLS_EXTENSION]: 0 })
   @Query(() => WebhookDeliveryConnection, {
     description:
-      'Your application\'s webhook deliveries of the last 7 days, newest first: each with its attempts, status codes, latencies and last error. Continue with after: pageInfo.endCursor while pageInfo.hasNextPage is true. Empty when you have no endpoint.',
+      "Your application's webhook deliveries of the last 7 days, newest first: each with its attempts, status codes, latencies and last error. Continue with after: pageInfo.endCursor while pageInfo.hasNextPage is true. Empty when you have no endpoint.",
   })
   async webhookDeliveries(
-    @Arg('first', () => Int, { defaultValue: DEFAULT_DELIVERIES_PAGE, description: `Page size, 1 to ${MAX_DELIVERIES_PAGE}.` }) first: number,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor (or an edge\'s cursor) of the previous page; leave it out for the newest.' }) after: string | null | undefined,
-    @Arg('status', () => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status.' }) status: WebhookDeliveryStatus | null | undefined,
+    @Arg('first', () => Int, {
+      defaultValue: DEFAULT_DELIVERIES_PAGE,
+      description: `Page size, 1 to ${MAX_DELIVERIES_PAGE}.`,
+    })
+    first: number,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: "The endCursor (or an edge's cursor) of the previous page; leave it out for the newest.",
+    })
+    after: string | null | undefined,
+    @Arg('status', () => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status.' })
+    status: WebhookDeliveryStatus | null | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<WebhookDeliveryConnection> {
     const app = callerOf(ctx).app;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) throw new GatewayError('BAD_USER_INPUT', `first must be 1 to ${MAX_DELIVERIES_PAGE}.`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE)
+      throw new GatewayError('BAD_USER_INPUT', `first must be 1 to ${MAX_DELIVERIES_PAGE}.`);
     const cursor = after == null ? undefined : parseDeliveryCursor(after);
-    const page = this.events ? await this.events.queue.deliveries(app, { first, after: cursor, status: status ?? undefined }) : { records: [], hasNextPage: false };
+    const page = this.events
+      ? await this.events.queue.deliveries(app, { first, after: cursor, status: status ?? undefined })
+      : { records: [], hasNextPage: false };
     return WebhookDeliveryConnection.from(page, deliveryCursor, cursor !== undefined);
   }
 
@@ -89,12 +118,16 @@ export class WebhookResolver {
       'Queues one of your events again (same `webhook-id`, same body, a fresh retry schedule), e.g. after your receiver lost it. Returns the new delivery; while the latest delivery of the event is still pending, returns that one instead. NOT_FOUND for an event that is not yours or no longer in the delivery log (7 days).',
   })
   async redeliverWebhook(
-    @Arg('eventId', () => ID, { description: 'The `webhook-id` (a delivery\'s eventId).' }) eventId: string,
+    @Arg('eventId', () => ID, { description: "The `webhook-id` (a delivery's eventId)." }) eventId: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<WebhookDelivery> {
     const app = callerOf(ctx).app;
     const record = eventId.length <= 200 ? await this.events?.queue.redeliver(app, eventId) : undefined;
-    if (!record) throw new GatewayError('NOT_FOUND', `eventId names no event of your application in the delivery log (deliveries are kept 7 days; see webhookDeliveries).`);
+    if (!record)
+      throw new GatewayError(
+        'NOT_FOUND',
+        `eventId names no event of your application in the delivery log (deliveries are kept 7 days; see webhookDeliveries).`,
+      );
     return WebhookDelivery.from(record);
   }
 }

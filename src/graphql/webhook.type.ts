@@ -3,33 +3,45 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { AttemptRecord, DeliveryPage, DeliveryRecord } from '../events/delivery.js';
 import { PageInfo } from './recording.type.js';
 
-@ObjectType({ description: 'Where the gateway sends your application\'s meeting events (Standard Webhooks), as the operator configured it.' })
+@ObjectType({
+  description:
+    "Where the gateway sends your application's meeting events (Standard Webhooks), as the operator configured it.",
+})
 export class WebhookEndpoint {
   @Field({ description: 'The URL the webhooks are POSTed to.' })
   url!: string;
 
-  @Field(() => [String], { description: 'The event types sent to it (`meeting.created`, `meeting.ended`, `recording.ready`, `meeting.summary`); empty means all.' })
+  @Field(() => [String], {
+    description:
+      'The event types sent to it (`meeting.created`, `meeting.ended`, `recording.ready`, `meeting.summary`); empty means all.',
+  })
   types!: string[];
 
   @Field({
     description:
-      'The `whsec_…` secret to verify the webhooks with (e.g. with the `standardwebhooks` package). Derived from the operator\'s key; during a key rotation the webhooks carry a signature for this one and for the previous one.',
+      "The `whsec_…` secret to verify the webhooks with (e.g. with the `standardwebhooks` package). Derived from the operator's key; during a key rotation the webhooks carry a signature for this one and for the previous one.",
   })
   secret!: string;
 }
 
 @ObjectType({ description: 'What happened to the one test webhook sendTestWebhook sent.' })
 export class WebhookTestResult {
-  @Field({ description: 'The test event\'s `webhook-id`.' })
+  @Field({ description: "The test event's `webhook-id`." })
   eventId!: string;
 
   @Field({ description: 'True when the endpoint answered 2xx.' })
   delivered!: boolean;
 
-  @Field({ description: '`delivered`, `failed` (anything but 2xx; redirects are not followed), `gone` (410: deliveries to the endpoint are now stopped) or `disabled` (stopped earlier by a 410; nothing was sent).' })
+  @Field({
+    description:
+      '`delivered`, `failed` (anything but 2xx; redirects are not followed), `gone` (410: deliveries to the endpoint are now stopped) or `disabled` (stopped earlier by a 410; nothing was sent).',
+  })
   outcome!: string;
 
-  @Field(() => Int, { nullable: true, description: 'The HTTP status the endpoint answered; null when it did not answer (see error) or nothing was sent.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The HTTP status the endpoint answered; null when it did not answer (see error) or nothing was sent.',
+  })
   status?: number | undefined;
 
   @Field(() => String, { nullable: true, description: 'Why there is no status: `ETIMEDOUT` (15 s), `ECONNREFUSED`, …' })
@@ -51,7 +63,10 @@ registerEnumType(WebhookDeliveryStatus, {
   valuesConfig: {
     PENDING: { description: 'Waiting for its first attempt or for a retry, or being attempted now.' },
     DELIVERED: { description: 'Your endpoint answered 2xx.' },
-    FAILED: { description: 'No attempt follows: the retry schedule is used up, or your endpoint answered 410 (deliveries to it are stopped until the operator enables it again).' },
+    FAILED: {
+      description:
+        'No attempt follows: the retry schedule is used up, or your endpoint answered 410 (deliveries to it are stopped until the operator enables it again).',
+    },
   },
 });
 
@@ -63,10 +78,16 @@ export class WebhookAttempt {
   @Field(() => DateTimeResolver, { description: 'When the attempt ended.' })
   at!: Date;
 
-  @Field({ description: '`delivered` (2xx), `failed` (retried while the schedule lasts), `gone` (410), `disabled` (stopped earlier by a 410; nothing sent) or `skipped` (no endpoint for this type any more; nothing sent).' })
+  @Field({
+    description:
+      '`delivered` (2xx), `failed` (retried while the schedule lasts), `gone` (410), `disabled` (stopped earlier by a 410; nothing sent) or `skipped` (no endpoint for this type any more; nothing sent).',
+  })
   outcome!: string;
 
-  @Field(() => Int, { nullable: true, description: 'The HTTP status your endpoint answered; null when it did not answer.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The HTTP status your endpoint answered; null when it did not answer.',
+  })
   statusCode?: number | undefined;
 
   @Field(() => Int, { nullable: true, description: 'How long your endpoint took to answer, in milliseconds.' })
@@ -78,7 +99,7 @@ export class WebhookAttempt {
 
 @ObjectType({ description: 'One delivery of one event to your endpoint, from the delivery log (kept 7 days).' })
 export class WebhookDelivery {
-  @Field({ description: 'The event\'s `webhook-id` (the same for its redeliveries): pass it to redeliverWebhook.' })
+  @Field({ description: "The event's `webhook-id` (the same for its redeliveries): pass it to redeliverWebhook." })
   eventId!: string;
 
   @Field({ description: 'This delivery: the event ID, with `.r<n>` for the n-th redelivery.' })
@@ -99,21 +120,39 @@ export class WebhookDelivery {
   @Field(() => [WebhookAttempt], { description: 'Every attempt, the first first.' })
   attempts!: WebhookAttempt[];
 
-  @Field(() => Int, { nullable: true, description: 'The HTTP status of the last attempt; null before the first attempt or when the endpoint did not answer.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The HTTP status of the last attempt; null before the first attempt or when the endpoint did not answer.',
+  })
   lastStatusCode?: number | undefined;
 
   @Field(() => Int, { nullable: true, description: 'The latency of the last attempt, in milliseconds.' })
   lastLatencyMs?: number | undefined;
 
-  @Field(() => String, { nullable: true, description: 'Why the last attempt failed (`HTTP 500`, `ETIMEDOUT`, `410 Gone: endpoint disabled`, …); null when it succeeded or none was made.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the last attempt failed (`HTTP 500`, `ETIMEDOUT`, `410 Gone: endpoint disabled`, …); null when it succeeded or none was made.',
+  })
   lastError?: string | undefined;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the next retry is due; null when none is scheduled.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When the next retry is due; null when none is scheduled.',
+  })
   nextAttemptAt?: Date | undefined;
 
   static from(r: DeliveryRecord): WebhookDelivery {
     const attempts = r.attempts.map((a) =>
-      Object.assign(new WebhookAttempt(), { attempt: a.attempt, at: new Date(a.at), outcome: a.outcome, statusCode: a.status, latencyMs: a.latencyMs, error: a.error }),
+      Object.assign(new WebhookAttempt(), {
+        attempt: a.attempt,
+        at: new Date(a.at),
+        outcome: a.outcome,
+        statusCode: a.status,
+        latencyMs: a.latencyMs,
+        error: a.error,
+      }),
     );
     const last = r.attempts.at(-1);
     return Object.assign(new WebhookDelivery(), {
@@ -127,7 +166,10 @@ export class WebhookDelivery {
       lastStatusCode: last?.status,
       lastLatencyMs: last?.latencyMs,
       lastError: last === undefined ? undefined : lastError(last),
-      nextAttemptAt: r.status === 'pending' && last?.nextDelayMs !== undefined ? new Date(Date.parse(last.at) + last.nextDelayMs) : undefined,
+      nextAttemptAt:
+        r.status === 'pending' && last?.nextDelayMs !== undefined
+          ? new Date(Date.parse(last.at) + last.nextDelayMs)
+          : undefined,
     });
   }
 }
@@ -168,7 +210,9 @@ export class WebhookDeliveryConnection {
   pageInfo!: PageInfo;
 
   static from(page: DeliveryPage, cursorOf: (r: DeliveryRecord) => string, after: boolean): WebhookDeliveryConnection {
-    const edges = page.records.map((r) => Object.assign(new WebhookDeliveryEdge(), { cursor: cursorOf(r), node: WebhookDelivery.from(r) }));
+    const edges = page.records.map((r) =>
+      Object.assign(new WebhookDeliveryEdge(), { cursor: cursorOf(r), node: WebhookDelivery.from(r) }),
+    );
     const pageInfo = Object.assign(new PageInfo(), {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: after,

@@ -36,10 +36,16 @@ export function clientErrorHandler(this: { log: FastifyBaseLogger }, err: NodeJS
 function refusal(code: string | undefined): { status: number; message: string } {
   switch (code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, message: 'The request was not received completely within the time limit (REQUEST_TIMEOUT_MS).' };
+      return {
+        status: 408,
+        message: 'The request was not received completely within the time limit (REQUEST_TIMEOUT_MS).',
+      };
     case 'HPE_HEADER_OVERFLOW':
       return { status: 431, message: 'The request headers are larger than the limit of 16 KB.' };
     default:
-      return { status: 400, message: 'The request is not valid HTTP (for example a malformed Content-Length or header line).' };
+      return {
+        status: 400,
+        message: 'The request is not valid HTTP (for example a malformed Content-Length or header line).',
+      };
   }
 }

@@ -23,14 +23,20 @@ const TYPES: Record<string, string> = {
 };
 
 function send(reply: FastifyReply, body: string, type: string, connect = "'self'"): FastifyReply {
-  return reply.header('content-security-policy', PAGE_CSP(connect)).header('cache-control', 'no-cache').type(type).send(body);
+  return reply
+    .header('content-security-policy', PAGE_CSP(connect))
+    .header('cache-control', 'no-cache')
+    .type(type)
+    .send(body);
 }
 
 /** The directory of an installed package, or undefined when it is not installed (e.g. `npm ci --omit=dev`). */
 function packageDir(name: string): string | undefined {
   try {
     let dir = dirname(createRequire(import.meta.url).resolve(name));
-    const isIt = (d: string) => existsSync(join(d, 'package.json')) && (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string }).name === name;
+    const isIt = (d: string) =>
+      existsSync(join(d, 'package.json')) &&
+      (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string }).name === name;
     while (!isIt(dir)) {
       const up = dirname(dir);
       if (up === dir) return undefined;
@@ -65,7 +71,9 @@ export function registerExplorer(app: FastifyInstance, graphqlPath: string): boo
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>bbb-interface GraphiQL</title>\n' +
     `<link rel="stylesheet" href="${EXPLORER_PATH}/assets/graphiql.css">\n` +
     '<style>html,body,#graphiql{height:100%;margin:0}</style>\n</head>\n<body>\n<div id="graphiql">Loading GraphiQL…</div>\n' +
-    ['react.js', 'react-dom.js', 'graphiql.js', 'init.js'].map((f) => `<script src="${EXPLORER_PATH}/assets/${f}"></script>`).join('\n') +
+    ['react.js', 'react-dom.js', 'graphiql.js', 'init.js']
+      .map((f) => `<script src="${EXPLORER_PATH}/assets/${f}"></script>`)
+      .join('\n') +
     '\n</body>\n</html>\n';
   const init =
     `const fetcher = GraphiQL.createFetcher({ url: new URL(${JSON.stringify(graphqlPath)}, location.href).href });\n` +
@@ -113,7 +121,9 @@ export function registerBrowserExample(app: FastifyInstance, options: ExampleOpt
   const { demoToken } = options;
   if (demoToken) {
     // The token travels in the fragment, which the browser never sends to a server, so it reaches no access log.
-    app.get(`${EXAMPLE_PATH}demo`, async (_req, reply) => reply.header('cache-control', 'no-store').redirect(`${EXAMPLE_PATH}#token=${await demoToken()}`, 303));
+    app.get(`${EXAMPLE_PATH}demo`, async (_req, reply) =>
+      reply.header('cache-control', 'no-store').redirect(`${EXAMPLE_PATH}#token=${await demoToken()}`, 303),
+    );
   }
   return true;
 }

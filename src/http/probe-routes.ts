@@ -39,7 +39,10 @@ export function registerProbeRoutes(app: FastifyInstance, options: ProbeRoutesOp
     if (expected !== undefined) {
       const presented = tokenFromHeader(req.headers.authorization);
       if (presented === undefined || !timingSafeEqual(sha256(presented), expected)) {
-        throw new GatewayError('UNAUTHENTICATED', 'The metrics endpoint needs the header `Authorization: Bearer <METRICS_TOKEN>`.');
+        throw new GatewayError(
+          'UNAUTHENTICATED',
+          'The metrics endpoint needs the header `Authorization: Bearer <METRICS_TOKEN>`.',
+        );
       }
     }
     void reply.header('cache-control', 'no-store').type(metrics.registry.contentType);

@@ -89,7 +89,11 @@ export async function createRateLimiter(options: RateLimitOptions): Promise<Rate
           return { allowed: true, remaining: res.remainingPoints, resetSeconds: seconds(res.msBeforeNext) };
         } catch (rejection) {
           if (rejection instanceof RateLimiterRes) {
-            return { allowed: false, retryAfterSeconds: seconds(rejection.msBeforeNext), resetSeconds: seconds(rejection.msBeforeNext) };
+            return {
+              allowed: false,
+              retryAfterSeconds: seconds(rejection.msBeforeNext),
+              resetSeconds: seconds(rejection.msBeforeNext),
+            };
           }
           // Both stores failed (memory should not): let the request through rather than refuse it.
           log.warn({ err: rejection }, 'the rate limiter failed; the request is let through');
@@ -225,7 +229,12 @@ export type RateLimitCharge = (req: FastifyRequest, reply: FastifyReply, points:
  * GraphQL error on /graphql. A point stands for one BBB call: each REST route makes at most one, and a GraphQL
  * operation that may make more is charged the rest through the returned function once its cost is measured.
  */
-export function registerRateLimit(app: FastifyInstance, limiter: RateLimiter, metrics: GatewayMetrics, options: RateLimitHookOptions): RateLimitCharge {
+export function registerRateLimit(
+  app: FastifyInstance,
+  limiter: RateLimiter,
+  metrics: GatewayMetrics,
+  options: RateLimitHookOptions,
+): RateLimitCharge {
   const charge: RateLimitCharge = async (req, reply, points) => {
     if (points <= 0) return;
     const appName = observationOf(req)?.app;

@@ -45,7 +45,11 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
         timer = setTimeout(() => reject(new ProbeTimeout(options.timeoutMs)), options.timeoutMs);
       });
       const version = await Promise.race([options.probe(), timeout]);
-      const result: Readiness = { ready: true, bbb: { apiVersion: version.apiVersion ?? version.version, bbbVersion: version.bbbVersion }, checkedAt };
+      const result: Readiness = {
+        ready: true,
+        bbb: { apiVersion: version.apiVersion ?? version.version, bbbVersion: version.bbbVersion },
+        checkedAt,
+      };
       report(result, undefined);
       return result;
     } catch (err) {
@@ -85,7 +89,8 @@ function reasonFor(err: unknown): string {
     return `BigBlueButton rejected the checksum of ${err.call}: BBB_SECRET (or BBB_CHECKSUM_ALGORITHM) does not match the server's (bbb-conf --secret).`;
   }
   // BBB's own message text may echo its configuration; only the call and the messageKey are repeated.
-  if (err instanceof BbbFailedError) return `BigBlueButton refused ${err.call} (${/^[a-zA-Z][a-zA-Z0-9]{0,63}$/.test(err.messageKey) ? err.messageKey : 'unknownError'}).`;
+  if (err instanceof BbbFailedError)
+    return `BigBlueButton refused ${err.call} (${/^[a-zA-Z][a-zA-Z0-9]{0,63}$/.test(err.messageKey) ? err.messageKey : 'unknownError'}).`;
   // The adapter's other messages name the call and the server's origin, never a query string or the secret.
   if (err instanceof ProbeTimeout || err instanceof BbbError) return err.message;
   return 'The readiness probe failed in an unexpected way; the error was logged.';

@@ -59,7 +59,11 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method === 'GET' && req.routeOptions.url === options.graphqlPath && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+    if (
+      req.method === 'GET' &&
+      req.routeOptions.url === options.graphqlPath &&
+      String(reply.getHeader('content-type') ?? '').startsWith('text/html')
+    ) {
       void reply.header('content-security-policy', LANDING_PAGE_CSP);
     }
     return payload;
@@ -70,7 +74,14 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
       origin: [...options.corsOrigins, ...(options.corsLocalhost ? [LOCALHOST_ORIGIN] : [])],
       methods: ['GET', 'POST'],
       allowedHeaders: GRAPHQL_CLIENT_HEADERS,
-      exposedHeaders: ['retry-after', 'x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'location'],
+      exposedHeaders: [
+        'retry-after',
+        'x-request-id',
+        'x-ratelimit-limit',
+        'x-ratelimit-remaining',
+        'x-ratelimit-reset',
+        'location',
+      ],
       // Tokens travel in the Authorization header, never in cookies.
       credentials: false,
       maxAge: 600,

@@ -23,7 +23,17 @@ const PARAM_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
  * guest policy that the typed fields control, metadata (`meta_*`, where the app tag and the callbacks live), BBB's
  * server-side end callback, and the checksum.
  */
-const GATEWAY_OWNED = new Set(['name', 'meetingID', 'attendeePW', 'moderatorPW', 'checksum', 'guestPolicy', 'meetingEndedURL', 'isBreakout', 'parentMeetingID']);
+const GATEWAY_OWNED = new Set([
+  'name',
+  'meetingID',
+  'attendeePW',
+  'moderatorPW',
+  'checksum',
+  'guestPolicy',
+  'meetingEndedURL',
+  'isBreakout',
+  'parentMeetingID',
+]);
 
 const GATEWAY_OWNED_LOWER = new Set([...GATEWAY_OWNED].map((n) => n.toLowerCase()));
 
@@ -33,12 +43,21 @@ const GATEWAY_OWNED_LOWER = new Set([...GATEWAY_OWNED].map((n) => n.toLowerCase(
  * (allowPromoteGuestToModerator).
  */
 const TYPED_OR_GUARDED = new Set(
-  ['logoutURL', 'maxParticipants', 'preUploadedPresentation', 'preUploadedPresentationName', 'presentationUploadExternalUrl', 'presentationUploadExternalDescription', 'allowPromoteGuestToModerator'].map((n) => n.toLowerCase()),
+  [
+    'logoutURL',
+    'maxParticipants',
+    'preUploadedPresentation',
+    'preUploadedPresentationName',
+    'presentationUploadExternalUrl',
+    'presentationUploadExternalDescription',
+    'allowPromoteGuestToModerator',
+  ].map((n) => n.toLowerCase()),
 );
 
 /** Why `name` may not be set by policy or passthrough, or undefined when it may. Names compare in any case. */
 function reservedCreateParameterReason(name: string): string | undefined {
-  if (!PARAM_NAME.test(name)) return 'is not a BigBlueButton create parameter name (letters and digits, starting with a letter)';
+  if (!PARAM_NAME.test(name))
+    return 'is not a BigBlueButton create parameter name (letters and digits, starting with a letter)';
   if (GATEWAY_OWNED_LOWER.has(name.toLowerCase())) return 'is set by the gateway itself';
   return undefined;
 }
@@ -47,7 +66,11 @@ function reservedCreateParameterReason(name: string): string | undefined {
  * `name=value` pairs separated by commas; a piece without `=` continues the previous value, so
  * `disabledFeatures=chat,polls,muteOnStart=true` is two pairs. Problems are collected with the variable's name.
  */
-export function parseParameterPairs(variable: string, text: string | undefined, problems: string[]): Array<[string, string]> {
+export function parseParameterPairs(
+  variable: string,
+  text: string | undefined,
+  problems: string[],
+): Array<[string, string]> {
   if (text === undefined || text.trim() === '') return [];
   const pairs: Array<[string, string]> = [];
   for (const piece of text.split(',')) {
@@ -72,11 +95,16 @@ export function parseParameterPairs(variable: string, text: string | undefined, 
 
 export function parsePassthrough(text: string | undefined, problems: string[]): string[] {
   if (text === undefined || text.trim() === '') return [];
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
     const reason =
       reservedCreateParameterReason(name) ??
-      (TYPED_OR_GUARDED.has(name.toLowerCase()) ? 'cannot be sent raw by apps: a typed createMeeting option validates it, or it would let waiting guests out' : undefined);
+      (TYPED_OR_GUARDED.has(name.toLowerCase())
+        ? 'cannot be sent raw by apps: a typed createMeeting option validates it, or it would let waiting guests out'
+        : undefined);
     if (reason !== undefined) problems.push(`BBB_CREATE_PASSTHROUGH: ${name} ${reason}`);
   }
   return [...new Set(names)];

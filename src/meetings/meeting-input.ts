@@ -37,8 +37,8 @@ const httpUrl = z
 
 const password = z
   .string()
-  .check(minUnits(2, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
-  .check(maxUnits(64, 'must be 2 to 64 characters (BigBlueButton\'s limit)'))
+  .check(minUnits(2, "must be 2 to 64 characters (BigBlueButton's limit)"))
+  .check(maxUnits(64, "must be 2 to 64 characters (BigBlueButton's limit)"))
   .refine(noControl, 'must not contain control characters');
 
 /** The layouts BBB 2.7-3.0 knows (`meetingLayout` on create, `enforceLayout` on join). */
@@ -125,7 +125,10 @@ const MAX_BANNER_LENGTH = 500;
 
 /** A text BBB shows to people: length-limited (in UTF-16 units, as BBB's Java counts), no control characters. */
 const displayText = (max: number) =>
-  z.string().check(maxUnits(max, `must be at most ${max} characters`)).refine(noControl, 'must not contain control characters');
+  z
+    .string()
+    .check(maxUnits(max, `must be at most ${max} characters`))
+    .refine(noControl, 'must not contain control characters');
 
 const minutes = (max: number) =>
   z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
@@ -134,13 +137,19 @@ const minutes = (max: number) =>
 export const metadataEntrySchema = z.object({
   key: z
     .string()
-    .regex(META_KEY_PATTERN, 'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)')
+    .regex(
+      META_KEY_PATTERN,
+      'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)',
+    )
     .check(maxUnits(64, 'must be at most 64 characters'))
     .superRefine((k, ctx) => {
       const reason = reservedMetadataKeyReason(k);
       if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
     }),
-  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
+  value: z
+    .string()
+    .check(maxUnits(1000, 'must be at most 1000 characters'))
+    .refine(noControl, 'must not contain control characters'),
 });
 
 export const uniqueMetadataKeys = {
@@ -165,7 +174,12 @@ const presentationsSchema = z
   .min(1, `must hold 1 to ${MAX_PRESENTATIONS} documents`)
   .max(MAX_PRESENTATIONS, `must hold 1 to ${MAX_PRESENTATIONS} documents`);
 
-const lockSettingsSchema = z.object(Object.fromEntries(LOCK_SETTINGS.map((k) => [k, z.boolean().nullish()])) as Record<(typeof LOCK_SETTINGS)[number], z.ZodOptional<z.ZodNullable<z.ZodBoolean>>>);
+const lockSettingsSchema = z.object(
+  Object.fromEntries(LOCK_SETTINGS.map((k) => [k, z.boolean().nullish()])) as Record<
+    (typeof LOCK_SETTINGS)[number],
+    z.ZodOptional<z.ZodNullable<z.ZodBoolean>>
+  >,
+);
 
 export const createMeetingSchema = z
   .object({
@@ -175,13 +189,18 @@ export const createMeetingSchema = z
       .pipe(
         z
           .string()
-          .check(minUnits(2, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
-          .check(maxUnits(256, 'must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton\'s limit)'))
+          .check(minUnits(2, "must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton's limit)"))
+          .check(maxUnits(256, "must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton's limit)"))
           .refine(noControl, 'must not contain control characters'),
       ),
     attendeePass: password.nullish(),
     moderatorPass: password.nullish(),
-    maxParticipant: z.number().int('must be a whole number').positive('must be a positive whole number').max(1_000_000, 'must be at most 1000000').nullish(),
+    maxParticipant: z
+      .number()
+      .int('must be a whole number')
+      .positive('must be a positive whole number')
+      .max(1_000_000, 'must be at most 1000000')
+      .nullish(),
     redirectAtLogout: httpUrl.nullish(),
     record: z.boolean().nullish(),
     autoStartRecording: z.boolean().nullish(),
@@ -199,14 +218,19 @@ export const createMeetingSchema = z
     meetingLayout: z.enum(MEETING_LAYOUTS).nullish(),
     lockSettings: lockSettingsSchema.nullish(),
     disabledFeatures: z
-      .array(z.string().transform((s, ctx) => {
-        const f = featureFromName(s);
-        if (f === undefined) {
-          ctx.addIssue({ code: 'custom', message: `is not a feature BigBlueButton can disable (one of ${BBB_FEATURES.join(', ')})` });
-          return z.NEVER;
-        }
-        return f;
-      }))
+      .array(
+        z.string().transform((s, ctx) => {
+          const f = featureFromName(s);
+          if (f === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `is not a feature BigBlueButton can disable (one of ${BBB_FEATURES.join(', ')})`,
+            });
+            return z.NEVER;
+          }
+          return f;
+        }),
+      )
       .max(BBB_FEATURES.length, `must hold at most ${BBB_FEATURES.length} features`)
       .nullish(),
     waitingRoom: z.enum(WAITING_ROOMS).nullish(),
@@ -219,8 +243,14 @@ export const createMeetingSchema = z
     bbbParameters: z
       .array(
         z.object({
-          name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'must be a BigBlueButton create parameter name (letters and digits)').check(maxUnits(64, 'must be at most 64 characters')),
-          value: z.string().check(maxUnits(2000, 'must be at most 2000 characters')).refine(noControl, 'must not contain control characters'),
+          name: z
+            .string()
+            .regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'must be a BigBlueButton create parameter name (letters and digits)')
+            .check(maxUnits(64, 'must be at most 64 characters')),
+          value: z
+            .string()
+            .check(maxUnits(2000, 'must be at most 2000 characters'))
+            .refine(noControl, 'must not contain control characters'),
         }),
       )
       .max(20, 'must hold at most 20 parameters')
@@ -251,9 +281,15 @@ const USERDATA_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const userdataEntrySchema = z.object({
   key: z
     .string()
-    .regex(USERDATA_KEY, 'must start with a letter and contain only letters, digits and underscores (BigBlueButton drops other keys), e.g. bbb_skip_check_audio')
+    .regex(
+      USERDATA_KEY,
+      'must start with a letter and contain only letters, digits and underscores (BigBlueButton drops other keys), e.g. bbb_skip_check_audio',
+    )
     .check(maxUnits(64, 'must be at most 64 characters')),
-  value: z.string().check(maxUnits(1000, 'must be at most 1000 characters')).refine(noControl, 'must not contain control characters'),
+  value: z
+    .string()
+    .check(maxUnits(1000, 'must be at most 1000 characters'))
+    .refine(noControl, 'must not contain control characters'),
 });
 
 export const joinMeetingSchema = z
@@ -261,18 +297,37 @@ export const joinMeetingSchema = z
     name: z
       .string()
       .transform((s) => s.trim())
-      .pipe(z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters')),
+      .pipe(
+        z
+          .string()
+          .check(minUnits(1, 'must not be empty'))
+          .check(maxUnits(256, 'must be at most 256 characters'))
+          .refine(noControl, 'must not contain control characters'),
+      ),
     meetingId: meetingIdSchema,
-    password: z.string().check(minUnits(1, 'must not be empty')).check(maxUnits(64, 'must be at most 64 characters')).nullish(),
+    password: z
+      .string()
+      .check(minUnits(1, 'must not be empty'))
+      .check(maxUnits(64, 'must be at most 64 characters'))
+      .nullish(),
     role: z.enum(['MODERATOR', 'VIEWER']).nullish(),
-    createTime: z.string().regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
-    userId: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(256, 'must be at most 256 characters')).refine(noControl, 'must not contain control characters').nullish(),
+    createTime: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
+    userId: z
+      .string()
+      .check(minUnits(1, 'must not be empty when given'))
+      .check(maxUnits(256, 'must be at most 256 characters'))
+      .refine(noControl, 'must not contain control characters')
+      .nullish(),
     avatar: httpUrl.nullish(),
     isGuest: z.boolean().nullish(),
     userdata: z
       .array(userdataEntrySchema)
       .max(MAX_USERDATA, `must hold at most ${MAX_USERDATA} entries`)
-      .refine((e) => new Set(e.map((x) => x.key.toLowerCase())).size === e.length, { message: 'must not name a key twice' })
+      .refine((e) => new Set(e.map((x) => x.key.toLowerCase())).size === e.length, {
+        message: 'must not name a key twice',
+      })
       .nullish(),
     errorRedirectUrl: httpUrl.nullish(),
     enforceLayout: z.enum(MEETING_LAYOUTS).nullish(),
@@ -285,7 +340,9 @@ export const joinMeetingSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['role'],
-        message: both ? 'and password must not both be given: send one of them' : 'or password is required: send exactly one of them',
+        message: both
+          ? 'and password must not both be given: send one of them'
+          : 'or password is required: send exactly one of them',
       });
     }
   });
@@ -296,13 +353,21 @@ export type InsertDocumentInput = z.input<typeof insertDocumentSchema>;
 // BBB 3.0's limits for sendChatMessage (bbb-api.md §4.8).
 export const sendChatMessageSchema = z.object({
   meetingId: meetingIdSchema,
-  message: z.string().check(minUnits(1, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).check(maxUnits(500, 'must be 1 to 500 characters (BigBlueButton\'s limit)')).refine(noControl, 'must not contain control characters'),
-  userName: z.string().check(minUnits(1, 'must not be empty when given')).check(maxUnits(255, 'must be at most 255 characters')).refine(noControl, 'must not contain control characters').nullish(),
+  message: z
+    .string()
+    .check(minUnits(1, "must be 1 to 500 characters (BigBlueButton's limit)"))
+    .check(maxUnits(500, "must be 1 to 500 characters (BigBlueButton's limit)"))
+    .refine(noControl, 'must not contain control characters'),
+  userName: z
+    .string()
+    .check(minUnits(1, 'must not be empty when given'))
+    .check(maxUnits(255, 'must be at most 255 characters'))
+    .refine(noControl, 'must not contain control characters')
+    .nullish(),
 });
 export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
-
 
 const SNAKE: Record<string, string> = {
   attendeePass: 'attendee_pass',

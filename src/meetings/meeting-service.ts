@@ -72,7 +72,10 @@ export class MeetingService {
     this.bbb = options.bbb;
     // A meeting joined during the last tenth of its entry's TTL is refreshed in the background, so joins to a busy meeting
     // never wait for BBB after the first (about a tenth more calls for a busy meeting); a quiet one simply expires.
-    this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), { ...options.joinCache, refreshAheadMs: options.joinCache.ttlMs / 10 });
+    this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), {
+      ...options.joinCache,
+      refreshAheadMs: options.joinCache.ttlMs / 10,
+    });
     this.sendJoinPassword = options.sendJoinPassword ?? false;
     this.createPolicy = options.createPolicy ?? EMPTY_CREATE_POLICY;
     this.events = options.events;
@@ -120,7 +123,11 @@ export class MeetingService {
   }
 
   /** `bbbParameters`: only names the operator listed in BBB_CREATE_PASSTHROUGH, and none a typed option already sets. */
-  private passthroughParams(list: Array<{ name: string; value: string }>, typed: Array<[string, string]>, style: FieldStyle): Array<[string, string]> {
+  private passthroughParams(
+    list: Array<{ name: string; value: string }>,
+    typed: Array<[string, string]>,
+    style: FieldStyle,
+  ): Array<[string, string]> {
     const field = fieldName('bbbParameters', style);
     const seen = new Set<string>();
     return list.map(({ name, value }, i): [string, string] => {
@@ -129,7 +136,8 @@ export class MeetingService {
           `${field}.${i}.name ${name} is not a parameter this gateway passes through (${this.createPolicy.passthrough.length > 0 ? `allowed: ${this.createPolicy.passthrough.join(', ')}` : 'the operator allowed none; see BBB_CREATE_PASSTHROUGH'}).`,
         );
       }
-      if (typed.some(([n]) => n === name)) throw badInput(`${field}.${i}.name ${name} is already set by a typed option; send it only once.`);
+      if (typed.some(([n]) => n === name))
+        throw badInput(`${field}.${i}.name ${name} is already set by a typed option; send it only once.`);
       if (seen.has(name)) throw badInput(`${field}.${i}.name ${name} is listed twice.`);
       seen.add(name);
       return [name, value];
@@ -147,7 +155,10 @@ export class MeetingService {
     // The app holds the token and decides the role (BBB 3.0's way); or the password decides it, as it always did.
     const role: BbbRole | undefined = valid.role ?? roleForPassword(valid.password!, info);
     if (role === undefined) {
-      throw new GatewayError('FORBIDDEN', 'The password matches neither the moderator nor the attendee password of this meeting.');
+      throw new GatewayError(
+        'FORBIDDEN',
+        'The password matches neither the moderator nor the attendee password of this meeting.',
+      );
     }
     if (info.createTime !== valid.createTime) {
       throw new GatewayError(
@@ -163,11 +174,15 @@ export class MeetingService {
       userID: valid.userId ?? undefined,
       avatarURL: valid.avatar ?? undefined,
       guest: joinsAsGuest(waitingRoomOf(info.metadata), role, valid.isGuest === true) ? true : undefined,
-      password: this.sendJoinPassword ? (valid.password ?? (role === 'MODERATOR' ? info.moderatorPW : info.attendeePW)) || undefined : undefined,
+      password: this.sendJoinPassword
+        ? (valid.password ?? (role === 'MODERATOR' ? info.moderatorPW : info.attendeePW)) || undefined
+        : undefined,
       errorRedirectUrl: valid.errorRedirectUrl ?? undefined,
       enforceLayout: valid.enforceLayout ?? undefined,
       excludeFromDashboard: valid.excludeFromDashboard ?? undefined,
-      ...(valid.userdata && valid.userdata.length > 0 ? { userdata: valid.userdata.map(({ key, value }): [string, string] => [key, value]) } : {}),
+      ...(valid.userdata && valid.userdata.length > 0
+        ? { userdata: valid.userdata.map(({ key, value }): [string, string] => [key, value]) }
+        : {}),
     });
   }
 
@@ -207,8 +222,15 @@ export class MeetingService {
     } catch (err) {
       if (err instanceof BbbNotFoundError) throw meetingNotFound();
       // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
-      if ((err instanceof BbbProtocolError && err.statusCode === 404) || (err instanceof BbbFailedError && err.messageKey === 'unsupportedRequest')) {
-        throw new GatewayError('BBB_ERROR', 'sendChatMessage needs BigBlueButton 3.0: the configured server (or load balancer) does not have this call.', { cause: err });
+      if (
+        (err instanceof BbbProtocolError && err.statusCode === 404) ||
+        (err instanceof BbbFailedError && err.messageKey === 'unsupportedRequest')
+      ) {
+        throw new GatewayError(
+          'BBB_ERROR',
+          'sendChatMessage needs BigBlueButton 3.0: the configured server (or load balancer) does not have this call.',
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -229,10 +251,17 @@ export class MeetingService {
     }
   }
 
-  private async visibleInfo(caller: Caller, meetingId: string, expectCreateTime?: string, opts?: { fresh?: boolean }): Promise<MeetingInfo> {
+  private async visibleInfo(
+    caller: Caller,
+    meetingId: string,
+    expectCreateTime?: string,
+    opts?: { fresh?: boolean },
+  ): Promise<MeetingInfo> {
     let info: MeetingInfo;
     try {
-      info = opts?.fresh ? await this.bbb.getMeetingInfo(meetingId) : await this.infoCache.get(meetingId, expectCreateTime);
+      info = opts?.fresh
+        ? await this.bbb.getMeetingInfo(meetingId)
+        : await this.infoCache.get(meetingId, expectCreateTime);
     } catch (err) {
       if (err instanceof BbbNotFoundError) {
         this.infoCache.invalidate(meetingId);
@@ -276,9 +305,11 @@ function createOptionParams(v: ValidCreateMeeting): Array<[string, string]> {
   put('meetingExpireIfNoUserJoinedInMinutes', v.meetingExpireIfNoUserJoinedMinutes);
   put('meetingLayout', v.meetingLayout);
   if (v.lockSettings) {
-    for (const [key, value] of Object.entries(v.lockSettings)) put(`lockSettings${key[0]!.toUpperCase()}${key.slice(1)}`, value);
+    for (const [key, value] of Object.entries(v.lockSettings))
+      put(`lockSettings${key[0]!.toUpperCase()}${key.slice(1)}`, value);
   }
-  if (v.disabledFeatures && v.disabledFeatures.length > 0) put('disabledFeatures', [...new Set(v.disabledFeatures)].join(','));
+  if (v.disabledFeatures && v.disabledFeatures.length > 0)
+    put('disabledFeatures', [...new Set(v.disabledFeatures)].join(','));
   // Both waiting rooms need BBB to ask a moderator; who waits is decided per join (guest=true), see joinUrl.
   if (v.waitingRoom != null) put('guestPolicy', v.waitingRoom === 'NONE' ? 'ALWAYS_ACCEPT' : 'ASK_MODERATOR');
   return out;
@@ -317,7 +348,10 @@ function generatePassword(): string {
  * Compares the presented password with both of the meeting's passwords in constant time (digests of equal length, both
  * always compared), so neither timing nor which comparison ran says anything about the passwords.
  */
-function roleForPassword(presented: string, info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): BbbRole | undefined {
+function roleForPassword(
+  presented: string,
+  info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>,
+): BbbRole | undefined {
   const p = sha256(presented);
   const known = passwordDigests(info);
   const isModerator = known.moderator !== undefined && timingSafeEqual(p, known.moderator);
@@ -339,7 +373,8 @@ const digestsByInfo = new WeakMap<object, PasswordDigests>();
 
 function passwordDigests(info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>): PasswordDigests {
   const cached = digestsByInfo.get(info);
-  if (cached !== undefined && cached.moderatorPW === info.moderatorPW && cached.attendeePW === info.attendeePW) return cached;
+  if (cached !== undefined && cached.moderatorPW === info.moderatorPW && cached.attendeePW === info.attendeePW)
+    return cached;
   const fresh: PasswordDigests = {
     moderatorPW: info.moderatorPW,
     attendeePW: info.attendeePW,

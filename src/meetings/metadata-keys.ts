@@ -33,7 +33,8 @@ export const META_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 export function reservedMetadataKeyReason(key: string): string | undefined {
   const k = key.toLowerCase();
   if (k === APP_META_KEY) return `must not be ${APP_META_KEY}: the gateway uses that key to tell applications apart`;
-  if (k.startsWith(GATEWAY_META_PREFIX)) return `must not start with ${GATEWAY_META_PREFIX}: those keys are the gateway's own`;
+  if (k.startsWith(GATEWAY_META_PREFIX))
+    return `must not start with ${GATEWAY_META_PREFIX}: those keys are the gateway's own`;
   if (k === 'endcallbackurl' || k.endsWith('-recording-ready-url') || k.endsWith('-callback-url')) {
     return 'must not be a callback key (endCallbackUrl, *-recording-ready-url, *-callback-url): callbacks are set by the gateway';
   }
@@ -57,7 +58,12 @@ export function withoutCallbackKeys(metadata: Record<string, string>): Record<st
   return Object.fromEntries(
     Object.entries(metadata).filter(([key]) => {
       const k = key.toLowerCase();
-      return k !== EVENTS_NONCE_META_KEY && k !== 'endcallbackurl' && !k.endsWith('-recording-ready-url') && !k.endsWith('-callback-url');
+      return (
+        k !== EVENTS_NONCE_META_KEY &&
+        k !== 'endcallbackurl' &&
+        !k.endsWith('-recording-ready-url') &&
+        !k.endsWith('-callback-url')
+      );
     }),
   );
 }

@@ -17,8 +17,14 @@ export function bbbCallObserver(metrics: GatewayMetrics, log: FastifyBaseLogger)
       observation.bbbMs += event.durationMs;
     }
     const target = observation?.log ?? log;
-    const fields = { bbbCall: event.call, outcome: event.outcome, messageKey: event.messageKey, durationMs: Math.round(event.durationMs * 10) / 10 };
-    if (event.outcome === 'unavailable' || event.outcome === 'protocol') target.warn(fields, 'BigBlueButton call failed');
+    const fields = {
+      bbbCall: event.call,
+      outcome: event.outcome,
+      messageKey: event.messageKey,
+      durationMs: Math.round(event.durationMs * 10) / 10,
+    };
+    if (event.outcome === 'unavailable' || event.outcome === 'protocol')
+      target.warn(fields, 'BigBlueButton call failed');
     else target.debug(fields, 'BigBlueButton call');
   };
 }

@@ -14,7 +14,8 @@ export function noteBbbIds(client: BbbClient): BbbClient {
     const observation = currentObservation();
     if (observation === undefined) return;
     for (const id of meetingIds ?? []) if (observation.meetingIds.size < MAX_LOGGED_IDS) observation.meetingIds.add(id);
-    for (const id of recordIds ?? []) if (observation.recordingIds.size < MAX_LOGGED_IDS) observation.recordingIds.add(id);
+    for (const id of recordIds ?? [])
+      if (observation.recordingIds.size < MAX_LOGGED_IDS) observation.recordingIds.add(id);
   };
   return {
     create: (params) => (note([params.meetingID], undefined), client.create(params)),
@@ -23,11 +24,20 @@ export function noteBbbIds(client: BbbClient): BbbClient {
     end: (meetingID) => (note([meetingID], undefined), client.end(meetingID)),
     getMeetings: () => client.getMeetings(),
     getRecordings: (params) => (note(params?.meetingID, params?.recordID), client.getRecordings(params)),
-    publishRecordings: (recordIDs, publish) => (note(undefined, recordIDs), client.publishRecordings(recordIDs, publish)),
+    publishRecordings: (recordIDs, publish) => (
+      note(undefined, recordIDs),
+      client.publishRecordings(recordIDs, publish)
+    ),
     deleteRecordings: (recordIDs) => (note(undefined, recordIDs), client.deleteRecordings(recordIDs)),
     updateRecordings: (recordIDs, meta) => (note(undefined, recordIDs), client.updateRecordings(recordIDs, meta)),
-    insertDocument: (meetingID, documents) => (note([meetingID], undefined), client.insertDocument(meetingID, documents)),
-    sendChatMessage: (meetingID, message, userName) => (note([meetingID], undefined), client.sendChatMessage(meetingID, message, userName)),
+    insertDocument: (meetingID, documents) => (
+      note([meetingID], undefined),
+      client.insertDocument(meetingID, documents)
+    ),
+    sendChatMessage: (meetingID, message, userName) => (
+      note([meetingID], undefined),
+      client.sendChatMessage(meetingID, message, userName)
+    ),
     apiVersion: () => client.apiVersion(),
     joinUrl: (params) => (note([params.meetingID], undefined), client.joinUrl(params)),
   };

@@ -4,7 +4,13 @@ import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
 import { currentObservation, loggableMessage } from './request-context.js';
 
 /** Codes of failures that are not the caller's: their message is no help in the request line (and may be masked). */
-const SERVER_SIDE_CODES = new Set(['INTERNAL_SERVER_ERROR', 'BBB_ERROR', 'BBB_UNAVAILABLE', 'BBB_TIMEOUT', 'SHUTTING_DOWN']);
+const SERVER_SIDE_CODES = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'BBB_ERROR',
+  'BBB_UNAVAILABLE',
+  'BBB_TIMEOUT',
+  'SHUTTING_DOWN',
+]);
 
 /** Longer client-chosen operation names are cut in the log. */
 const MAX_OPERATION_NAME_LENGTH = 100;
@@ -29,7 +35,8 @@ export function operationObserverPlugin<TContext extends BaseContext>(): ApolloS
           if (observation.errorCode === undefined && typeof code === 'string') {
             observation.errorCode = code;
             const status = (errors[0]?.extensions?.http as { status?: unknown } | undefined)?.status;
-            if (!SERVER_SIDE_CODES.has(code) && (typeof status !== 'number' || status < 500)) observation.errorMessage = loggableMessage(errors[0]?.message ?? '');
+            if (!SERVER_SIDE_CODES.has(code) && (typeof status !== 'number' || status < 500))
+              observation.errorMessage = loggableMessage(errors[0]?.message ?? '');
           }
         },
       };

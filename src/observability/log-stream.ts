@@ -11,7 +11,10 @@ const JWT_VALUE = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
  * access tokens (JWTs) and any literal occurrence of the given secrets (the BBB shared secret, the metrics token), wherever
  * a message or an error's text carried them. `destination` defaults to synchronous stdout, as pino's own default.
  */
-export function scrubbingLogStream(secrets: readonly (string | undefined)[], destination?: DestinationStream): DestinationStream {
+export function scrubbingLogStream(
+  secrets: readonly (string | undefined)[],
+  destination?: DestinationStream,
+): DestinationStream {
   const target = destination ?? pino.destination({ dest: 1, sync: true });
   const literals = [...new Set(secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SCRUBBED_LENGTH))];
   return {

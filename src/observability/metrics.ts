@@ -85,7 +85,7 @@ export function createMetrics(): GatewayMetrics {
   });
   const redisUp = new Gauge({
     name: `${METRIC_PREFIX}rate_limit_redis_up`,
-    help: '1 while the shared Redis rate-limit store is connected; 0 while limits fall back to this replica\'s memory.',
+    help: "1 while the shared Redis rate-limit store is connected; 0 while limits fall back to this replica's memory.",
     registers: [],
   });
 
@@ -103,7 +103,7 @@ export function createMetrics(): GatewayMetrics {
   });
   const webhookDuration = new Histogram({
     name: `${METRIC_PREFIX}webhook_delivery_duration_seconds`,
-    help: 'Time an app\'s endpoint took to answer a webhook attempt, in seconds.',
+    help: "Time an app's endpoint took to answer a webhook attempt, in seconds.",
     labelNames: ['app', 'outcome'] as const,
     buckets: LATENCY_BUCKETS_S,
     registers,
@@ -126,7 +126,8 @@ export function createMetrics(): GatewayMetrics {
     webhookQueueDepth,
     watchWebhookQueueDepth(depth) {
       queueDepth = depth;
-      if (registry.getSingleMetric(`${METRIC_PREFIX}webhook_queue_depth`) === undefined) registry.registerMetric(webhookQueueDepth);
+      if (registry.getSingleMetric(`${METRIC_PREFIX}webhook_queue_depth`) === undefined)
+        registry.registerMetric(webhookQueueDepth);
     },
     eventsReceived,
     webhookDeliveries,
@@ -140,7 +141,8 @@ export function createMetrics(): GatewayMetrics {
     rateLimited,
     redisUp,
     observeBbbCall(event) {
-      const messageKey = event.messageKey === undefined ? '' : MESSAGE_KEY.test(event.messageKey) ? event.messageKey : 'other';
+      const messageKey =
+        event.messageKey === undefined ? '' : MESSAGE_KEY.test(event.messageKey) ? event.messageKey : 'other';
       bbbCalls.inc({ call: event.call, outcome: event.outcome, message_key: messageKey });
       bbbDuration.observe({ call: event.call, outcome: event.outcome }, event.durationMs / 1000);
     },

@@ -35,7 +35,12 @@ export function observeRequests(app: FastifyInstance, options: ObserveRequestsOp
   app.addHook('preHandler', (req, _reply, done) => runInObservation(req, done));
 }
 
-function finish(req: FastifyRequest, reply: FastifyReply, observation: RequestObservation, options: ObserveRequestsOptions): void {
+function finish(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  observation: RequestObservation,
+  options: ObserveRequestsOptions,
+): void {
   const { metrics } = options;
   metrics.httpInFlight.dec();
   const aborted = !reply.raw.writableFinished;

@@ -29,12 +29,18 @@ const cursorSchema = z.object({
 
 /** Opaque to callers: base64url of a small JSON object, so it survives URLs and query strings unchanged. */
 export function encodeCursor(at: CursorPosition): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, p: at.position, id: at.recordId, ...(at.wholeList ? { w: 1 } : {}) }), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: VERSION, p: at.position, id: at.recordId, ...(at.wholeList ? { w: 1 } : {}) }),
+    'utf8',
+  ).toString('base64url');
 }
 
 /** The position a cursor names; BAD_USER_INPUT for anything this API did not hand out. */
 export function decodeCursor(cursor: string): CursorPosition {
-  const invalid = () => badInput('after is not a cursor this API returned; pass a cursor or endCursor from an earlier recordings page, or leave it out to start at the beginning.');
+  const invalid = () =>
+    badInput(
+      'after is not a cursor this API returned; pass a cursor or endCursor from an earlier recordings page, or leave it out to start at the beginning.',
+    );
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let parsed: unknown;
   try {

@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import type { RecordingState } from '../bbb/types.js';
-import { maxUnits, meetingIdSchema, metadataEntrySchema, minUnits, uniqueMetadataKeys } from '../meetings/meeting-input.js';
+import {
+  maxUnits,
+  meetingIdSchema,
+  metadataEntrySchema,
+  minUnits,
+  uniqueMetadataKeys,
+} from '../meetings/meeting-input.js';
 
 /** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
 
-const RECORDING_STATES = ['processing', 'processed', 'published', 'unpublished', 'deleted'] as const satisfies readonly RecordingState[];
+const RECORDING_STATES = [
+  'processing',
+  'processed',
+  'published',
+  'unpublished',
+  'deleted',
+] as const satisfies readonly RecordingState[];
 
 /** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
 export const MAX_PAGE_SIZE = 100;
@@ -62,8 +74,12 @@ export const updateMetadataSchema = z.object({
     .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
     .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
     .refine(
-      (entries) => entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <= MAX_METADATA_ENCODED_BYTES,
-      { message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL` },
+      (entries) =>
+        entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <=
+        MAX_METADATA_ENCODED_BYTES,
+      {
+        message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL`,
+      },
     ),
 });
 

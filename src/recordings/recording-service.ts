@@ -70,7 +70,9 @@ export class RecordingService {
       ...(valid.states && valid.states.length > 0 ? { state: [...valid.states] } : {}),
       ...this.metaFilter(caller),
     };
-    const window = cursor ? await this.windowAround(filter, cursor, valid.first) : await this.fetchWindow(filter, 0, valid.first + 1);
+    const window = cursor
+      ? await this.windowAround(filter, cursor, valid.first)
+      : await this.fetchWindow(filter, 0, valid.first + 1);
     const from = cursor ? resumeIndex(window, cursor) : 0;
 
     const edges: RecordingEdge[] = [];
@@ -78,7 +80,10 @@ export class RecordingService {
     for (; i < window.items.length && edges.length < valid.first; i++) {
       const recording = window.items[i]!;
       if (!isVisible(caller, recording)) continue;
-      edges.push({ cursor: encodeCursor({ position: window.base + i, recordId: recording.recordID, wholeList: window.wholeList }), recording });
+      edges.push({
+        cursor: encodeCursor({ position: window.base + i, recordId: recording.recordID, wholeList: window.wholeList }),
+        recording,
+      });
     }
     const moreInWindow = window.items.slice(i).some((r) => isVisible(caller, r));
     return {
@@ -124,10 +129,18 @@ export class RecordingService {
 
   /** The named recordings, in the order named, or NOT_FOUND naming the first that is missing, deleted or another app's. */
   private async ownRecordings(caller: Caller, ids: readonly string[]): Promise<Recording[]> {
-    const found = await this.bbb.getRecordings({ recordID: [...ids], state: EXISTING_STATES, ...this.metaFilter(caller) });
+    const found = await this.bbb.getRecordings({
+      recordID: [...ids],
+      state: EXISTING_STATES,
+      ...this.metaFilter(caller),
+    });
     // BBB matches recordID as a prefix, so only exact matches count.
     const wanted = new Set(ids);
-    const byId = new Map(found.filter((r) => wanted.has(r.recordID) && isVisible(caller, r) && r.state !== 'deleted').map((r) => [r.recordID, r]));
+    const byId = new Map(
+      found
+        .filter((r) => wanted.has(r.recordID) && isVisible(caller, r) && r.state !== 'deleted')
+        .map((r) => [r.recordID, r]),
+    );
     const missing = ids.find((id) => !byId.has(id));
     if (missing !== undefined) throw recordingNotFound(missing);
     return ids.map((id) => byId.get(id)!);
@@ -162,7 +175,8 @@ export class RecordingService {
     const wider = await this.fetchWindow(filter, window.base - back, need + back);
     if (indexOf(wider, cursor) >= 0) return wider;
     // The same first recording from two different offsets: the server ignores offset and sent its whole (short) list.
-    if (wider.items.length > 0 && wider.items[0]!.recordID === window.items[0]?.recordID) return { ...wider, base: 0, exhausted: true, wholeList: true };
+    if (wider.items.length > 0 && wider.items[0]!.recordID === window.items[0]?.recordID)
+      return { ...wider, base: 0, exhausted: true, wholeList: true };
     return window;
   }
 

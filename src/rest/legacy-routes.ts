@@ -58,23 +58,33 @@ const JOIN_KEYS: Record<string, string> = {
 // Enum values may come in any case (`"role": "moderator"`); GraphQL's spelling is upper case.
 const UPPER_CASE_KEYS = new Set(['role', 'meeting_layout', 'waiting_room', 'enforce_layout']);
 
-export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: MeetingService; callerOf: (req: FastifyRequest) => Caller }): void {
+export function registerLegacyRoutes(
+  app: FastifyInstance,
+  deps: { meetings: MeetingService; callerOf: (req: FastifyRequest) => Caller },
+): void {
   const { meetings, callerOf } = deps;
 
   app.post('/create', async (req) => {
     const caller = callerOf(req);
     const body = jsonObject(req.body);
     const input = translate(body, CREATE_KEYS, req, caller);
-    if (input.lockSettings !== undefined && input.lockSettings !== null) input.lockSettings = lockSettings(input.lockSettings);
-    if (input.metadata !== undefined && input.metadata !== null) input.metadata = entries(input.metadata, 'metadata', metadataEntrySchema);
+    if (input.lockSettings !== undefined && input.lockSettings !== null)
+      input.lockSettings = lockSettings(input.lockSettings);
+    if (input.metadata !== undefined && input.metadata !== null)
+      input.metadata = entries(input.metadata, 'metadata', metadataEntrySchema);
     if (Array.isArray(input.presentations)) input.presentations = input.presentations.map(presentation);
     // `{ "allowModsToUnmuteUsers": "true" }`, like metadata.
     if (input.bbbParameters !== undefined && input.bbbParameters !== null) {
       const raw = input.bbbParameters;
-      if (typeof raw !== 'object' || Array.isArray(raw)) throw badInput('bbb_parameters must be a JSON object of string values.');
+      if (typeof raw !== 'object' || Array.isArray(raw))
+        throw badInput('bbb_parameters must be a JSON object of string values.');
       input.bbbParameters = Object.entries(raw).map(([name, value]) => ({ name, value }));
     }
-    const created = await meetings.createMeeting(caller, input as unknown as Parameters<MeetingService['createMeeting']>[1], 'snake');
+    const created = await meetings.createMeeting(
+      caller,
+      input as unknown as Parameters<MeetingService['createMeeting']>[1],
+      'snake',
+    );
     return {
       meeting_id: created.meetingId,
       attendee_pass: created.attendeePass,
@@ -88,18 +98,25 @@ export function registerLegacyRoutes(app: FastifyInstance, deps: { meetings: Mee
     const caller = callerOf(req);
     const body = jsonObject(req.body);
     const input = translate(body, JOIN_KEYS, req, caller);
-    if (input.userdata !== undefined && input.userdata !== null) input.userdata = entries(input.userdata, 'userdata', userdataEntrySchema);
+    if (input.userdata !== undefined && input.userdata !== null)
+      input.userdata = entries(input.userdata, 'userdata', userdataEntrySchema);
     // Clients that join by role often still send the password key, empty: with a role, an empty password means none.
     if (input.role != null && input.password === '') delete input.password;
     // Go and PHP clients with int64 fields send create_time as a JSON integer; it means the same digits.
-    if (typeof input.createTime === 'number' && Number.isSafeInteger(input.createTime) && input.createTime >= 0) input.createTime = String(input.createTime);
+    if (typeof input.createTime === 'number' && Number.isSafeInteger(input.createTime) && input.createTime >= 0)
+      input.createTime = String(input.createTime);
     const url = await meetings.joinUrl(caller, input as unknown as Parameters<MeetingService['joinUrl']>[1], 'snake');
     // 303 makes every client follow with a GET, which BBB 3.0 requires for join; a backend that does not follow reads Location.
     return reply.code(303).header('location', url).send();
   });
 }
 
-function translate(body: Record<string, unknown>, keys: Record<string, string>, req: FastifyRequest, caller: Caller): Record<string, unknown> {
+function translate(
+  body: Record<string, unknown>,
+  keys: Record<string, string>,
+  req: FastifyRequest,
+  caller: Caller,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(body)) {
@@ -112,7 +129,10 @@ function translate(body: Record<string, unknown>, keys: Record<string, string>, 
   }
   if (unknown.length > 0) {
     // Key names only, never values (a misplaced key could hold a password); at most a few, each cut short.
-    req.log.warn({ app: caller.app, route: req.routeOptions.url, ignoredKeys: unknown.slice(0, 10).map((k) => k.slice(0, 64)) }, 'request body has keys this endpoint does not know; they were ignored');
+    req.log.warn(
+      { app: caller.app, route: req.routeOptions.url, ignoredKeys: unknown.slice(0, 10).map((k) => k.slice(0, 64)) },
+      'request body has keys this endpoint does not know; they were ignored',
+    );
   }
   return out;
 }
@@ -123,7 +143,8 @@ function lockSettings(value: unknown): unknown {
   const snakeToCamel = new Map(LOCK_SETTINGS.map((k) => [fieldName(k, 'snake'), k]));
   for (const [k, v] of Object.entries(value)) {
     const camel = snakeToCamel.get(k);
-    if (camel === undefined) throw badInput(`lock_settings.${k} is not a lock setting (one of ${[...snakeToCamel.keys()].join(', ')}).`);
+    if (camel === undefined)
+      throw badInput(`lock_settings.${k} is not a lock setting (one of ${[...snakeToCamel.keys()].join(', ')}).`);
     out[camel] = v;
   }
   return out;
@@ -139,18 +160,27 @@ function presentation(value: unknown): unknown {
  * A `{ "key": "value" }` object as the `[{ key, value }]` list the service takes; each pair is checked here so that a
  * refusal names it the way the caller wrote it: `metadata["course_id"] …`.
  */
-function entries(value: unknown, field: string, schema: typeof metadataEntrySchema | typeof userdataEntrySchema): Array<{ key: string; value: string }> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${field} must be a JSON object of string values.`);
+function entries(
+  value: unknown,
+  field: string,
+  schema: typeof metadataEntrySchema | typeof userdataEntrySchema,
+): Array<{ key: string; value: string }> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badInput(`${field} must be a JSON object of string values.`);
   return Object.entries(value).map(([key, v]) => {
     if (typeof v !== 'string') throw badInput(`${field}[${JSON.stringify(key)}] must be a string.`);
     const result = schema.safeParse({ key, value: v });
-    if (!result.success) throw badInput(`${field}[${JSON.stringify(key)}] ${result.error.issues[0]!.path[0] === 'key' ? 'key ' : ''}${result.error.issues[0]!.message}.`);
+    if (!result.success)
+      throw badInput(
+        `${field}[${JSON.stringify(key)}] ${result.error.issues[0]!.path[0] === 'key' ? 'key ' : ''}${result.error.issues[0]!.message}.`,
+      );
     return { key, value: v };
   });
 }
 
 function jsonObject(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) throw badInput('The request body is empty; send a JSON object as described in the API documentation.');
+  if (body === undefined || body === null)
+    throw badInput('The request body is empty; send a JSON object as described in the API documentation.');
   if (typeof body !== 'object' || Array.isArray(body)) throw badInput('The request body must be a JSON object.');
   return body as Record<string, unknown>;
 }

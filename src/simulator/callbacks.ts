@@ -37,7 +37,13 @@ export class CallbackSender {
   }
 
   /** A meeting ended: BBB calls `meetingEndedURL` as given and `meta_endCallbackUrl` with meetingID and recordingmarks. */
-  meetingEnded(m: { meetingID: string; isBreakout: boolean; params: Record<string, string>; metadata: Array<[string, string]>; recordingMarks: boolean }): void {
+  meetingEnded(m: {
+    meetingID: string;
+    isBreakout: boolean;
+    params: Record<string, string>;
+    metadata: Array<[string, string]>;
+    recordingMarks: boolean;
+  }): void {
     // MeetingService.meetingEnded skips breakout rooms.
     if (m.isBreakout) return;
     const urls: string[] = [];
@@ -69,7 +75,11 @@ export class CallbackSender {
         const jwt = await new SignJWT({ meeting_id: meetingID, record_id: recordID })
           .setProtectedHeader({ typ: 'JWT', alg: this.opts.jwtAlgorithm })
           .sign(new TextEncoder().encode(this.opts.secret));
-        const result = await send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signed_parameters: jwt }).toString() });
+        const result = await send(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ signed_parameters: jwt }).toString(),
+        });
         this.fired.push({ kind: 'recording-ready', url, attempt: 1, at: Date.now(), ...result });
       })(),
     );
@@ -114,10 +124,12 @@ export class CallbackSender {
   }
 
   private track(p: Promise<void>): void {
-    const tracked = p.catch(() => {}).finally(() => {
-      this.running.delete(tracked);
-      this.wakeIdle();
-    });
+    const tracked = p
+      .catch(() => {})
+      .finally(() => {
+        this.running.delete(tracked);
+        this.wakeIdle();
+      });
     this.running.add(tracked);
   }
 

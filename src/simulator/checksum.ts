@@ -50,7 +50,9 @@ export function isChecksumValid(call: string, rawQuery: string, policy: Checksum
   const query = stripChecksum(rawQuery, given);
   // Node hands the request line over as latin1, so this recovers the exact bytes the client hashed.
   const expected = createHash(algorithm)
-    .update(Buffer.concat([Buffer.from(call, 'utf8'), Buffer.from(query, 'latin1'), Buffer.from(policy.secret, 'utf8')]))
+    .update(
+      Buffer.concat([Buffer.from(call, 'utf8'), Buffer.from(query, 'latin1'), Buffer.from(policy.secret, 'utf8')]),
+    )
     .digest('hex');
   const a = Buffer.from(policy.caseSensitive ? given : given.toLowerCase(), 'latin1');
   const b = Buffer.from(expected, 'latin1');

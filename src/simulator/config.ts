@@ -34,7 +34,8 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
   const mode = options.mode ?? 'bbb';
   if (mode !== 'bbb' && mode !== 'scalelite') problems.push(`mode must be 'bbb' or 'scalelite', got ${String(mode)}`);
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`port must be an integer 0-65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`port must be an integer 0-65535, got ${port}`);
   const requested = options.algorithms ?? (mode === 'scalelite' ? SCALELITE_ALGORITHMS : ALL_ALGORITHMS);
   for (const a of requested) if (!ALL_ALGORITHMS.includes(a)) problems.push(`unknown checksum algorithm ${String(a)}`);
   const algorithms = requested.filter((a) => mode !== 'scalelite' || a !== 'sha384');
@@ -46,7 +47,8 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
     ['endedMeetingLingerMs', options.endedMeetingLingerMs ?? 0],
     ['recordingProcessingMs', options.recordingProcessingMs ?? 0],
   ];
-  for (const [name, value] of numbers) if (!isNonNegative(value)) problems.push(`${name} must be a number >= 0, got ${value}`);
+  for (const [name, value] of numbers)
+    if (!isNonNegative(value)) problems.push(`${name} must be a number >= 0, got ${value}`);
   const timeZone = options.timeZone ?? 'UTC';
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -58,13 +60,8 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
     problems.push(`callbackRetryScheduleMs must be a list of numbers >= 0, got ${String(callbackRetryScheduleMs)}`);
   }
   if (problems.length) throw new Error(`Invalid simulator options: ${problems.join('; ')}.`);
-  const [latencyMs, expireIfNoUserJoinedMs, expireWhenLastUserLeftMs, endedMeetingLingerMs, recordingProcessingMs] = numbers.map(([, v]) => v) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [latencyMs, expireIfNoUserJoinedMs, expireWhenLastUserLeftMs, endedMeetingLingerMs, recordingProcessingMs] =
+    numbers.map(([, v]) => v) as [number, number, number, number, number];
   return Object.freeze({
     host: options.host ?? '127.0.0.1',
     port,

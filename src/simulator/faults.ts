@@ -19,7 +19,8 @@ function validate(rule: FaultRule): void {
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
     throw new Error(`injectFault: times must be a positive integer, got ${rule.times}.`);
   }
-  if (fault.kind === 'latency' && !(fault.ms >= 0)) throw new Error(`injectFault: latency ms must be >= 0, got ${fault.ms}.`);
+  if (fault.kind === 'latency' && !(fault.ms >= 0))
+    throw new Error(`injectFault: latency ms must be >= 0, got ${fault.ms}.`);
   if (fault.kind === 'status' && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
     throw new Error(`injectFault: status must be an HTTP status code, got ${fault.status}.`);
   }
@@ -89,6 +90,6 @@ export const HTML_PAGE =
 
 /** Bytes that are neither XML nor valid UTF-8. */
 export const GARBAGE = Buffer.from([
-  0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x3c, 0x72, 0x65, 0x73, 0x70, 0x00, 0xc3, 0x28, 0x7b, 0x22, 0x6f, 0x6b, 0x22, 0x3a,
-  0x20, 0x74, 0x72, 0x75, 0x0a,
+  0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x3c, 0x72, 0x65, 0x73, 0x70, 0x00, 0xc3, 0x28, 0x7b, 0x22, 0x6f, 0x6b, 0x22,
+  0x3a, 0x20, 0x74, 0x72, 0x75, 0x0a,
 ]);

@@ -51,7 +51,10 @@ function waitingList(state: SimulatorState, meeting: Meeting, session: JoinSessi
   const waiting = state.waitingGuests(meeting);
   if (waiting.length === 0) return '<p id="waitingGuests">Nobody is waiting.</p>\n';
   const items = waiting
-    .map((g) => `<li>${escapeHtml(g.fullName)} <a href="${ADMIT_PATH}?sessionToken=${encodeURIComponent(session.sessionToken)}&amp;guest=${encodeURIComponent(g.sessionToken)}">Admit</a></li>`)
+    .map(
+      (g) =>
+        `<li>${escapeHtml(g.fullName)} <a href="${ADMIT_PATH}?sessionToken=${encodeURIComponent(session.sessionToken)}&amp;guest=${encodeURIComponent(g.sessionToken)}">Admit</a></li>`,
+    )
     .join('');
   return `<h2>Waiting for a moderator</h2>\n<ul id="waitingGuests">${items}</ul>\n`;
 }
@@ -73,7 +76,10 @@ export function renderJoinPage(state: SimulatorState, sessionToken: string, orig
   if (meeting.endedAt !== undefined) {
     return {
       status: 404,
-      body: page('Meeting ended - BBB simulator', '<h1>Meeting ended</h1>\n<p id="error">This meeting has already ended.</p>'),
+      body: page(
+        'Meeting ended - BBB simulator',
+        '<h1>Meeting ended</h1>\n<p id="error">This meeting has already ended.</p>',
+      ),
     };
   }
   if (session.guestStatus === 'WAIT') {
@@ -117,12 +123,27 @@ export function renderJoinPage(state: SimulatorState, sessionToken: string, orig
 }
 
 const ERROR_PAGES: Record<string, { title: string; text: string }> = {
-  checksumError: { title: 'Invalid join link', text: 'This join link was changed or damaged: its checksum does not match. Ask for a new link.' },
+  checksumError: {
+    title: 'Invalid join link',
+    text: 'This join link was changed or damaged: its checksum does not match. Ask for a new link.',
+  },
   meetingForciblyEnded: { title: 'Meeting ended', text: 'This meeting has already ended.' },
-  invalidMeetingIdentifier: { title: 'Meeting not found', text: 'This meeting does not exist (any more): it has ended or was never created.' },
-  notFound: { title: 'Meeting not found', text: 'This meeting does not exist (any more): it has ended or was never created.' },
-  mismatchCreateTimeParam: { title: 'Outdated join link', text: 'This link is for an earlier meeting with the same ID, which has ended.' },
-  maxParticipantsReached: { title: 'Meeting full', text: 'The number of participants allowed for this meeting has been reached.' },
+  invalidMeetingIdentifier: {
+    title: 'Meeting not found',
+    text: 'This meeting does not exist (any more): it has ended or was never created.',
+  },
+  notFound: {
+    title: 'Meeting not found',
+    text: 'This meeting does not exist (any more): it has ended or was never created.',
+  },
+  mismatchCreateTimeParam: {
+    title: 'Outdated join link',
+    text: 'This link is for an earlier meeting with the same ID, which has ended.',
+  },
+  maxParticipantsReached: {
+    title: 'Meeting full',
+    text: 'The number of participants allowed for this meeting has been reached.',
+  },
   guestDeniedAccess: { title: 'Access denied', text: 'You have been denied access to this meeting.' },
 };
 
@@ -132,7 +153,13 @@ const ERROR_PAGES: Record<string, { title: string; text: string }> = {
  */
 export function renderLandingPage(errorsParam: string | undefined): HtmlReply {
   if (errorsParam === undefined) {
-    return { status: 200, body: page('Left the meeting - BBB simulator', '<h1 id="left">You have left the meeting</h1>\n<p>You can close this window.</p>') };
+    return {
+      status: 200,
+      body: page(
+        'Left the meeting - BBB simulator',
+        '<h1 id="left">You have left the meeting</h1>\n<p>You can close this window.</p>',
+      ),
+    };
   }
   let errors: Array<{ key?: unknown; message?: unknown }> = [];
   try {
@@ -149,6 +176,9 @@ export function renderLandingPage(errorsParam: string | undefined): HtmlReply {
   const text = known?.text ?? (message || 'The meeting could not be joined.');
   return {
     status: 200,
-    body: page(`${title} - BBB simulator`, `<h1>${escapeHtml(title)}</h1>\n<p id="error" data-key="${escapeHtml(key)}">${escapeHtml(text)}</p>`),
+    body: page(
+      `${title} - BBB simulator`,
+      `<h1>${escapeHtml(title)}</h1>\n<p id="error" data-key="${escapeHtml(key)}">${escapeHtml(text)}</p>`,
+    ),
   };
 }

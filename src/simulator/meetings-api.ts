@@ -64,7 +64,8 @@ function validateCreate(ctx: ApiContext): XmlElement | undefined {
   if (p['record'] !== undefined && p['record'] !== '' && !isBooleanText(p['record'])) {
     return failed('validationError', MSG.recordBoolean);
   }
-  if (p['voiceBridge'] && !/^\d+$/.test(p['voiceBridge'])) return failed('validationError', 'Voice bridge must be an integer');
+  if (p['voiceBridge'] && !/^\d+$/.test(p['voiceBridge']))
+    return failed('validationError', 'Voice bridge must be an integer');
   return undefined;
 }
 
@@ -81,7 +82,13 @@ function documentsFrom(body: string | undefined): SimDocument[] | undefined {
     parsed = result;
   });
   if (error || typeof parsed !== 'object' || parsed === null) return undefined;
-  const modules = (parsed as { modules?: { module?: Array<{ $?: Record<string, string>; document?: Array<{ $?: Record<string, string> } | string> }> } }).modules;
+  const modules = (
+    parsed as {
+      modules?: {
+        module?: Array<{ $?: Record<string, string>; document?: Array<{ $?: Record<string, string> } | string> }>;
+      };
+    }
+  ).modules;
   if (modules === undefined) return undefined;
   const out: SimDocument[] = [];
   for (const module of typeof modules === 'object' ? (modules.module ?? []) : []) {
@@ -233,14 +240,22 @@ export function handleGetMeetings(ctx: ApiContext, disabled: boolean): Reply {
     const notice = [el('messageKey', 'noMeetings'), el('message', MSG.noMeetings)];
     return xml(success(ctx.mode === 'scalelite' ? [...notice, empty] : [empty, ...notice]));
   }
-  return xml(success([el('meetings', meetings.map((m) => el('meeting', meetingFields(m))))]));
+  return xml(
+    success([
+      el(
+        'meetings',
+        meetings.map((m) => el('meeting', meetingFields(m))),
+      ),
+    ]),
+  );
 }
 
 /** insertDocument (bbb-api.md §4.7): POST with application/xml only; the documents join the meeting's slides. */
 export function handleInsertDocument(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
-  if (ctx.mode === 'bbb' && ctx.contentType !== 'application/xml') return xml(failed('unsupportedContentType', MSG.unsupportedContentType));
+  if (ctx.mode === 'bbb' && ctx.contentType !== 'application/xml')
+    return xml(failed('unsupportedContentType', MSG.unsupportedContentType));
   const meeting = ctx.state.lookupActive(meetingID);
   if (!meeting) return xml(failed('notFound', `Meeting with id [${meetingID}] not found.`));
   const documents = documentsFrom(ctx.body);
@@ -254,7 +269,8 @@ export function handleSendChatMessage(ctx: ApiContext): Reply {
   const meetingID = ctx.params['meetingID'];
   if (!meetingID) return xml(missingMeetingID(ctx.mode));
   const message = ctx.params['message'] ?? '';
-  if (message.length < 1 || message.length > 500) return xml(failed('validationError', 'Message must be between 1 and 500 characters'));
+  if (message.length < 1 || message.length > 500)
+    return xml(failed('validationError', 'Message must be between 1 and 500 characters'));
   const userName = ctx.params['userName'] || 'System';
   if (userName.length > 255) return xml(failed('validationError', 'User name must be at most 255 characters'));
   const meeting = ctx.state.lookupActive(meetingID);
@@ -268,13 +284,27 @@ export function handleGetSessions(ctx: ApiContext): Reply {
   const sessions = [...ctx.state.sessions.values()];
   if (sessions.length === 0) {
     // "serverr" is BBB's typo (bbb-api.md §4.8).
-    return xml(success([el('sessions', undefined, { selfClose: true }), el('messageKey', 'noSessions'), el('message', 'no sessions were found on this serverr')]));
+    return xml(
+      success([
+        el('sessions', undefined, { selfClose: true }),
+        el('messageKey', 'noSessions'),
+        el('message', 'no sessions were found on this serverr'),
+      ]),
+    );
   }
   return xml(
     success([
       el(
         'sessions',
-        sessions.map((s) => el('session', [el('sessionToken', s.sessionToken), el('meetingID', s.internalMeetingID), el('userID', s.internalUserID), el('fullName', s.fullName), el('role', s.role)])),
+        sessions.map((s) =>
+          el('session', [
+            el('sessionToken', s.sessionToken),
+            el('meetingID', s.internalMeetingID),
+            el('userID', s.internalUserID),
+            el('fullName', s.fullName),
+            el('role', s.role),
+          ]),
+        ),
       ),
     ]),
   );

@@ -12,7 +12,8 @@ export const MSG = {
   missingMeetingIDBbb: 'You must provide a meeting ID',
   missingMeetingIDScalelite: 'You must specify a meeting ID for the meeting.',
   meetingNotFoundBbb: 'A meeting with that ID does not exist',
-  meetingNotFoundScalelite: 'We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?',
+  meetingNotFoundScalelite:
+    'We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?',
   invalidMeetingID: 'Invalid meeting ID',
   meetingIDSize: 'Meeting ID must be between 2 and 256 characters',
   meetingIDComma: "Meeting ID cannot contain ','",
@@ -65,7 +66,10 @@ export function success(children: XmlElement[]): XmlElement {
 }
 
 export function missingMeetingID(mode: Mode): XmlElement {
-  return failed('missingParamMeetingID', mode === 'scalelite' ? MSG.missingMeetingIDScalelite : MSG.missingMeetingIDBbb);
+  return failed(
+    'missingParamMeetingID',
+    mode === 'scalelite' ? MSG.missingMeetingIDScalelite : MSG.missingMeetingIDBbb,
+  );
 }
 
 export function meetingNotFound(mode: Mode): XmlElement {

@@ -44,7 +44,5 @@ export function firstValues(list: ParamList): Record<string, string> {
 
 /** Form encoding as Scalelite's `URI.encode_www_form` does it, used when the simulated load balancer re-signs a join. */
 export function encodeForm(params: ParamList): string {
-  return params
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`.replace(/%20/g, '+'))
-    .join('&');
+  return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`.replace(/%20/g, '+')).join('&');
 }

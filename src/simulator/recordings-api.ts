@@ -53,7 +53,9 @@ function recordingElement(r: SimRecording): XmlElement {
                   el(
                     'images',
                     f.preview.map((img) =>
-                      el('image', img.url, { attrs: { alt: img.alt, height: String(img.height), width: String(img.width) } }),
+                      el('image', img.url, {
+                        attrs: { alt: img.alt, height: String(img.height), width: String(img.width) },
+                      }),
                     ),
                   ),
                 ]),

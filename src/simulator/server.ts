@@ -11,7 +11,14 @@ import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
 import { CallbackSender } from './callbacks.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
-import { ADMIT_PATH, BACKEND_PREFIX, GUEST_WAIT_PATH, JOIN_PAGE_PATH, handleJoin, handleScaleliteJoin } from './join-api.js';
+import {
+  ADMIT_PATH,
+  BACKEND_PREFIX,
+  GUEST_WAIT_PATH,
+  JOIN_PAGE_PATH,
+  handleJoin,
+  handleScaleliteJoin,
+} from './join-api.js';
 import { renderJoinPage, renderLandingPage } from './join-page.js';
 import {
   handleCreate,
@@ -32,7 +39,18 @@ import {
   handleUpdateRecordings,
 } from './recordings-api.js';
 import { SimulatorState } from './state.js';
-import type { CallbackKind, FiredCallback, FaultRule, MeetingDetails, ReceivedRequest, SeedRecording, SimRecording, SimulatedUser, Simulator, SimulatorOptions } from './types.js';
+import type {
+  CallbackKind,
+  FiredCallback,
+  FaultRule,
+  MeetingDetails,
+  ReceivedRequest,
+  SeedRecording,
+  SimRecording,
+  SimulatedUser,
+  Simulator,
+  SimulatorOptions,
+} from './types.js';
 import { el, renderXml } from './xml.js';
 
 const API_ROOT = '/bigbluebutton/api';
@@ -169,14 +187,24 @@ class SimulatorCore implements Simulator {
   constructor(readonly config: SimulatorConfig) {
     this.latencyMs = config.latencyMs;
     // Scalelite re-signs recording-ready; this simulator always uses HS512 there, BBB's own script HS256 (events.md §1.1).
-    this.sender = new CallbackSender({ secret: config.secret, jwtAlgorithm: config.mode === 'scalelite' ? 'HS512' : 'HS256', retryScheduleMs: config.callbackRetryScheduleMs });
+    this.sender = new CallbackSender({
+      secret: config.secret,
+      jwtAlgorithm: config.mode === 'scalelite' ? 'HS512' : 'HS256',
+      retryScheduleMs: config.callbackRetryScheduleMs,
+    });
     this.state = new SimulatorState({
       expireIfNoUserJoinedMs: config.expireIfNoUserJoinedMs,
       endedMeetingLingerMs: config.endedMeetingLingerMs,
       timeZone: config.timeZone,
       recordingProcessingMs: config.recordingProcessingMs,
       onEnded: (m) =>
-        this.sender.meetingEnded({ meetingID: m.meetingID, isBreakout: m.isBreakout, params: m.params, metadata: m.metadata, recordingMarks: m.record && m.hasUserJoined }),
+        this.sender.meetingEnded({
+          meetingID: m.meetingID,
+          isBreakout: m.isBreakout,
+          params: m.params,
+          metadata: m.metadata,
+          recordingMarks: m.record && m.hasUserJoined,
+        }),
       onRecorded: (m, rec) => this.recorded(m.meetingID, rec.recordID, rec.metadata),
     });
   }
@@ -186,7 +214,8 @@ class SimulatorCore implements Simulator {
   }
 
   loseCallbacks(kind: CallbackKind, times = 1): void {
-    if (!Number.isInteger(times) || times < 1) throw new Error(`loseCallbacks: times must be a whole number >= 1, got ${times}.`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`loseCallbacks: times must be a whole number >= 1, got ${times}.`);
     this.sender.lose(kind, times);
   }
 
@@ -220,11 +249,14 @@ class SimulatorCore implements Simulator {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
     if (next === undefined) return;
-    this.expiryTimer = setTimeout(() => {
-      this.expiryTimer = undefined;
-      this.state.sweep(Date.now());
-      this.armExpiry();
-    }, Math.max(0, Math.min(next - Date.now() + 1, 2_147_483_647)));
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.state.sweep(Date.now());
+        this.armExpiry();
+      },
+      Math.max(0, Math.min(next - Date.now() + 1, 2_147_483_647)),
+    );
     // The expiry timer alone never keeps a process alive.
     this.expiryTimer.unref();
   }
@@ -370,8 +402,12 @@ class SimulatorCore implements Simulator {
         const moderator = this.state.sessions.get(sessionToken);
         const guest = this.state.sessions.get(query['guest'] ?? '');
         // Only a moderator of the guest's own meeting may admit.
-        if (moderator?.role === 'MODERATOR' && guest && guest.internalMeetingID === moderator.internalMeetingID) this.state.admit(guest.sessionToken);
-        res.writeHead(303, { Location: `${JOIN_PAGE_PATH}?sessionToken=${encodeURIComponent(sessionToken)}`, 'Content-Length': '0' });
+        if (moderator?.role === 'MODERATOR' && guest && guest.internalMeetingID === moderator.internalMeetingID)
+          this.state.admit(guest.sessionToken);
+        res.writeHead(303, {
+          Location: `${JOIN_PAGE_PATH}?sessionToken=${encodeURIComponent(sessionToken)}`,
+          'Content-Length': '0',
+        });
         res.end();
         return;
       }
@@ -399,7 +435,11 @@ class SimulatorCore implements Simulator {
     // bbb-web answers the version document at its root too, without `api/` (bbb-api.md §4.8).
     if ((path === '/bigbluebutton' || path === '/bigbluebutton/') && (method === 'GET' || method === 'HEAD')) {
       const body = renderXml(this.apiRoot(origin), this.config.mode);
-      res.writeHead(200, { 'Content-Type': 'text/xml;charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.writeHead(200, {
+        'Content-Type': 'text/xml;charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'Content-Length': String(Buffer.byteLength(body)),
+      });
       res.end(method === 'HEAD' ? undefined : body);
       return;
     }
@@ -424,7 +464,15 @@ class SimulatorCore implements Simulator {
     const bodyList: ParamList = method === 'POST' && contentType === FORM_TYPE && body ? parseParamList(body) : [];
     const paramList = [...queryList, ...bodyList];
     const rawBody = method === 'POST' && contentType !== FORM_TYPE && body ? body : undefined;
-    this.received.push({ method, call, path, rawQuery, params: firstValues(paramList), ...(rawBody !== undefined ? { body: rawBody } : {}), at: Date.now() });
+    this.received.push({
+      method,
+      call,
+      path,
+      rawQuery,
+      params: firstValues(paramList),
+      ...(rawBody !== undefined ? { body: rawBody } : {}),
+      at: Date.now(),
+    });
     if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
 
     const decision = this.faults.take(call);
@@ -463,7 +511,22 @@ class SimulatorCore implements Simulator {
 
     const now = Date.now();
     this.state.sweep(now);
-    this.send(res, this.dispatch({ call, method, contentType, queryList, bodyList, paramList, rawQuery, origin, now, path, body: rawBody }));
+    this.send(
+      res,
+      this.dispatch({
+        call,
+        method,
+        contentType,
+        queryList,
+        bodyList,
+        paramList,
+        rawQuery,
+        origin,
+        now,
+        path,
+        body: rawBody,
+      }),
+    );
     this.armExpiry();
   }
 
@@ -484,7 +547,9 @@ class SimulatorCore implements Simulator {
     if (r.call === '') return xml(this.apiRoot(r.origin));
     const known = Object.prototype.hasOwnProperty.call(ROUTES, r.call) ? ROUTES[r.call] : undefined;
     const route =
-      known && (mode === 'scalelite' ? !known.notOnScalelite : (known.since ?? 0) <= this.majorVersion) ? known : undefined;
+      known && (mode === 'scalelite' ? !known.notOnScalelite : (known.since ?? 0) <= this.majorVersion)
+        ? known
+        : undefined;
     const methodAllowed = route && ((r.method === 'GET' && !route.postOnly) || (r.method === 'POST' && route.post));
     if (!route || !methodAllowed) {
       // Scalelite's catch-all route; bbb-web has no such thing and answers like any Spring app.
@@ -537,7 +602,11 @@ class SimulatorCore implements Simulator {
       el('apiVersion', '2.0'),
       el('bbbVersion', this.config.serverVersion),
       ...(this.majorVersion >= 3
-        ? [el('graphqlWebsocketUrl', `${wsOrigin}/graphql`), el('graphqlApiUrl', `${origin}/api/rest`), el('html5PluginSdkVersion', '0.0.73')]
+        ? [
+            el('graphqlWebsocketUrl', `${wsOrigin}/graphql`),
+            el('graphqlApiUrl', `${origin}/api/rest`),
+            el('html5PluginSdkVersion', '0.0.73'),
+          ]
         : []),
     ]);
   }
@@ -565,7 +634,12 @@ class SimulatorCore implements Simulator {
             state: this.state,
             checksumValid,
           })
-        : ({ type: 'raw', status: 405, contentType: 'application/xml;charset=UTF-8', body: springError(405, '/bigbluebutton/api/join') } as const);
+        : ({
+            type: 'raw',
+            status: 405,
+            contentType: 'application/xml;charset=UTF-8',
+            body: springError(405, '/bigbluebutton/api/join'),
+          } as const);
     this.send(res, reply, 'bbb');
   }
 

@@ -158,7 +158,15 @@ export class SimulatorState {
   private recordEnded(meeting: Meeting, at: number): void {
     const metadata = Object.fromEntries(meeting.metadata);
     const rec = this.seedRecording(
-      { meetingID: meeting.meetingID, name: meeting.name, startTime: meeting.startTime, endTime: at, participants: meeting.joinedUserIDs.size, isBreakout: meeting.isBreakout, metadata: {} },
+      {
+        meetingID: meeting.meetingID,
+        name: meeting.name,
+        startTime: meeting.startTime,
+        endTime: at,
+        participants: meeting.joinedUserIDs.size,
+        isBreakout: meeting.isBreakout,
+        metadata: {},
+      },
       meeting.origin,
       at,
     );
@@ -187,7 +195,10 @@ export class SimulatorState {
 
   /** When the next meeting expires (epoch ms), for the server's expiry timer. */
   nextExpiry(): number | undefined {
-    const times = [...this.meetings.values()].filter((m) => m.endedAt === undefined).map((m) => this.expiryOf(m)).filter((t): t is number => t !== undefined);
+    const times = [...this.meetings.values()]
+      .filter((m) => m.endedAt === undefined)
+      .map((m) => this.expiryOf(m))
+      .filter((t): t is number => t !== undefined);
     return times.length ? Math.min(...times) : undefined;
   }
 
@@ -227,7 +238,12 @@ export class SimulatorState {
     let found: Meeting | undefined;
     for (const meeting of this.meetings.values()) {
       if (meeting.internalMeetingID === id || (id.length >= 40 && meeting.internalMeetingID.startsWith(id))) {
-        if (!found || (found.endedAt !== undefined && meeting.endedAt === undefined) || meeting.createTime > found.createTime) found = meeting;
+        if (
+          !found ||
+          (found.endedAt !== undefined && meeting.endedAt === undefined) ||
+          meeting.createTime > found.createTime
+        )
+          found = meeting;
       }
     }
     return found;
@@ -240,7 +256,9 @@ export class SimulatorState {
   }
 
   activeMeetings(): Meeting[] {
-    return [...this.meetings.values()].filter((m) => m.endedAt === undefined).sort((a, b) => a.createTime - b.createTime);
+    return [...this.meetings.values()]
+      .filter((m) => m.endedAt === undefined)
+      .sort((a, b) => a.createTime - b.createTime);
   }
 
   voiceBridgeInUse(voiceBridge: string): boolean {
@@ -296,7 +314,10 @@ export class SimulatorState {
     this.sweep(now);
   }
 
-  registerSession(meeting: Meeting, user: Omit<JoinSession, 'sessionToken' | 'authToken' | 'internalMeetingID'>): JoinSession {
+  registerSession(
+    meeting: Meeting,
+    user: Omit<JoinSession, 'sessionToken' | 'authToken' | 'internalMeetingID'>,
+  ): JoinSession {
     const session: JoinSession = {
       ...user,
       sessionToken: randomLowerAlnum(16),
@@ -310,7 +331,9 @@ export class SimulatorState {
 
   /** Sessions of a meeting still waiting for a moderator. */
   waitingGuests(meeting: Meeting): JoinSession[] {
-    return [...this.sessions.values()].filter((s) => s.internalMeetingID === meeting.internalMeetingID && s.guestStatus === 'WAIT');
+    return [...this.sessions.values()].filter(
+      (s) => s.internalMeetingID === meeting.internalMeetingID && s.guestStatus === 'WAIT',
+    );
   }
 
   /** A moderator lets a waiting guest in; false when the token is not a waiting guest. */
@@ -350,7 +373,8 @@ export class SimulatorState {
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(seed.metadata ?? {})) {
       // The same rule create applies to meta_ names; anything else could not be an XML element name.
-      if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(k)) throw new Error(`seedRecording: metadata key "${k}" is not a valid BBB meta name.`);
+      if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(k))
+        throw new Error(`seedRecording: metadata key "${k}" is not a valid BBB meta name.`);
       metadata[k.toLowerCase()] = v;
     }
     // BBB's recording scripts add these three to whatever the create call carried.

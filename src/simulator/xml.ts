@@ -16,7 +16,11 @@ export type XmlStyle = 'bbb' | 'scalelite';
 
 type Content = string | number | boolean | XmlElement[] | undefined;
 
-export function el(name: string, content?: Content, options: Omit<XmlElement, 'name' | 'text' | 'children'> = {}): XmlElement {
+export function el(
+  name: string,
+  content?: Content,
+  options: Omit<XmlElement, 'name' | 'text' | 'children'> = {},
+): XmlElement {
   if (Array.isArray(content)) return { name, children: content, ...options };
   if (content === undefined) return { name, ...options };
   return { name, text: String(content), ...options };

@@ -28,7 +28,8 @@ const CHECKSUM_ERROR =
   '<response><returncode>FAILED</returncode><messageKey>checksumError</messageKey><message>Checksums do not match</message></response>';
 const NOT_FOUND =
   '<response><returncode>FAILED</returncode><messageKey>notFound</messageKey><message>A meeting with that ID does not exist</message></response>';
-const NGINX_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+const NGINX_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 
 /** BBB's own check, written out independently of src/bbb/signing.ts: cut `&checksum=<hex>` off the raw query and hash. */
 function expectValidChecksum(target: string, call: string, algorithm: ChecksumAlgorithm = 'sha256'): string {
@@ -36,7 +37,11 @@ function expectValidChecksum(target: string, call: string, algorithm: ChecksumAl
   const match = /^(?:(.*)&)?checksum=([0-9a-f]+)$/.exec(query);
   expect(match).not.toBeNull();
   const [, signed = '', sum] = match as RegExpExecArray;
-  expect(sum).toBe(createHash(algorithm).update(call + signed + SECRET).digest('hex'));
+  expect(sum).toBe(
+    createHash(algorithm)
+      .update(call + signed + SECRET)
+      .digest('hex'),
+  );
   return signed;
 }
 
@@ -98,7 +103,9 @@ describe('createBbbClient: what goes on the wire', () => {
   });
 
   it('refuses metadata keys BBB would silently drop', async () => {
-    await expect(client().create({ name: 'Room', meetingID: 'm-1', meta: { bad_key: 'x' } })).rejects.toThrow(RangeError);
+    await expect(client().create({ name: 'Room', meetingID: 'm-1', meta: { bad_key: 'x' } })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it.each([
@@ -122,18 +129,43 @@ describe('createBbbClient: what goes on the wire', () => {
 
   it.each([
     ['isMeetingRunning', (c: BbbClient) => c.isMeetingRunning('m 1'), '<running>true</running>', 'meetingID=m+1', true],
-    ['end', (c: BbbClient) => c.end('m-1'), '<messageKey>sentEndMeetingRequest</messageKey>', 'meetingID=m-1', undefined],
+    [
+      'end',
+      (c: BbbClient) => c.end('m-1'),
+      '<messageKey>sentEndMeetingRequest</messageKey>',
+      'meetingID=m-1',
+      undefined,
+    ],
     ['getMeetings', (c: BbbClient) => c.getMeetings(), '<meetings/><messageKey>noMeetings</messageKey>', '', []],
-    ['getRecordings', (c: BbbClient) => c.getRecordings(), '<recordings></recordings><messageKey>noRecordings</messageKey>', '', []],
+    [
+      'getRecordings',
+      (c: BbbClient) => c.getRecordings(),
+      '<recordings></recordings><messageKey>noRecordings</messageKey>',
+      '',
+      [],
+    ],
     [
       'getRecordings',
       (c: BbbClient) =>
-        c.getRecordings({ meetingID: ['a', 'b'], recordID: ['r1'], state: ['published', 'unpublished'], meta: { 'gl-listed': 'true' }, offset: 10, limit: 5 }),
+        c.getRecordings({
+          meetingID: ['a', 'b'],
+          recordID: ['r1'],
+          state: ['published', 'unpublished'],
+          meta: { 'gl-listed': 'true' },
+          offset: 10,
+          limit: 5,
+        }),
       '<recordings/>',
       'meetingID=a%2Cb&recordID=r1&state=published%2Cunpublished&meta_gl-listed=true&offset=10&limit=5',
       [],
     ],
-    ['publishRecordings', (c: BbbClient) => c.publishRecordings(['r1', 'r2'], false), '<published>false</published>', 'recordID=r1%2Cr2&publish=false', false],
+    [
+      'publishRecordings',
+      (c: BbbClient) => c.publishRecordings(['r1', 'r2'], false),
+      '<published>false</published>',
+      'recordID=r1%2Cr2&publish=false',
+      false,
+    ],
     ['deleteRecordings', (c: BbbClient) => c.deleteRecordings(['r1']), '<deleted>true</deleted>', 'recordID=r1', true],
     [
       'updateRecordings',
@@ -153,7 +185,10 @@ describe('createBbbClient: what goes on the wire', () => {
 
   it('asks the API root for apiVersion, without a checksum', async () => {
     server.reset((_req, res) =>
-      xml(res, '<response><returncode>SUCCESS</returncode><version>2.0</version><apiVersion>2.0</apiVersion><bbbVersion/></response>'),
+      xml(
+        res,
+        '<response><returncode>SUCCESS</returncode><version>2.0</version><apiVersion>2.0</apiVersion><bbbVersion/></response>',
+      ),
     );
     await expect(client().apiVersion()).resolves.toEqual({ version: '2.0', apiVersion: '2.0' });
     expect(server.requests).toEqual([{ method: 'GET', url: '/bigbluebutton/api' }]);
@@ -205,13 +240,19 @@ describe('createBbbClient: failures', () => {
     const err = await failureOf(client().getMeetingInfo('m-1'));
     expect(err).toBeInstanceOf(BbbProtocolError);
     expect(err).toMatchObject({ code: 'BBB_PROTOCOL', call: 'getMeetingInfo', statusCode: 502 });
-    expect(err.message).toBe(`BigBlueButton at ${server.origin} answered getMeetingInfo with HTTP 502 instead of an API response.`);
+    expect(err.message).toBe(
+      `BigBlueButton at ${server.origin} answered getMeetingInfo with HTTP 502 instead of an API response.`,
+    );
   });
 
   it.each([
     ['an empty 200', '', 'an empty body'],
     ['a garbage 200', 'Bad things happened\n', 'a body that is not well-formed XML'],
-    ['an HTML 200 (a captive portal or wrong vhost)', '<!DOCTYPE html><html><body>Welcome to nginx!</body></html>', 'an HTML page instead of an XML API response'],
+    [
+      'an HTML 200 (a captive portal or wrong vhost)',
+      '<!DOCTYPE html><html><body>Welcome to nginx!</body></html>',
+      'an HTML page instead of an XML API response',
+    ],
   ])('maps %s to BbbProtocolError', async (_label, body, what) => {
     server.reset((_req, res) => xml(res, body));
     const err = await failureOf(client().getMeetings());
@@ -224,7 +265,11 @@ describe('createBbbClient: failures', () => {
     server.reset((_req, res) => xml(res, CHECKSUM_ERROR));
     const err = await failureOf(client().getMeetingInfo('m-1'));
     expect(err).toBeInstanceOf(BbbMisconfiguredError);
-    expect(err).toMatchObject({ code: 'BBB_MISCONFIGURED', messageKey: 'checksumError', bbbMessage: 'Checksums do not match' });
+    expect(err).toMatchObject({
+      code: 'BBB_MISCONFIGURED',
+      messageKey: 'checksumError',
+      bbbMessage: 'Checksums do not match',
+    });
   });
 
   it('maps 200 + FAILED notFound to BbbNotFoundError for getMeetingInfo and end', async () => {
@@ -262,7 +307,9 @@ describe('createBbbClient: failures', () => {
     const err = await failureOf(client({ baseUrl: refusedBaseUrl }).isMeetingRunning('m-1'));
     expect(err).toBeInstanceOf(BbbUnavailableError);
     expect(err).toMatchObject({ timedOut: false, call: 'isMeetingRunning' });
-    expect(err.message).toBe(`BigBlueButton at ${new URL(refusedBaseUrl).origin} could not be reached for isMeetingRunning (ECONNREFUSED).`);
+    expect(err.message).toBe(
+      `BigBlueButton at ${new URL(refusedBaseUrl).origin} could not be reached for isMeetingRunning (ECONNREFUSED).`,
+    );
     expect(err.cause).toEqual({ name: 'RequestError', code: 'ECONNREFUSED' });
   });
 });
@@ -299,7 +346,10 @@ describe('createBbbClient: retries', () => {
     ['end', (c: BbbClient) => c.end('m-1')],
     ['deleteRecordings', (c: BbbClient) => c.deleteRecordings(['r1'])],
     ['create without passwords', (c: BbbClient) => c.create({ name: 'Room', meetingID: 'm-1' })],
-    ['create with only one password', (c: BbbClient) => c.create({ name: 'Room', meetingID: 'm-1', moderatorPW: 'mp' })],
+    [
+      'create with only one password',
+      (c: BbbClient) => c.create({ name: 'Room', meetingID: 'm-1', moderatorPW: 'mp' }),
+    ],
   ])('does not retry %s, whose repeat is not safe', async (_label, run) => {
     server.reset((_req, res) => xml(res, 'busy', 503));
     expect(await failureOf(run(client({ retries: 2 })))).toMatchObject({ statusCode: 503 });
@@ -307,10 +357,26 @@ describe('createBbbClient: retries', () => {
   });
 
   it.each([
-    ['create with both passwords', (c: BbbClient) => c.create({ name: 'Room', meetingID: 'm-1', attendeePW: 'ap', moderatorPW: 'mp' }), CREATED],
-    ['publishRecordings', (c: BbbClient) => c.publishRecordings(['r1'], true), '<response><returncode>SUCCESS</returncode><published>true</published></response>'],
-    ['updateRecordings', (c: BbbClient) => c.updateRecordings(['r1'], { a: 'b' }), '<response><returncode>SUCCESS</returncode><updated>true</updated></response>'],
-    ['apiVersion', (c: BbbClient) => c.apiVersion(), '<response><returncode>SUCCESS</returncode><version>2.0</version></response>'],
+    [
+      'create with both passwords',
+      (c: BbbClient) => c.create({ name: 'Room', meetingID: 'm-1', attendeePW: 'ap', moderatorPW: 'mp' }),
+      CREATED,
+    ],
+    [
+      'publishRecordings',
+      (c: BbbClient) => c.publishRecordings(['r1'], true),
+      '<response><returncode>SUCCESS</returncode><published>true</published></response>',
+    ],
+    [
+      'updateRecordings',
+      (c: BbbClient) => c.updateRecordings(['r1'], { a: 'b' }),
+      '<response><returncode>SUCCESS</returncode><updated>true</updated></response>',
+    ],
+    [
+      'apiVersion',
+      (c: BbbClient) => c.apiVersion(),
+      '<response><returncode>SUCCESS</returncode><version>2.0</version></response>',
+    ],
   ])('retries %s, whose repeat is safe', async (_label, run, answer) => {
     server.reset((_req, res, attempt) => (attempt === 1 ? xml(res, 'busy', 503) : xml(res, answer)));
     await run(client({ retries: 2 }));
@@ -331,7 +397,10 @@ describe('errors never reveal the secret or a checksum', () => {
     ['garbage body', () => (server.reset((_q, res) => xml(res, '%%%')), client().getMeetingInfo('m-1'))],
     ['checksumError', () => (server.reset((_q, res) => xml(res, CHECKSUM_ERROR)), client().getMeetingInfo('m-1'))],
     ['notFound', () => (server.reset((_q, res) => xml(res, NOT_FOUND)), client().end('m-1'))],
-    ['redirect', () => (server.reset((_q, res) => (res.writeHead(302, { location: '/x' }), res.end())), client().getMeetings())],
+    [
+      'redirect',
+      () => (server.reset((_q, res) => (res.writeHead(302, { location: '/x' }), res.end())), client().getMeetings()),
+    ],
     [
       'timeout',
       () => (
@@ -367,11 +436,18 @@ describe('onCall', () => {
 
   it('reports success with the SUCCESS messageKey, once per call even when retried', async () => {
     server.reset((_req, res, attempt) =>
-      attempt === 1 ? xml(res, 'busy', 503) : xml(res, '<response><returncode>SUCCESS</returncode><meetings/><messageKey>noMeetings</messageKey></response>'),
+      attempt === 1
+        ? xml(res, 'busy', 503)
+        : xml(
+            res,
+            '<response><returncode>SUCCESS</returncode><meetings/><messageKey>noMeetings</messageKey></response>',
+          ),
     );
     const { bbb, events } = observed({ retries: 1 });
     await bbb.getMeetings();
-    expect(events).toEqual([{ call: 'getMeetings', durationMs: expect.any(Number), outcome: 'success', messageKey: 'noMeetings' }]);
+    expect(events).toEqual([
+      { call: 'getMeetings', durationMs: expect.any(Number), outcome: 'success', messageKey: 'noMeetings' },
+    ]);
     expect(events[0]?.durationMs).toBeGreaterThan(0);
   });
 
@@ -382,7 +458,9 @@ describe('onCall', () => {
     server.reset(handler);
     const { bbb, events } = observed();
     await failureOf(bbb.isMeetingRunning('m-1'));
-    expect(events).toEqual([{ call: 'isMeetingRunning', durationMs: expect.any(Number), outcome, ...(messageKey ? { messageKey } : {}) }]);
+    expect(events).toEqual([
+      { call: 'isMeetingRunning', durationMs: expect.any(Number), outcome, ...(messageKey ? { messageKey } : {}) },
+    ]);
   });
 
   it('reports unavailable outcomes', async () => {
@@ -406,7 +484,13 @@ describe('createBbbClient options', () => {
   it('reports every invalid option at once, without echoing the secret', () => {
     let message = '';
     try {
-      createBbbClient({ baseUrl: 'ftp://bbb.example.org/', secret: '  ', algorithm: 'md5' as ChecksumAlgorithm, timeoutMs: 0, retries: -1 });
+      createBbbClient({
+        baseUrl: 'ftp://bbb.example.org/',
+        secret: '  ',
+        algorithm: 'md5' as ChecksumAlgorithm,
+        timeoutMs: 0,
+        retries: -1,
+      });
     } catch (err) {
       message = (err as Error).message;
     }
@@ -418,6 +502,8 @@ describe('createBbbClient options', () => {
   });
 
   it('does not put the secret into a configuration error', () => {
-    expect(() => createBbbClient({ baseUrl: 'nope', secret: SECRET })).toThrow(expect.objectContaining({ message: expect.not.stringContaining(SECRET) }));
+    expect(() => createBbbClient({ baseUrl: 'nope', secret: SECRET })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(SECRET) }),
+    );
   });
 });

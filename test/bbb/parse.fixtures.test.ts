@@ -206,7 +206,12 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
     expect(parseRecordingsFlag(body, 'deleted', { call: 'deleteRecordings' })).toBe(true);
   },
   'official-php/delete_recordings_not_found.xml': (body) => {
-    expectFailure(() => parseRecordingsFlag(body, 'deleted', { call: 'deleteRecordings' }), BbbNotFoundError, 'deleteRecordings', 'notFound');
+    expectFailure(
+      () => parseRecordingsFlag(body, 'deleted', { call: 'deleteRecordings' }),
+      BbbNotFoundError,
+      'deleteRecordings',
+      'notFound',
+    );
   },
   'official-php/end_meeting.xml': (body) => {
     const root = parseResponse(body, { call: 'end' });
@@ -303,7 +308,9 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
     expect(fred.playback.map((f) => f.preview.length)).toEqual([0, 3]);
     expect(fred.playback[1]?.preview[1]?.alt).toBe('(this slide left blank for use as a whiteboard)');
     // CDATA preceded by pretty-printing whitespace: the value is kept, whitespace included.
-    expect(recordings[2]?.metadata['bbb-recording-name']?.trim()).toBe('SAT- Polynomials and Inequalities (All participants)');
+    expect(recordings[2]?.metadata['bbb-recording-name']?.trim()).toBe(
+      'SAT- Polynomials and Inequalities (All participants)',
+    );
   },
   'official-php/get_recordings_no_recordings.xml': (body) => {
     expect(parseRecordings(body)).toEqual([]);
@@ -329,20 +336,40 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
     expect([childText(root, 'hookID'), childText(root, 'messageKey')]).toEqual(['1', 'duplicateWarning']);
   },
   'official-php/hooks_create_failed_error.xml': (body) => {
-    expectFailure(() => parseResponse(body, { call: 'hooks/create' }), BbbFailedError, 'hooks/create', 'createHookError');
+    expectFailure(
+      () => parseResponse(body, { call: 'hooks/create' }),
+      BbbFailedError,
+      'hooks/create',
+      'createHookError',
+    );
   },
   'official-php/hooks_destroy.xml': (body) => {
     expect(childText(parseResponse(body, { call: 'hooks/destroy' }), 'removed')).toBe('true');
   },
   'official-php/hooks_destroy_failed_error.xml': (body) => {
-    expectFailure(() => parseResponse(body, { call: 'hooks/destroy' }), BbbFailedError, 'hooks/destroy', 'destroyHookError');
+    expectFailure(
+      () => parseResponse(body, { call: 'hooks/destroy' }),
+      BbbFailedError,
+      'hooks/destroy',
+      'destroyHookError',
+    );
   },
   'official-php/hooks_destroy_failed_no_id.xml': (body) => {
-    expectFailure(() => parseResponse(body, { call: 'hooks/destroy' }), BbbFailedError, 'hooks/destroy', 'missingParamHookID');
+    expectFailure(
+      () => parseResponse(body, { call: 'hooks/destroy' }),
+      BbbFailedError,
+      'hooks/destroy',
+      'missingParamHookID',
+    );
   },
   'official-php/hooks_destroy_failed_not_found.xml': (body) => {
     // destroyMissingHook is not one of the meeting/recording not-found keys the adapter maps.
-    expectFailure(() => parseResponse(body, { call: 'hooks/destroy' }), BbbFailedError, 'hooks/destroy', 'destroyMissingHook');
+    expectFailure(
+      () => parseResponse(body, { call: 'hooks/destroy' }),
+      BbbFailedError,
+      'hooks/destroy',
+      'destroyMissingHook',
+    );
   },
   'official-php/hooks_list.xml': (body) => {
     const hooks = listOf(parseResponse(body, { call: 'hooks/list' }), 'hooks', 'hook');
@@ -352,7 +379,9 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
     expect(childText(hooks[0], 'eventID')).toBe('');
   },
   'official-php/insert_document.xml': (body) => {
-    expect(childText(parseResponse(body, { call: 'insertDocument' }), 'message')).toBe('Presentation is being uploaded');
+    expect(childText(parseResponse(body, { call: 'insertDocument' }), 'message')).toBe(
+      'Presentation is being uploaded',
+    );
   },
   'official-php/is_meeting_running.xml': (body) => {
     expect(parseIsMeetingRunning(body)).toBe(true);
@@ -360,13 +389,23 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
   'official-php/join_meeting.xml': (body) => expectJoinFixture(body),
   'littleredbutton-php/join_meeting.xml': (body) => expectJoinFixture(body),
   'littleredbutton-php/not_found_error.xml': (body) => {
-    expectFailure(() => parseRecordingsFlag(body, 'published', { call: 'publishRecordings' }), BbbNotFoundError, 'publishRecordings', 'notFound');
+    expectFailure(
+      () => parseRecordingsFlag(body, 'published', { call: 'publishRecordings' }),
+      BbbNotFoundError,
+      'publishRecordings',
+      'notFound',
+    );
   },
   'official-php/publish_recordings.xml': (body) => {
     expect(parseRecordingsFlag(body, 'published', { call: 'publishRecordings' })).toBe(true);
   },
   'official-php/publish_recordings_not_found.xml': (body) => {
-    expectFailure(() => parseRecordingsFlag(body, 'published', { call: 'publishRecordings' }), BbbNotFoundError, 'publishRecordings', 'notFound');
+    expectFailure(
+      () => parseRecordingsFlag(body, 'published', { call: 'publishRecordings' }),
+      BbbNotFoundError,
+      'publishRecordings',
+      'notFound',
+    );
   },
   'official-php/send_chat_message.xml': (body) => {
     expect(childText(parseResponse(body, { call: 'sendChatMessage' }), 'messageKey')).toBe('');
@@ -374,13 +413,23 @@ const EXPECTATIONS: Record<string, (body: string) => void> = {
   'official-php/send_chat_message_failed.xml': (body) => {
     // meetingNotFound comes only from this PHP fixture (bbb-api.md §4.8), "Meeting not found or not active": the gateway
     // answers it as the unknown meeting it is (NOT_FOUND), not as BBB_ERROR, by its key alone.
-    expectFailure(() => parseResponse(body, { call: 'sendChatMessage' }), BbbNotFoundError, 'sendChatMessage', 'meetingNotFound');
+    expectFailure(
+      () => parseResponse(body, { call: 'sendChatMessage' }),
+      BbbNotFoundError,
+      'sendChatMessage',
+      'meetingNotFound',
+    );
   },
   'official-php/update_recordings.xml': (body) => {
     expect(parseRecordingsFlag(body, 'updated', { call: 'updateRecordings' })).toBe(true);
   },
   'official-php/update_recordings_not_found.xml': (body) => {
-    expectFailure(() => parseRecordingsFlag(body, 'updated', { call: 'updateRecordings' }), BbbNotFoundError, 'updateRecordings', 'notFound');
+    expectFailure(
+      () => parseRecordingsFlag(body, 'updated', { call: 'updateRecordings' }),
+      BbbNotFoundError,
+      'updateRecordings',
+      'notFound',
+    );
   },
 };
 
@@ -395,7 +444,9 @@ function expectJoinFixture(body: string): void {
   expect(childNodes(root, 'url')).toHaveLength(1);
 }
 
-const files = FOLDERS.flatMap((folder) => readdirSync(join(FIXTURES, folder)).map((name) => `${folder}/${name}`)).sort();
+const files = FOLDERS.flatMap((folder) =>
+  readdirSync(join(FIXTURES, folder)).map((name) => `${folder}/${name}`),
+).sort();
 const xmlFiles = files.filter((f) => f.endsWith('.xml'));
 const jsonFiles = files.filter((f) => f.endsWith('.json'));
 
@@ -418,6 +469,8 @@ describe('BBB response fixtures', () => {
   it.each(jsonFiles)('refuses the JSON fixture %s as a BbbProtocolError', (file) => {
     const err = thrown(() => parseResponse(read(file), { call: 'getJoinUrl' }));
     expect(err).toBeInstanceOf(BbbProtocolError);
-    expect((err as BbbProtocolError).message).toBe('BigBlueButton answered getJoinUrl with JSON instead of an XML API response.');
+    expect((err as BbbProtocolError).message).toBe(
+      'BigBlueButton answered getJoinUrl with JSON instead of an XML API response.',
+    );
   });
 });

@@ -74,7 +74,13 @@ describe('parseMeetingInfo', () => {
 
   it('converts flags and counts', () => {
     const info = parseMeetingInfo(meetingInfo());
-    expect(info).toMatchObject({ running: true, recording: false, hasUserJoined: true, participantCount: 1, maxUsers: 0 });
+    expect(info).toMatchObject({
+      running: true,
+      recording: false,
+      hasUserJoined: true,
+      participantCount: 1,
+      maxUsers: 0,
+    });
   });
 
   it('reads counts printed with a grouping comma, as BBB 2.5/2.6 did (#17688)', () => {
@@ -85,7 +91,9 @@ describe('parseMeetingInfo', () => {
   it('refuses a count that is not a number as a protocol error naming the element', () => {
     const err = thrown(() => parseMeetingInfo(meetingInfo('', { videoCount: 'many' })));
     expect(err).toBeInstanceOf(BbbProtocolError);
-    expect((err as Error).message).toBe('BigBlueButton answered getMeetingInfo with a <videoCount> that is not a number.');
+    expect((err as Error).message).toBe(
+      'BigBlueButton answered getMeetingInfo with a <videoCount> that is not a number.',
+    );
   });
 
   it('gives an array of one for a single attendee, with role, flags and customdata mapped', () => {
@@ -132,9 +140,12 @@ describe('parseMeetingInfo', () => {
   });
 
   it('handles the XML declaration and CDATA that Scalelite sends', () => {
-    const body = `<?xml version="1.0"?>\n${meetingInfo('<metadata><gl-listed><![CDATA[]]></gl-listed><note><![CDATA[a <b> & c]]></note></metadata>', {
-      meetingName: '<![CDATA[Fish & Chips <3>]]>',
-    })}`;
+    const body = `<?xml version="1.0"?>\n${meetingInfo(
+      '<metadata><gl-listed><![CDATA[]]></gl-listed><note><![CDATA[a <b> & c]]></note></metadata>',
+      {
+        meetingName: '<![CDATA[Fish & Chips <3>]]>',
+      },
+    )}`;
     const info = parseMeetingInfo(body);
     expect(info.meetingName).toBe('Fish & Chips <3>');
     expect(info.metadata).toEqual({ 'gl-listed': '', note: 'a <b> & c' });
@@ -162,8 +173,13 @@ describe('parseResponse errors', () => {
     ['meetingNotFound', 'Could not find meeting with id: m-1', BbbNotFoundError, 'BBB_NOT_FOUND'],
     ['checksumError', 'Checksums do not match', BbbMisconfiguredError, 'BBB_MISCONFIGURED'],
     ['checksumError', 'You did not pass the checksum security check', BbbMisconfiguredError, 'BBB_MISCONFIGURED'],
-    ['validationError', 'Meeting ID cannot contain \',\'', BbbFailedError, 'BBB_FAILED'],
-    ['idNotUnique', 'A meeting already exists with that meeting ID.  Please use a different meeting ID.', BbbFailedError, 'BBB_FAILED'],
+    ['validationError', "Meeting ID cannot contain ','", BbbFailedError, 'BBB_FAILED'],
+    [
+      'idNotUnique',
+      'A meeting already exists with that meeting ID.  Please use a different meeting ID.',
+      BbbFailedError,
+      'BBB_FAILED',
+    ],
     ['Params required', 'You must enter a valid password', BbbFailedError, 'BBB_FAILED'],
   ])('maps FAILED %s (%s) to %p', (messageKey, message, type, code) => {
     const body = `<response><returncode>FAILED</returncode><messageKey>${messageKey}</messageKey><message>${message.replace(/'/g, '&apos;')}</message></response>`;
@@ -179,7 +195,10 @@ describe('parseResponse errors', () => {
       '<message>The selected voice bridge is already in use.</message></error></errors></response>';
     const err = thrown(() => parseResponse(body, { call: 'create' }));
     expect(err).toBeInstanceOf(BbbFailedError);
-    expect(err).toMatchObject({ messageKey: 'nonUniqueVoiceBridge', bbbMessage: 'The selected voice bridge is already in use.' });
+    expect(err).toMatchObject({
+      messageKey: 'nonUniqueVoiceBridge',
+      bbbMessage: 'The selected voice bridge is already in use.',
+    });
   });
 
   it('reads the attribute form <error key="…" message="…"/> and reports the first of several errors', () => {
@@ -192,8 +211,11 @@ describe('parseResponse errors', () => {
   });
 
   it('treats the old FAILURE returncode of recording calls like FAILED (#11564)', () => {
-    const body = '<response><returncode>FAILURE</returncode><messageKey>notFound</messageKey><message>We could not find recordings</message></response>';
-    expect(thrown(() => parseRecordingsFlag(body, 'deleted', { call: 'deleteRecordings' }))).toBeInstanceOf(BbbNotFoundError);
+    const body =
+      '<response><returncode>FAILURE</returncode><messageKey>notFound</messageKey><message>We could not find recordings</message></response>';
+    expect(thrown(() => parseRecordingsFlag(body, 'deleted', { call: 'deleteRecordings' }))).toBeInstanceOf(
+      BbbNotFoundError,
+    );
   });
 
   it('reports a FAILED without any key as unknownError rather than inventing a meaning', () => {
@@ -205,30 +227,59 @@ describe('parseResponse errors', () => {
   it.each([
     ['an empty body', '', 'an empty body'],
     ['a whitespace body', ' \r\n ', 'an empty body'],
-    ['an nginx HTML error page', '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body></html>', 'an HTML page instead of an XML API response'],
-    ['an HTML5 page', '<!DOCTYPE html><html><body><p>Maintenance<br></body></html>', 'an HTML page instead of an XML API response'],
+    [
+      'an nginx HTML error page',
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body></html>',
+      'an HTML page instead of an XML API response',
+    ],
+    [
+      'an HTML5 page',
+      '<!DOCTYPE html><html><body><p>Maintenance<br></body></html>',
+      'an HTML page instead of an XML API response',
+    ],
     ['plain text', 'Internal Server Error', 'a body that is not well-formed XML'],
     ['truncated XML', '<response><returncode>SUCC', 'a body that is not well-formed XML'],
     ['JSON', '{"response":{"returncode":"SUCCESS"}}', 'JSON instead of an XML API response'],
-    ['a Spring 404 map', '<Map><status>404</status><error>Not Found</error></Map>', 'XML whose root element is <Map> instead of <response>'],
+    [
+      'a Spring 404 map',
+      '<Map><status>404</status><error>Not Found</error></Map>',
+      'XML whose root element is <Map> instead of <response>',
+    ],
     ['an empty response element', '<response/>', 'a <response> without a returncode'],
-    ['a response without returncode', '<response><message>hi</message></response>', 'a <response> without a returncode'],
-    ['an unknown returncode', '<response><returncode>MAYBE</returncode></response>', 'a returncode that is neither SUCCESS nor FAILED'],
+    [
+      'a response without returncode',
+      '<response><message>hi</message></response>',
+      'a <response> without a returncode',
+    ],
+    [
+      'an unknown returncode',
+      '<response><returncode>MAYBE</returncode></response>',
+      'a returncode that is neither SUCCESS nor FAILED',
+    ],
   ])('refuses %s as a BbbProtocolError', (_label, body, what) => {
-    const err = thrown(() => parseResponse(body, { call: 'getMeetings', origin: 'https://bbb.example.org', statusCode: 200 }));
+    const err = thrown(() =>
+      parseResponse(body, { call: 'getMeetings', origin: 'https://bbb.example.org', statusCode: 200 }),
+    );
     expect(err).toBeInstanceOf(BbbProtocolError);
     expect(err).toMatchObject({ code: 'BBB_PROTOCOL', call: 'getMeetings', statusCode: 200 });
-    expect((err as Error).message).toBe(`BigBlueButton at https://bbb.example.org answered getMeetings with ${what} (HTTP 200).`);
+    expect((err as Error).message).toBe(
+      `BigBlueButton at https://bbb.example.org answered getMeetings with ${what} (HTTP 200).`,
+    );
   });
 
   it('accepts a byte-order mark and a declaration before <response>', () => {
-    const body = '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<response><returncode>SUCCESS</returncode><running>false</running></response>';
+    const body =
+      '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n<response><returncode>SUCCESS</returncode><running>false</running></response>';
     expect(parseIsMeetingRunning(body)).toBe(false);
   });
 
   it('refuses a SUCCESS answer that lacks the element the call is about', () => {
-    expect(thrown(() => parseIsMeetingRunning('<response><returncode>SUCCESS</returncode></response>'))).toBeInstanceOf(BbbProtocolError);
-    expect(thrown(() => parseMeetingInfo('<response><returncode>SUCCESS</returncode></response>'))).toBeInstanceOf(BbbProtocolError);
+    expect(thrown(() => parseIsMeetingRunning('<response><returncode>SUCCESS</returncode></response>'))).toBeInstanceOf(
+      BbbProtocolError,
+    );
+    expect(thrown(() => parseMeetingInfo('<response><returncode>SUCCESS</returncode></response>'))).toBeInstanceOf(
+      BbbProtocolError,
+    );
   });
 });
 
@@ -247,25 +298,40 @@ describe('parseCreateMeeting', () => {
   });
 
   it('gives empty passwords when the server prints none (they are optional since 2.4)', () => {
-    const body = '<response><returncode>SUCCESS</returncode><meetingID>m1</meetingID><createTime>1</createTime></response>';
+    const body =
+      '<response><returncode>SUCCESS</returncode><meetingID>m1</meetingID><createTime>1</createTime></response>';
     expect(parseCreateMeeting(body)).toMatchObject({ attendeePW: '', moderatorPW: '' });
   });
 });
 
 describe('parseMeetings and parseRecordings', () => {
   it('gives [] for noMeetings in both BBB and Scalelite order', () => {
-    expect(parseMeetings('<response><returncode>SUCCESS</returncode><meetings/><messageKey>noMeetings</messageKey><message>no meetings were found on this server</message></response>')).toEqual([]);
-    expect(parseMeetings('<response><returncode>SUCCESS</returncode><messageKey>noMeetings</messageKey><message>no meetings were found on this server</message><meetings/></response>')).toEqual([]);
+    expect(
+      parseMeetings(
+        '<response><returncode>SUCCESS</returncode><meetings/><messageKey>noMeetings</messageKey><message>no meetings were found on this server</message></response>',
+      ),
+    ).toEqual([]);
+    expect(
+      parseMeetings(
+        '<response><returncode>SUCCESS</returncode><messageKey>noMeetings</messageKey><message>no meetings were found on this server</message><meetings/></response>',
+      ),
+    ).toEqual([]);
   });
 
   it('gives an array of one for a single meeting', () => {
     const inner = meetingInfo().replace('<response><returncode>SUCCESS</returncode>', '').replace('</response>', '');
-    const meetings = parseMeetings(`<response><returncode>SUCCESS</returncode><meetings><meeting>${inner}</meeting></meetings></response>`);
+    const meetings = parseMeetings(
+      `<response><returncode>SUCCESS</returncode><meetings><meeting>${inner}</meeting></meetings></response>`,
+    );
     expect(meetings.map((m) => m.meetingID)).toEqual(['0123']);
   });
 
   it('gives [] for noRecordings', () => {
-    expect(parseRecordings('<response><returncode>SUCCESS</returncode><recordings></recordings><messageKey>noRecordings</messageKey></response>')).toEqual([]);
+    expect(
+      parseRecordings(
+        '<response><returncode>SUCCESS</returncode><recordings></recordings><messageKey>noRecordings</messageKey></response>',
+      ),
+    ).toEqual([]);
   });
 
   it('gives arrays of one for a single recording, format and preview image', () => {
@@ -288,17 +354,27 @@ describe('parseMeetings and parseRecordings', () => {
       endTime: '2',
       participants: 1024,
       metadata: {},
-      playback: [{ type: 'video', url: 'https://x.test/v', length: 3, preview: [{ url: 'https://x.test/i.png', height: 136 }] }],
+      playback: [
+        { type: 'video', url: 'https://x.test/v', length: 3, preview: [{ url: 'https://x.test/i.png', height: 136 }] },
+      ],
     });
   });
 });
 
 describe('parseApiVersion', () => {
   it('reads the Scalelite root, which has only <version>, and omits an empty bbbVersion', () => {
-    expect(parseApiVersion('<?xml version="1.0"?>\n<response><returncode>SUCCESS</returncode><version>2.0</version><build>v1.6</build></response>')).toEqual({
+    expect(
+      parseApiVersion(
+        '<?xml version="1.0"?>\n<response><returncode>SUCCESS</returncode><version>2.0</version><build>v1.6</build></response>',
+      ),
+    ).toEqual({
       version: '2.0',
     });
-    expect(parseApiVersion('<response><returncode>SUCCESS</returncode><version>2.0</version><apiVersion>2.0</apiVersion><bbbVersion></bbbVersion></response>')).toEqual({
+    expect(
+      parseApiVersion(
+        '<response><returncode>SUCCESS</returncode><version>2.0</version><apiVersion>2.0</apiVersion><bbbVersion></bbbVersion></response>',
+      ),
+    ).toEqual({
       version: '2.0',
       apiVersion: '2.0',
     });

@@ -11,15 +11,43 @@ import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 const NUM_RUNS = 30;
 
 // Characters that break naive encoders or XML handling, mixed into otherwise arbitrary printable graphemes.
-const TRICKY = ['&', '=', '%', '#', '+', "'", '(', ')', '*', '!', ' ', '?', '/', '<', '>', '"', ']]>', '%20', '+%2B', '~', ';'];
+const TRICKY = [
+  '&',
+  '=',
+  '%',
+  '#',
+  '+',
+  "'",
+  '(',
+  ')',
+  '*',
+  '!',
+  ' ',
+  '?',
+  '/',
+  '<',
+  '>',
+  '"',
+  ']]>',
+  '%20',
+  '+%2B',
+  '~',
+  ';',
+];
 const CONTROL = /\p{Cc}/u;
 
 function textOf(utf16Min: number, utf16Max: number, options: { allowComma: boolean }) {
   const unit = fc
-    .oneof(fc.constantFrom(...TRICKY), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.constantFrom('é', '会', '😀', '👩🏽‍💻', 'ß'))
+    .oneof(
+      fc.constantFrom(...TRICKY),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+      fc.constantFrom('é', '会', '😀', '👩🏽‍💻', 'ß'),
+    )
     .filter((g) => !CONTROL.test(g) && (options.allowComma || !g.includes(',')));
   // BBB counts Java chars (UTF-16 code units), as does String.prototype.length.
-  return fc.string({ unit, minLength: 1, maxLength: Math.min(utf16Max, 40) }).filter((s) => s.length >= utf16Min && s.length <= utf16Max);
+  return fc
+    .string({ unit, minLength: 1, maxLength: Math.min(utf16Max, 40) })
+    .filter((s) => s.length >= utf16Min && s.length <= utf16Max);
 }
 
 const name = textOf(2, 256, { allowComma: true });
@@ -41,14 +69,33 @@ describe.each(CHECKSUM_ALGORITHMS)('adapter against the simulator with %s', (alg
   it('creates any valid meeting and reads back the same name, ID, passwords and metadata', async () => {
     const bbb = createBbbClient({ baseUrl: sim.url, secret: sim.secret, algorithm, retries: 0 });
     await fc.assert(
-      fc.asyncProperty(name, meetingID, password, password, name, async (meetingName, id, attendeePW, moderatorPW, origin) => {
-        sim.reset();
-        const created = await bbb.create({ name: meetingName, meetingID: id, attendeePW, moderatorPW, meta: { 'bbb-origin': origin } });
-        expect(created).toMatchObject({ meetingID: id, attendeePW, moderatorPW });
-        const info = await bbb.getMeetingInfo(id);
-        expect(info).toMatchObject({ meetingName, meetingID: id, attendeePW, moderatorPW, createTime: created.createTime });
-        expect(info.metadata['bbb-origin']).toBe(origin);
-      }),
+      fc.asyncProperty(
+        name,
+        meetingID,
+        password,
+        password,
+        name,
+        async (meetingName, id, attendeePW, moderatorPW, origin) => {
+          sim.reset();
+          const created = await bbb.create({
+            name: meetingName,
+            meetingID: id,
+            attendeePW,
+            moderatorPW,
+            meta: { 'bbb-origin': origin },
+          });
+          expect(created).toMatchObject({ meetingID: id, attendeePW, moderatorPW });
+          const info = await bbb.getMeetingInfo(id);
+          expect(info).toMatchObject({
+            meetingName,
+            meetingID: id,
+            attendeePW,
+            moderatorPW,
+            createTime: created.createTime,
+          });
+          expect(info.metadata['bbb-origin']).toBe(origin);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   }, 60_000);
@@ -66,7 +113,14 @@ describe.each(CHECKSUM_ALGORITHMS)('adapter against the simulator with %s', (alg
         async (id, fullName, joinRole, userID, guest) => {
           sim.reset();
           const created = await bbb.create({ name: 'Room', meetingID: id });
-          const url = bbb.joinUrl({ meetingID: id, fullName, role: joinRole, createTime: created.createTime, userID, guest });
+          const url = bbb.joinUrl({
+            meetingID: id,
+            fullName,
+            role: joinRole,
+            createTime: created.createTime,
+            userID,
+            guest,
+          });
           // Fetched as a browser would: the URL exactly as handed out, redirects not followed.
           const response = await fetch(url, { redirect: 'manual' });
           await response.arrayBuffer();
@@ -84,8 +138,13 @@ describe.each(CHECKSUM_ALGORITHMS)('adapter against the simulator with %s', (alg
     const bbb = createBbbClient({ baseUrl: sim.url, secret: `${sim.secret}-wrong`, algorithm, retries: 0 });
     await fc.assert(
       fc.asyncProperty(name, meetingID, password, password, async (meetingName, id, attendeePW, moderatorPW) => {
-        await expect(bbb.create({ name: meetingName, meetingID: id, attendeePW, moderatorPW })).rejects.toBeInstanceOf(BbbMisconfiguredError);
-        await expect(bbb.getMeetingInfo(id)).rejects.toMatchObject({ code: 'BBB_MISCONFIGURED', messageKey: 'checksumError' });
+        await expect(bbb.create({ name: meetingName, meetingID: id, attendeePW, moderatorPW })).rejects.toBeInstanceOf(
+          BbbMisconfiguredError,
+        );
+        await expect(bbb.getMeetingInfo(id)).rejects.toMatchObject({
+          code: 'BBB_MISCONFIGURED',
+          messageKey: 'checksumError',
+        });
       }),
       { numRuns: NUM_RUNS },
     );

@@ -104,15 +104,18 @@ describe('checksum', () => {
 });
 
 describe('signQuery', () => {
-  it.each(DOCS_CREATE_CHECKSUMS)('appends the %s checksum of the docs example after the encoded query', (algorithm, expected) => {
-    const params: Array<[string, string]> = [
-      ['name', 'Test Meeting'],
-      ['meetingID', 'abc123'],
-      ['attendeePW', '111222'],
-      ['moderatorPW', '333444'],
-    ];
-    expect(signQuery('create', params, DOCS_SECRET, algorithm)).toBe(`${DOCS_QUERY}&checksum=${expected}`);
-  });
+  it.each(DOCS_CREATE_CHECKSUMS)(
+    'appends the %s checksum of the docs example after the encoded query',
+    (algorithm, expected) => {
+      const params: Array<[string, string]> = [
+        ['name', 'Test Meeting'],
+        ['meetingID', 'abc123'],
+        ['attendeePW', '111222'],
+        ['moderatorPW', '333444'],
+      ];
+      expect(signQuery('create', params, DOCS_SECRET, algorithm)).toBe(`${DOCS_QUERY}&checksum=${expected}`);
+    },
+  );
 
   it('sends only checksum=<hex> when there are no parameters', () => {
     expect(signQuery('getMeetings', [], DOCS_SECRET, 'sha1')).toBe('checksum=2027baa7771026e9e93392f55031535d1444c41f');

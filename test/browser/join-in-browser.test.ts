@@ -62,14 +62,24 @@ describe('the browser example in a real Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
+      );
     allowed = await serveExample();
     disallowed = await serveExample();
-    stack = await startStack({ env: { CORS_ORIGINS: allowed.origin, ACCESS_TOKEN_SIGNING_KEY: 'browser-test-signing-key-0123456789abcdef' } });
-    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Browser lecture' } })).body.data!.createMeeting.meetingId;
+    stack = await startStack({
+      env: { CORS_ORIGINS: allowed.origin, ACCESS_TOKEN_SIGNING_KEY: 'browser-test-signing-key-0123456789abcdef' },
+    });
+    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Browser lecture' } })).body.data!
+      .createMeeting.meetingId;
     profile = mkdtempSync(join(tmpdir(), 'bbb-interface-chromium-'));
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+    });
   });
   afterAll(async () => {
     await context?.close();
@@ -85,7 +95,9 @@ describe('the browser example in a real Chromium', () => {
     const page = await context.newPage();
     try {
       await page.goto(`${allowed.origin}/index.html#gateway=${encodeURIComponent(stack.url)}&token=${token}`);
-      await page.waitForURL((url) => url.origin === new URL(stack.sim.url).origin && url.pathname.endsWith('/html5client/join'));
+      await page.waitForURL(
+        (url) => url.origin === new URL(stack.sim.url).origin && url.pathname.endsWith('/html5client/join'),
+      );
       expect(await page.textContent('#fullName')).toBe('Prof. Browser');
       expect(await page.textContent('#role')).toBe('MODERATOR');
       expect(await page.textContent('#meetingName')).toBe('Browser lecture');
@@ -122,12 +134,16 @@ describe('the browser example in a real Chromium', () => {
     });
     try {
       // GraphiQL loads the schema by introspection as soon as it starts (no token needed for that here).
-      const introspection = page.waitForResponse((res) => res.url() === `${stack.url}/graphql` && res.request().method() === 'POST');
+      const introspection = page.waitForResponse(
+        (res) => res.url() === `${stack.url}/graphql` && res.request().method() === 'POST',
+      );
       await page.goto(`${stack.url}/graphiql`);
       await page.waitForSelector('.graphiql-container');
       const answer = await introspection;
       expect(answer.status()).toBe(200);
-      expect(((await answer.json()) as { data: { __schema: { queryType: { name: string } } } }).data.__schema.queryType.name).toBe('Query');
+      expect(
+        ((await answer.json()) as { data: { __schema: { queryType: { name: string } } } }).data.__schema.queryType.name,
+      ).toBe('Query');
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'graphiql.png') });
       expect(foreign).toEqual([]);
       expect(errors.filter((e) => /Content Security Policy|Refused to/.test(e))).toEqual([]);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { callbackKeyFrom, eventId, mintCallbackToken, newNonce, verifyCallbackToken, type CallbackClaims } from '../../src/events/callback-token.js';
+import {
+  callbackKeyFrom,
+  eventId,
+  mintCallbackToken,
+  newNonce,
+  verifyCallbackToken,
+  type CallbackClaims,
+} from '../../src/events/callback-token.js';
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -24,30 +31,57 @@ describe('callback tokens', () => {
     const [, mac] = mintCallbackToken(key, claims).split('.');
     const forged = `${Buffer.from(JSON.stringify({ v: 1, k: 'ended', a: 'portal', m: 'room-42', n: claims.nonce })).toString('base64url')}.${mac}`;
     expect(verifyCallbackToken(key, forged, 'ended')).toBeUndefined();
-    for (const bad of ['', '.', 'abc', 'a.b.c', `${'a'.repeat(3000)}.b`]) expect(verifyCallbackToken(key, bad, 'ended')).toBeUndefined();
+    for (const bad of ['', '.', 'abc', 'a.b.c', `${'a'.repeat(3000)}.b`])
+      expect(verifyCallbackToken(key, bad, 'ended')).toBeUndefined();
   });
 
   it('gives the same event ID for the same facts and a different one for any other', () => {
     const id = eventId('meeting.ended', 'lms', 'room-42', 'n1');
     expect(id).toMatch(/^evt_[0-9a-f]{32}$/);
     expect(eventId('meeting.ended', 'lms', 'room-42', 'n1')).toBe(id);
-    const others = [eventId('meeting.ended', 'portal', 'room-42', 'n1'), eventId('meeting.ended', 'lms', 'room-43', 'n1'), eventId('meeting.ended', 'lms', 'room-42', 'n2'), eventId('recording.ready', 'lms', 'room-42', 'n1')];
+    const others = [
+      eventId('meeting.ended', 'portal', 'room-42', 'n1'),
+      eventId('meeting.ended', 'lms', 'room-43', 'n1'),
+      eventId('meeting.ended', 'lms', 'room-42', 'n2'),
+      eventId('recording.ready', 'lms', 'room-42', 'n1'),
+    ];
     expect(new Set([id, ...others]).size).toBe(5);
   });
 });
 
 describe('callback parameters for create', () => {
   it('uses meetingEndedURL (never meta_endCallbackUrl) and adds the recording-ready URL only for recorded meetings', () => {
-    const unrecorded = callbackCreateParams('https://gw.example.org/', key, { app: 'lms', meetingId: 'room 1', record: false });
+    const unrecorded = callbackCreateParams('https://gw.example.org/', key, {
+      app: 'lms',
+      meetingId: 'room 1',
+      record: false,
+    });
     expect(Object.keys(unrecorded)).toEqual(['meetingEndedURL']);
-    const params = callbackCreateParams('https://gw.example.org/', key, { app: 'lms', meetingId: 'room 1', record: true }, 'nonce-1');
+    const params = callbackCreateParams(
+      'https://gw.example.org/',
+      key,
+      { app: 'lms', meetingId: 'room 1', record: true },
+      'nonce-1',
+    );
     expect(Object.keys(params).sort()).toEqual(['meetingEndedURL', 'meta_bbb-recording-ready-url']);
     const ended = new URL(params.meetingEndedURL!);
     expect(ended.origin + ended.pathname).toBe('https://gw.example.org/bbb/callbacks/v1/ended');
-    expect(verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended')).toEqual({ kind: 'ended', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1', record: true });
+    expect(verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended')).toEqual({
+      kind: 'ended',
+      app: 'lms',
+      meetingId: 'room 1',
+      nonce: 'nonce-1',
+      record: true,
+    });
     const rec = new URL(params['meta_bbb-recording-ready-url']!);
     expect(rec.pathname).toBe('/bbb/callbacks/v1/recording-ready');
-    expect(verifyCallbackToken(key, rec.searchParams.get('t')!, 'recording-ready')).toEqual({ kind: 'recording-ready', app: 'lms', meetingId: 'room 1', nonce: 'nonce-1', record: true });
+    expect(verifyCallbackToken(key, rec.searchParams.get('t')!, 'recording-ready')).toEqual({
+      kind: 'recording-ready',
+      app: 'lms',
+      meetingId: 'room 1',
+      nonce: 'nonce-1',
+      record: true,
+    });
   });
 });
 
@@ -61,7 +95,13 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     portalReceiver = new Receiver(deriveAppSecret(SIGNING_KEY, 'portal', 1));
     const lmsUrl = await lmsReceiver.start();
     const portalUrl = await portalReceiver.start();
-    stack = await startStack({ env: { WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms,portal=${portalUrl}/portal`, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10' } });
+    stack = await startStack({
+      env: {
+        WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms,portal=${portalUrl}/portal`,
+        WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+        WEBHOOK_RETRY_SCHEDULE_MS: '10',
+      },
+    });
   });
 
   afterAll(async () => {
@@ -70,16 +110,24 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     await portalReceiver.close();
   });
 
-  const token = (kind: CallbackClaims['kind'], meetingId: string, nonce: string, app = 'lms') => mintCallbackToken(key, { kind, app, meetingId, nonce });
-  const jwt = (payload: Record<string, unknown>, secret: string, alg = 'HS256') => new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg }).sign(new TextEncoder().encode(secret));
-  const postForm = (url: string, form: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  const token = (kind: CallbackClaims['kind'], meetingId: string, nonce: string, app = 'lms') =>
+    mintCallbackToken(key, { kind, app, meetingId, nonce });
+  const jwt = (payload: Record<string, unknown>, secret: string, alg = 'HS256') =>
+    new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg }).sign(new TextEncoder().encode(secret));
+  const postForm = (url: string, form: Record<string, string>) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
 
   it('turns the end callback into one meeting.ended for the app the token names, however often BBB retries', async () => {
     const nonce = newNonce();
     const tok = token('ended', 'room-end', nonce);
     const url = callbackUrl(stack.url, 'ended', tok);
     // BBB appends nothing to meetingEndedURL; a balancer may append a meetingID, which is ignored.
-    for (const u of [url, `${url}&meetingID=someone-else&recordingmarks=false`]) expect((await fetch(u)).status).toBe(204);
+    for (const u of [url, `${url}&meetingID=someone-else&recordingmarks=false`])
+      expect((await fetch(u)).status).toBe(204);
     await lmsReceiver.waitForRequests(1);
     // A later, different event: once it has arrived, the retried callback would have arrived before it had it made a second event.
     expect((await fetch(callbackUrl(stack.url, 'ended', token('ended', 'room-end-2', newNonce())))).status).toBe(204);
@@ -87,8 +135,15 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     const first = lmsReceiver.received[0]!;
     expect(first.error).toBeUndefined();
     expect(first.headers['webhook-id']).toBe(eventId('meeting.ended', 'lms', 'room-end', nonce));
-    expect(first.verified).toEqual({ type: 'meeting.ended', timestamp: expect.any(String), data: { meetingId: 'room-end' } });
-    expect(lmsReceiver.received.map((r) => (r.verified as { data: { meetingId: string } }).data.meetingId)).toEqual(['room-end', 'room-end-2']);
+    expect(first.verified).toEqual({
+      type: 'meeting.ended',
+      timestamp: expect.any(String),
+      data: { meetingId: 'room-end' },
+    });
+    expect(lmsReceiver.received.map((r) => (r.verified as { data: { meetingId: string } }).data.meetingId)).toEqual([
+      'room-end',
+      'room-end-2',
+    ]);
     expect(portalReceiver.received).toHaveLength(0);
     // The token is a credential: the request log keeps the path and drops the query it travels in.
     expect(stack.logs.some((l) => l.includes('/bbb/callbacks/v1/ended'))).toBe(true);
@@ -104,7 +159,9 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ message: expect.stringMatching(/token/) });
     }
-    const res = await postForm(callbackUrl(stack.url, 'recording-ready', token('ended', 'room-x', 'n')), { signed_parameters: await jwt({ meeting_id: 'room-x', record_id: 'r' }, stack.sim.secret) });
+    const res = await postForm(callbackUrl(stack.url, 'recording-ready', token('ended', 'room-x', 'n')), {
+      signed_parameters: await jwt({ meeting_id: 'room-x', record_id: 'r' }, stack.sim.secret),
+    });
     expect(res.status).toBe(401);
     // The portal endpoint gets this one, and it must be the first thing either receiver saw since: nothing else was made.
     expect((await fetch(callbackUrl(stack.url, 'ended', good))).status).toBe(204);
@@ -119,7 +176,9 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
 
     const otherSecret = await postForm(url, { signed_parameters: await jwt(payload, 'not-the-bbb-secret') });
     expect(otherSecret.status).toBe(401);
-    const otherMeeting = await postForm(url, { signed_parameters: await jwt({ ...payload, meeting_id: 'room-other' }, stack.sim.secret) });
+    const otherMeeting = await postForm(url, {
+      signed_parameters: await jwt({ ...payload, meeting_id: 'room-other' }, stack.sim.secret),
+    });
     expect(otherMeeting.status).toBe(401);
     const missing = await postForm(url, {});
     expect(missing.status).toBe(400);
@@ -127,27 +186,54 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
 
     const before = lmsReceiver.received.length;
     expect((await postForm(url, { signed_parameters: await jwt(payload, stack.sim.secret) })).status).toBe(204);
-    const json = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ signed_parameters: await jwt(payload, stack.sim.secret, 'HS512') }) });
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ signed_parameters: await jwt(payload, stack.sim.secret, 'HS512') }),
+    });
     expect(json.status).toBe(204);
     await lmsReceiver.waitForRequests(before + 1);
     // A second recording of the same meeting is a second event; it arriving shows the duplicate above made none.
-    expect((await postForm(url, { signed_parameters: await jwt({ ...payload, record_id: 'abc123-1732000999999' }, stack.sim.secret, 'HS384') })).status).toBe(204);
+    expect(
+      (
+        await postForm(url, {
+          signed_parameters: await jwt({ ...payload, record_id: 'abc123-1732000999999' }, stack.sim.secret, 'HS384'),
+        })
+      ).status,
+    ).toBe(204);
     await lmsReceiver.waitForRequests(before + 2);
     const got = lmsReceiver.received.slice(before);
     expect(got.map((r) => r.error)).toEqual([undefined, undefined]);
     expect(got[0]!.headers['webhook-id']).toBe(eventId('recording.ready', 'lms', 'room-rec', nonce, payload.record_id));
     expect(got.map((r) => r.verified)).toEqual([
-      { type: 'recording.ready', timestamp: expect.any(String), data: { meetingId: 'room-rec', internalMeetingId: payload.record_id, recordId: payload.record_id } },
-      { type: 'recording.ready', timestamp: expect.any(String), data: { meetingId: 'room-rec', internalMeetingId: 'abc123-1732000999999', recordId: 'abc123-1732000999999' } },
+      {
+        type: 'recording.ready',
+        timestamp: expect.any(String),
+        data: { meetingId: 'room-rec', internalMeetingId: payload.record_id, recordId: payload.record_id },
+      },
+      {
+        type: 'recording.ready',
+        timestamp: expect.any(String),
+        data: { meetingId: 'room-rec', internalMeetingId: 'abc123-1732000999999', recordId: 'abc123-1732000999999' },
+      },
     ]);
   });
 
   it('counts callbacks and delivery attempts in /metrics', async () => {
     const text = await (await fetch(`${stack.url}/metrics`)).text();
-    const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    expect(value('bbb_interface_events_received_total{source="bbb-callback",kind="ended",outcome="rejected"}')).toBeGreaterThanOrEqual(3);
-    expect(value('bbb_interface_events_received_total{source="bbb-callback",kind="recording-ready",outcome="accepted"}')).toBeGreaterThanOrEqual(3);
-    expect(value('bbb_interface_webhook_deliveries_total{app="lms",type="recording.ready",outcome="delivered"}')).toBe(2);
-    expect(value('bbb_interface_webhook_delivery_duration_seconds_count{app="lms",outcome="delivered"}')).toBeGreaterThanOrEqual(4);
+    const value = (line: string) =>
+      Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(
+      value('bbb_interface_events_received_total{source="bbb-callback",kind="ended",outcome="rejected"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      value('bbb_interface_events_received_total{source="bbb-callback",kind="recording-ready",outcome="accepted"}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(value('bbb_interface_webhook_deliveries_total{app="lms",type="recording.ready",outcome="delivered"}')).toBe(
+      2,
+    );
+    expect(
+      value('bbb_interface_webhook_delivery_duration_seconds_count{app="lms",outcome="delivered"}'),
+    ).toBeGreaterThanOrEqual(4);
   });
 });

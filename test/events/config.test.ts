@@ -3,9 +3,18 @@ import { loadConfig } from '../../src/config.js';
 import { configProblems, fakeFiles } from '../helpers/config.js';
 
 const KEY = 'k'.repeat(32);
-const readFile = fakeFiles({ '/run/secrets/endpoints': 'lms=https://lms.example.org/hooks/bbb\nother=https://other.example.org/h|recording.ready\n', '/run/secrets/whkey': `${KEY}\n` });
+const readFile = fakeFiles({
+  '/run/secrets/endpoints':
+    'lms=https://lms.example.org/hooks/bbb\nother=https://other.example.org/h|recording.ready\n',
+  '/run/secrets/whkey': `${KEY}\n`,
+});
 const problems = (env: Record<string, string>) => configProblems(env, readFile);
-const PROD = { NODE_ENV: 'production', BBB_URL: 'https://bbb.example.org/bigbluebutton/', BBB_SECRET: 'bbb-shared-secret', API_TOKENS: 'lms:lms-token-0000000001,other:other-token-000000001' };
+const PROD = {
+  NODE_ENV: 'production',
+  BBB_URL: 'https://bbb.example.org/bigbluebutton/',
+  BBB_SECRET: 'bbb-shared-secret',
+  API_TOKENS: 'lms:lms-token-0000000001,other:other-token-000000001',
+};
 
 describe('webhook configuration', () => {
   it('is off by default, with the documented schedules', () => {
@@ -13,14 +22,29 @@ describe('webhook configuration', () => {
     expect(c.webhooks.endpoints).toEqual([]);
     expect(c.webhooks.signingKey).toBeUndefined();
     expect(c.webhooks.keyVersions).toEqual([1]);
-    expect(c.webhooks.retryScheduleMs).toEqual([5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000, 72000000, 86400000]);
+    expect(c.webhooks.retryScheduleMs).toEqual([
+      5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000, 72000000, 86400000,
+    ]);
     expect(c.webhooks.retryScheduleMs.reduce((a, b) => a + b, 0) / 3_600_000).toBeCloseTo(75.1, 0);
     expect(c.webhooks.recordingPollScheduleMs[0]).toBe(60000);
     expect(c.publicUrl).toBeUndefined();
   });
 
   it('reads endpoints (inline or from a file), type filters, key versions and schedules', () => {
-    const c = loadConfig({ ...PROD, REDIS_URL: 'redis://127.0.0.1:6379', PUBLIC_URL: 'https://gw.example.org', WEBHOOK_ENDPOINTS_FILE: '/run/secrets/endpoints', WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/whkey', WEBHOOK_SIGNING_KEY_VERSIONS: '2, 1', WEBHOOK_RETRY_SCHEDULE_MS: '5,10,20', RECORDING_POLL_SCHEDULE_MS: '1,2', EVENTS_KEY_PREFIX: 'staging:events' }, readFile);
+    const c = loadConfig(
+      {
+        ...PROD,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        PUBLIC_URL: 'https://gw.example.org',
+        WEBHOOK_ENDPOINTS_FILE: '/run/secrets/endpoints',
+        WEBHOOK_SIGNING_KEY_FILE: '/run/secrets/whkey',
+        WEBHOOK_SIGNING_KEY_VERSIONS: '2, 1',
+        WEBHOOK_RETRY_SCHEDULE_MS: '5,10,20',
+        RECORDING_POLL_SCHEDULE_MS: '1,2',
+        EVENTS_KEY_PREFIX: 'staging:events',
+      },
+      readFile,
+    );
     expect(c.webhooks).toEqual({
       endpoints: [
         { app: 'lms', url: 'https://lms.example.org/hooks/bbb', types: [] },
@@ -46,10 +70,20 @@ describe('webhook configuration', () => {
   });
 
   it('wants https endpoints in production unless WEBHOOK_ALLOW_HTTP; http is fine in development', () => {
-    const env = { ...PROD, REDIS_URL: 'redis://127.0.0.1:6379', PUBLIC_URL: 'http://gw.internal:4000', WEBHOOK_SIGNING_KEY: KEY, WEBHOOK_ENDPOINTS: 'lms=http://lms.internal/h' };
-    expect(problems(env)).toEqual([expect.stringMatching(/^WEBHOOK_ENDPOINTS: entry 1 \(lms\): must be https in production/)]);
+    const env = {
+      ...PROD,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PUBLIC_URL: 'http://gw.internal:4000',
+      WEBHOOK_SIGNING_KEY: KEY,
+      WEBHOOK_ENDPOINTS: 'lms=http://lms.internal/h',
+    };
+    expect(problems(env)).toEqual([
+      expect.stringMatching(/^WEBHOOK_ENDPOINTS: entry 1 \(lms\): must be https in production/),
+    ]);
     expect(loadConfig({ ...env, WEBHOOK_ALLOW_HTTP: 'true' }).webhooks.allowHttp).toBe(true);
-    expect(loadConfig({ WEBHOOK_SIGNING_KEY: KEY, WEBHOOK_ENDPOINTS: 'lms=http://127.0.0.1:9/h' }).webhooks.endpoints).toHaveLength(1);
+    expect(
+      loadConfig({ WEBHOOK_SIGNING_KEY: KEY, WEBHOOK_ENDPOINTS: 'lms=http://127.0.0.1:9/h' }).webhooks.endpoints,
+    ).toHaveLength(1);
   });
 
   it('names every bad entry without echoing URLs or keys', () => {
@@ -61,10 +95,22 @@ describe('webhook configuration', () => {
       WEBHOOK_SIGNING_KEY_VERSIONS: 'two',
       WEBHOOK_RETRY_SCHEDULE_MS: '5,-1',
       RECORDING_POLL_SCHEDULE_MS: '',
-      WEBHOOK_ENDPOINTS: 'lms=ftp://x.example.org/secret-path,noequals,bad name=https://a.example.org,lms=https://b.example.org,ghost=https://c.example.org,other=https://u:pw@d.example.org|meeting.started',
+      WEBHOOK_ENDPOINTS:
+        'lms=ftp://x.example.org/secret-path,noequals,bad name=https://a.example.org,lms=https://b.example.org,ghost=https://c.example.org,other=https://u:pw@d.example.org|meeting.started',
     });
     const text = list.join('\n');
-    for (const v of ['entry 1 (lms): must be an https URL', 'entry 2 is not of the form', 'entry 3: the app name', 'entry 4: app "lms" has a second endpoint', '"ghost" is not a token name', 'entry 6 (other): must not carry a user name', 'unknown event type "meeting.started"', 'WEBHOOK_SIGNING_KEY: must be at least 32 bytes', 'WEBHOOK_SIGNING_KEY_VERSIONS', 'WEBHOOK_RETRY_SCHEDULE_MS']) {
+    for (const v of [
+      'entry 1 (lms): must be an https URL',
+      'entry 2 is not of the form',
+      'entry 3: the app name',
+      'entry 4: app "lms" has a second endpoint',
+      '"ghost" is not a token name',
+      'entry 6 (other): must not carry a user name',
+      'unknown event type "meeting.started"',
+      'WEBHOOK_SIGNING_KEY: must be at least 32 bytes',
+      'WEBHOOK_SIGNING_KEY_VERSIONS',
+      'WEBHOOK_RETRY_SCHEDULE_MS',
+    ]) {
       expect(text).toContain(v);
     }
     expect(text).not.toContain('secret-path');

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { BullMqQueue, RedisEndpointStates } from '../../src/events/bullmq-queue.js';
-import { Deliverer, InProcessQueue, MemoryEndpointStates, nextDelayMs, parseRetryAfter, type AttemptReport, type DeliveryQueue, type EndpointStates } from '../../src/events/delivery.js';
+import {
+  Deliverer,
+  InProcessQueue,
+  MemoryEndpointStates,
+  nextDelayMs,
+  parseRetryAfter,
+  type AttemptReport,
+  type DeliveryQueue,
+  type EndpointStates,
+} from '../../src/events/delivery.js';
 import { WebhookSecrets } from '../../src/events/signing.js';
 import type { GatewayEvent } from '../../src/events/types.js';
 import { REDIS_URL, waitFor } from '../ops/support/ops-helpers.js';
@@ -33,7 +42,11 @@ describe('retry schedule', () => {
   });
 });
 
-const kinds: [string, (opts: ConstructorParameters<typeof InProcessQueue>[0], states: EndpointStates) => DeliveryQueue, () => EndpointStates][] = [];
+const kinds: [
+  string,
+  (opts: ConstructorParameters<typeof InProcessQueue>[0], states: EndpointStates) => DeliveryQueue,
+  () => EndpointStates,
+][] = [];
 let redis: Redis | undefined;
 const prefixes: string[] = [];
 const queues: DeliveryQueue[] = [];
@@ -72,7 +85,15 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
 
   function setUp(scheduleMs: number[], states = makeStates(), timeoutMs?: number) {
     const reports = new Reports<AttemptReport>();
-    const deliverer = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks`, types: [] }, { app: 'picky', url: `${url}/picky`, types: ['recording.ready'] }], secrets, states, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    const deliverer = new Deliverer({
+      endpoints: [
+        { app: 'lms', url: `${url}/hooks`, types: [] },
+        { app: 'picky', url: `${url}/picky`, types: ['recording.ready'] },
+      ],
+      secrets,
+      states,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    });
     const queue = makeQueue({ deliverer, retryScheduleMs: scheduleMs, onAttempt: reports.push }, states);
     queues.push(queue);
     return { reports, queue, states };
@@ -85,7 +106,11 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await queue.enqueue(e);
     await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
 
-    expect(reports.all.map((r) => [r.attempt, r.outcome, r.status])).toEqual([[1, 'failed', 500], [2, 'failed', 500], [3, 'delivered', 200]]);
+    expect(reports.all.map((r) => [r.attempt, r.outcome, r.status])).toEqual([
+      [1, 'failed', 500],
+      [2, 'failed', 500],
+      [3, 'delivered', 200],
+    ]);
     const [first, second] = reports.all;
     expect(first!.nextDelayMs!).toBeLessThan(second!.nextDelayMs!);
     expect(reports.all[2]!.nextDelayMs).toBeUndefined();
@@ -124,7 +149,10 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     const { reports, queue } = setUp([60_000]);
     await queue.enqueue(event());
     await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
-    expect(reports.all.map((r) => [r.outcome, r.status, r.nextDelayMs])).toEqual([['failed', 503, 0], ['delivered', 200, undefined]]);
+    expect(reports.all.map((r) => [r.outcome, r.status, r.nextDelayMs])).toEqual([
+      ['failed', 503, 0],
+      ['delivered', 200, undefined],
+    ]);
   });
 
   it('retries an attempt that timed out', async () => {
@@ -132,7 +160,10 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     const { reports, queue } = setUp([10], undefined, 200);
     await queue.enqueue(event());
     await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
-    expect(reports.all.map((r) => [r.outcome, r.status, r.error])).toEqual([['failed', undefined, 'ETIMEDOUT'], ['delivered', 200, undefined]]);
+    expect(reports.all.map((r) => [r.outcome, r.status, r.error])).toEqual([
+      ['failed', undefined, 'ETIMEDOUT'],
+      ['delivered', 200, undefined],
+    ]);
   });
 
   it('reads only the status of an answer, never its body (an endless body is cut off and the delivery still counts)', async () => {
@@ -165,7 +196,12 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await queue.enqueue(wanted);
     await reports.until((all) => all.length >= 2);
     await receiver.waitForRequests(2);
-    expect(reports.all.map((r) => [r.eventId, r.outcome]).sort()).toEqual([[e.id, 'delivered'], [wanted.id, 'delivered']].sort());
+    expect(reports.all.map((r) => [r.eventId, r.outcome]).sort()).toEqual(
+      [
+        [e.id, 'delivered'],
+        [wanted.id, 'delivered'],
+      ].sort(),
+    );
     expect(receiver.received.map((r) => r.path).sort()).toEqual(['/hooks', '/picky']);
   });
 });

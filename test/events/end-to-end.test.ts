@@ -50,11 +50,20 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     return res.body.data!.createMeeting;
   };
   const join = async (m: { meetingId: string; createTime: string }, token: string = TOKENS.lms) => {
-    const res = await gql<JoinUrlQuery>(stack, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } }, token);
+    const res = await gql<JoinUrlQuery>(
+      stack,
+      JOIN,
+      { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } },
+      token,
+    );
     expect(res.body.errors).toBeUndefined();
     expect((await openJoinLink(res.body.data!.joinUrl)).status).toBeLessThan(400);
   };
-  const typesFor = (r: Receiver, meetingId: string) => r.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId).map((v) => v.type);
+  const typesFor = (r: Receiver, meetingId: string) =>
+    r.received
+      .map((x) => x.verified as Verified)
+      .filter((v) => v.data['meetingId'] === meetingId)
+      .map((v) => v.type);
   /**
    * Everything has settled: the simulator's callbacks (and retries) are done, no recording poll is pending, and a marker
    * event created last has reached each receiver, so any duplicate queued before it has had its chance to arrive.
@@ -62,22 +71,32 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
   const settle = async () => {
     await stack.sim.callbacksIdle();
     await stack.gateway.events!.meetings.idle();
-    for (const [r, token] of [[lms, TOKENS.lms], [portal, TOKENS.portal]] as const) {
+    for (const [r, token] of [
+      [lms, TOKENS.lms],
+      [portal, TOKENS.portal],
+    ] as const) {
       const marker = await create({ name: 'Marker' }, token);
       await new Promise<void>((resolve) => {
-        const check = () => (typesFor(r, marker.meetingId).length > 0 ? resolve() : void r.waitForRequests(r.received.length + 1).then(check));
+        const check = () =>
+          typesFor(r, marker.meetingId).length > 0
+            ? resolve()
+            : void r.waitForRequests(r.received.length + 1).then(check);
         check();
       });
     }
   };
 
-  it('create → join → end gives exactly one meeting.ended (the gateway\'s own and BBB\'s callback collapse)', async () => {
+  it("create → join → end gives exactly one meeting.ended (the gateway's own and BBB's callback collapse)", async () => {
     const m = await create({ name: 'Lecture' });
     await join(m);
     expect((await gql(stack, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
     await settle();
     // BBB did call back (with a 2xx), and that made no second event.
-    expect(stack.sim.callbacks.filter((c) => c.kind === 'ended' && c.url.includes('/bbb/callbacks/v1/ended') && c.status === 204).length).toBeGreaterThan(0);
+    expect(
+      stack.sim.callbacks.filter(
+        (c) => c.kind === 'ended' && c.url.includes('/bbb/callbacks/v1/ended') && c.status === 204,
+      ).length,
+    ).toBeGreaterThan(0);
     expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
   });
 
@@ -90,18 +109,25 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
-  it('… and when the callback arrives twice (a balancer\'s duplicate)', async () => {
+  it("… and when the callback arrives twice (a balancer's duplicate)", async () => {
     const m = await create({ name: 'Recorded twice', record: true });
     await join(m);
     expect((await gql(stack, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
     await stack.sim.callbacksIdle();
-    const readyUrl = stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === m.meetingId)!.params['meta_bbb-recording-ready-url']!;
+    const readyUrl = stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === m.meetingId)!
+      .params['meta_bbb-recording-ready-url']!;
     expect(stack.sim.callbacks.filter((c) => c.url === readyUrl).map((c) => c.status)).toEqual([204]);
     // The duplicate names the same recording, as a balancer's retry of BBB's POST would.
     const recs = await gql<RecordingsQuery>(stack, RECORDINGS, { meetingId: m.meetingId });
     const recordId = recs.body.data!.recordings.edges[0]!.node.recordId;
-    const jwt = await new SignJWT({ meeting_id: m.meetingId, record_id: recordId }).setProtectedHeader({ typ: 'JWT', alg: 'HS256' }).sign(new TextEncoder().encode(stack.sim.secret));
-    const res = await fetch(readyUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signed_parameters: jwt }).toString() });
+    const jwt = await new SignJWT({ meeting_id: m.meetingId, record_id: recordId })
+      .setProtectedHeader({ typ: 'JWT', alg: 'HS256' })
+      .sign(new TextEncoder().encode(stack.sim.secret));
+    const res = await fetch(readyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ signed_parameters: jwt }).toString(),
+    });
     expect(res.status).toBe(204);
     await settle();
     expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
@@ -117,7 +143,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
-  it('a meeting ended on BBB (not through the gateway) is reported from BBB\'s callback, and its recording found by the poll even when recording-ready is lost', async () => {
+  it("a meeting ended on BBB (not through the gateway) is reported from BBB's callback, and its recording found by the poll even when recording-ready is lost", async () => {
     const m = await create({ name: 'Ended on BBB', record: true });
     await join(m);
     stack.sim.loseCallbacks('recording-ready');
@@ -141,7 +167,11 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
   });
 
   it('never logs a callback token (they are credentials): not from create, not from the callbacks', () => {
-    const tokens = stack.sim.received.filter((r) => r.call === 'create').flatMap((r) => [r.params['meetingEndedURL'], r.params['meta_bbb-recording-ready-url']]).filter((u): u is string => u !== undefined).map((u) => new URL(u).searchParams.get('t')!);
+    const tokens = stack.sim.received
+      .filter((r) => r.call === 'create')
+      .flatMap((r) => [r.params['meetingEndedURL'], r.params['meta_bbb-recording-ready-url']])
+      .filter((u): u is string => u !== undefined)
+      .map((u) => new URL(u).searchParams.get('t')!);
     expect(tokens.length).toBeGreaterThan(10);
     const logs = stack.logs.join('\n');
     for (const t of tokens) expect(logs).not.toContain(t);
@@ -157,7 +187,11 @@ describe('meeting events end to end: a meeting BBB ends on its own', () => {
     lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
     const lmsUrl = await lms.start();
     stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10' },
+      env: {
+        WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`,
+        WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+        WEBHOOK_RETRY_SCHEDULE_MS: '10',
+      },
       // Nobody joins within 30 ms: BBB ends the meeting on its expiry timer and calls the end URL.
       sim: { expireIfNoUserJoinedMs: 30 },
     });

@@ -25,7 +25,12 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     receivers = await startAppReceivers(SIGNING_KEY);
     ({ lms, portal } = receivers);
     stack = await startStack({
-      env: { WEBHOOK_ENDPOINTS: receivers.endpoints, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10', RECORDING_POLL_SCHEDULE_MS: '5,5,5' },
+      env: {
+        WEBHOOK_ENDPOINTS: receivers.endpoints,
+        WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+        WEBHOOK_RETRY_SCHEDULE_MS: '10',
+        RECORDING_POLL_SCHEDULE_MS: '5,5,5',
+      },
     });
   });
 
@@ -34,13 +39,15 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     await receivers.close();
   });
 
-  const createParams = (meetingId: string) => stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === meetingId)!.params;
+  const createParams = (meetingId: string) =>
+    stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === meetingId)!.params;
   const create = async (input: Record<string, unknown>, token: string = TOKENS.lms) => {
     const res = await gql<CreateMeetingMutation>(stack, CREATE, { input }, token);
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.createMeeting;
   };
-  const events = (r: Receiver, meetingId: string) => r.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId);
+  const events = (r: Receiver, meetingId: string) =>
+    r.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId);
 
   it('registers meetingEndedURL under the listen address (PUBLIC_URL unset), never meta_endCallbackUrl, and hides its own keys', async () => {
     const m = await create({ name: 'Plain' });
@@ -54,7 +61,11 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     await lms.waitForRequests(1);
     expect(lms.received[0]!.error).toBeUndefined();
     expect(lms.received[0]!.headers['webhook-id']).toBe(eventId('meeting.created', 'lms', m.meetingId, claims!.nonce));
-    expect(lms.received[0]!.verified).toEqual({ type: 'meeting.created', timestamp: expect.any(String), data: { meetingId: m.meetingId, internalMeetingId: expect.any(String), createTime: expect.any(String) } });
+    expect(lms.received[0]!.verified).toEqual({
+      type: 'meeting.created',
+      timestamp: expect.any(String),
+      data: { meetingId: m.meetingId, internalMeetingId: expect.any(String), createTime: expect.any(String) },
+    });
     const info = await gql<MeetingQuery>(stack, MEETING, { meetingId: m.meetingId });
     expect(info.body.data!.meeting.metadata).toEqual([]);
   });
@@ -64,13 +75,23 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     expect(res.status).toBe(200);
     const meetingId = (res.body as { meeting_id: string }).meeting_id;
     const params = createParams(meetingId);
-    expect(verifyCallbackToken(key, new URL(params['meetingEndedURL']!).searchParams.get('t')!, 'ended')).toMatchObject({ app: 'portal', meetingId, record: true });
-    expect(verifyCallbackToken(key, new URL(params['meta_bbb-recording-ready-url']!).searchParams.get('t')!, 'recording-ready')).toMatchObject({ app: 'portal', meetingId });
+    expect(verifyCallbackToken(key, new URL(params['meetingEndedURL']!).searchParams.get('t')!, 'ended')).toMatchObject(
+      { app: 'portal', meetingId, record: true },
+    );
+    expect(
+      verifyCallbackToken(
+        key,
+        new URL(params['meta_bbb-recording-ready-url']!).searchParams.get('t')!,
+        'recording-ready',
+      ),
+    ).toMatchObject({ app: 'portal', meetingId });
   });
 
   it('create → join → end gives exactly one meeting.ended, however often BBB calls back; the recording gives exactly one recording.ready', async () => {
     const m = await create({ name: 'Recorded lecture', record: true });
-    const join = await gql<JoinUrlQuery>(stack, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } });
+    const join = await gql<JoinUrlQuery>(stack, JOIN, {
+      input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' },
+    });
     expect(join.body.errors).toBeUndefined();
     expect((await openJoinLink(join.body.data!.joinUrl)).status).toBeLessThan(400);
     const end = await gql(stack, END, { meetingId: m.meetingId });
@@ -79,27 +100,46 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     const params = createParams(m.meetingId);
     for (let i = 0; i < 2; i++) expect((await fetch(params['meetingEndedURL']!)).status).toBe(204);
     // The poll finds the published recording; waiting for recording.ready also lets any duplicate meeting.ended arrive first.
-    const until = (pred: () => boolean) => new Promise<void>((resolve) => {
-      const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
-      check();
-    });
+    const until = (pred: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
+        check();
+      });
     await until(() => events(lms, m.meetingId).some((e) => e.type === 'recording.ready'));
     const recs = await gql<RecordingsQuery>(stack, RECORDINGS, { meetingId: m.meetingId });
     const rec = recs.body.data!.recordings.edges[0]!.node;
     // The callback arriving after the poll (and twice) makes no second event; a different meeting's event then shows it.
-    const jwt = await new SignJWT({ meeting_id: m.meetingId, record_id: rec.recordId }).setProtectedHeader({ typ: 'JWT', alg: 'HS256' }).sign(new TextEncoder().encode(stack.sim.secret));
+    const jwt = await new SignJWT({ meeting_id: m.meetingId, record_id: rec.recordId })
+      .setProtectedHeader({ typ: 'JWT', alg: 'HS256' })
+      .sign(new TextEncoder().encode(stack.sim.secret));
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(params['meta_bbb-recording-ready-url']!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ signed_parameters: jwt }).toString() });
+      const res = await fetch(params['meta_bbb-recording-ready-url']!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ signed_parameters: jwt }).toString(),
+      });
       expect(res.status).toBe(204);
     }
     const marker = await create({ name: 'Marker' });
     await until(() => events(lms, marker.meetingId).length === 1);
-    expect(events(lms, m.meetingId).map((e) => e.type)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(events(lms, m.meetingId).map((e) => e.type)).toEqual([
+      'meeting.created',
+      'meeting.ended',
+      'recording.ready',
+    ]);
     const mine = lms.received.filter((x) => (x.verified as Verified).data['meetingId'] === m.meetingId);
     expect(mine.map((x) => x.error)).toEqual([undefined, undefined, undefined]);
-    expect(mine[2]!.verified).toEqual({ type: 'recording.ready', timestamp: expect.any(String), data: { meetingId: m.meetingId, internalMeetingId: rec.internalMeetingId, recordId: rec.recordId } });
+    expect(mine[2]!.verified).toEqual({
+      type: 'recording.ready',
+      timestamp: expect.any(String),
+      data: { meetingId: m.meetingId, internalMeetingId: rec.internalMeetingId, recordId: rec.recordId },
+    });
     // The gateway's callback keys never reach the app's view of the recording.
-    expect(rec.metadata.map((e) => e.key).filter((k) => k.includes('callback') || k.includes('ready-url') || k.includes('nonce'))).toEqual([]);
+    expect(
+      rec.metadata
+        .map((e) => e.key)
+        .filter((k) => k.includes('callback') || k.includes('ready-url') || k.includes('nonce')),
+    ).toEqual([]);
     expect(events(portal, m.meetingId)).toEqual([]);
   });
 });

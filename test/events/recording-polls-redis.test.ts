@@ -58,17 +58,24 @@ describe('recording polls on Redis', () => {
     stacks.push(s);
     return s;
   };
-  const typesFor = (meetingId: string) => lms.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId).map((v) => v.type);
+  const typesFor = (meetingId: string) =>
+    lms.received
+      .map((x) => x.verified as Verified)
+      .filter((v) => v.data['meetingId'] === meetingId)
+      .map((v) => v.type);
   const until = (pred: () => boolean) =>
     new Promise<void>((resolve) => {
       const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
       check();
     });
 
-  it('a poll pending when its replica stops is run by the next one: one recording.ready though BBB\'s callback was lost', async () => {
+  it("a poll pending when its replica stops is run by the next one: one recording.ready though BBB's callback was lost", async () => {
     const one = await start();
-    const m = (await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Polled', record: true } })).body.data!.createMeeting;
-    const join = await gql<JoinUrlQuery>(one, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } });
+    const m = (await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Polled', record: true } })).body.data!
+      .createMeeting;
+    const join = await gql<JoinUrlQuery>(one, JOIN, {
+      input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' },
+    });
     expect((await openJoinLink(join.body.data!.joinUrl)).status).toBeLessThan(400);
     sim.loseCallbacks('recording-ready');
     expect((await gql(one, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();

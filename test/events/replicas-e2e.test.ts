@@ -29,7 +29,13 @@ describe('meeting events with two replicas on one Redis', () => {
     lms = new Receiver(deriveAppSecret(SIGNING_KEY, 'lms', 1));
     const lmsUrl = await lms.start();
     sim = await startSimulator({ recordingProcessingMs: 40, callbackRetryScheduleMs: [10, 10, 10, 10] });
-    const env = { REDIS_URL, WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`, WEBHOOK_SIGNING_KEY: SIGNING_KEY, WEBHOOK_RETRY_SCHEDULE_MS: '10', RECORDING_POLL_SCHEDULE_MS: '20,20,20,20,20,20,20,20,20,20' };
+    const env = {
+      REDIS_URL,
+      WEBHOOK_ENDPOINTS: `lms=${lmsUrl}/lms`,
+      WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+      WEBHOOK_RETRY_SCHEDULE_MS: '10',
+      RECORDING_POLL_SCHEDULE_MS: '20,20,20,20,20,20,20,20,20,20',
+    };
     one = await startStack({ simulator: sim, env, deps: { eventsKeyPrefix: prefix } });
     two = await startStack({ simulator: sim, env, deps: { eventsKeyPrefix: prefix } });
   });
@@ -48,7 +54,11 @@ describe('meeting events with two replicas on one Redis', () => {
     await connection.quit();
   });
 
-  const typesFor = (meetingId: string) => lms.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId).map((v) => v.type);
+  const typesFor = (meetingId: string) =>
+    lms.received
+      .map((x) => x.verified as Verified)
+      .filter((v) => v.data['meetingId'] === meetingId)
+      .map((v) => v.type);
   const until = (pred: () => boolean) =>
     new Promise<void>((resolve) => {
       const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
@@ -59,7 +69,9 @@ describe('meeting events with two replicas on one Redis', () => {
     const created = await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Replicated', record: true } });
     expect(created.body.errors).toBeUndefined();
     const m = created.body.data!.createMeeting;
-    const join = await gql<JoinUrlQuery>(two, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' } });
+    const join = await gql<JoinUrlQuery>(two, JOIN, {
+      input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' },
+    });
     expect((await openJoinLink(join.body.data!.joinUrl)).status).toBeLessThan(400);
     expect((await gql(two, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
     // BBB calls back the replica whose URL was registered (one); two emitted meeting.ended itself and polls for the recording.
@@ -72,7 +84,8 @@ describe('meeting events with two replicas on one Redis', () => {
     ]);
     await until(() => typesFor(m.meetingId).length >= 3);
     // A later event through the other replica: once it is in, a duplicate queued before it would have had its turn.
-    const marker = (await gql<CreateMeetingMutation>(two, CREATE, { input: { name: 'Marker' } })).body.data!.createMeeting;
+    const marker = (await gql<CreateMeetingMutation>(two, CREATE, { input: { name: 'Marker' } })).body.data!
+      .createMeeting;
     await until(() => typesFor(marker.meetingId).length > 0);
     expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     expect(lms.received.map((r) => r.error)).toEqual(lms.received.map(() => undefined));

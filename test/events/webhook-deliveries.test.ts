@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import type { CreateMeetingMutation, IssueAccessTokenMutation, RedeliverWebhookMutation, WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables } from '../generated/graphql.js';
+import type {
+  CreateMeetingMutation,
+  IssueAccessTokenMutation,
+  RedeliverWebhookMutation,
+  WebhookDeliveriesQuery,
+  WebhookDeliveriesQueryVariables,
+} from '../generated/graphql.js';
 import { CREATE, ISSUE_TOKEN, REDELIVER_WEBHOOK, WEBHOOK_DELIVERIES } from '../helpers/operations.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { REDIS_URL } from '../ops/support/ops-helpers.js';
@@ -64,9 +70,12 @@ describe.each([
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.createMeeting.meetingId;
   };
-  const eventIdOf = (r: Receiver, meetingId: string) => r.received.find((x) => (x.verified as { data: { meetingId: string } }).data.meetingId === meetingId)!.headers['webhook-id'] as string;
+  const eventIdOf = (r: Receiver, meetingId: string) =>
+    r.received.find((x) => (x.verified as { data: { meetingId: string } }).data.meetingId === meetingId)!.headers[
+      'webhook-id'
+    ] as string;
 
-  it('shows each delivery with its attempts, status codes, latencies and last error, and only the calling app\'s', async () => {
+  it("shows each delivery with its attempts, status codes, latencies and last error, and only the calling app's", async () => {
     lms.answer({ status: 500 });
     const meetingId = await created();
     const portalMeeting = await created(TOKENS.portal);
@@ -74,9 +83,22 @@ describe.each([
     const id = eventIdOf(lms, meetingId);
     const nodes = await until((all) => all.some((d) => d.eventId === id && d.status === 'DELIVERED'));
     const d = nodes.find((x) => x.eventId === id)!;
-    expect(d).toMatchObject({ deliveryId: id, type: 'meeting.created', status: 'DELIVERED', attemptCount: 2, lastStatusCode: 200, lastError: null, nextAttemptAt: null });
-    expect(d.attempts.map((a) => [a.attempt, a.outcome, a.statusCode, a.error])).toEqual([[1, 'failed', 500, null], [2, 'delivered', 200, null]]);
-    expect(d.attempts.every((a) => typeof a.latencyMs === 'number' && !Number.isNaN(Date.parse(a.at as string)))).toBe(true);
+    expect(d).toMatchObject({
+      deliveryId: id,
+      type: 'meeting.created',
+      status: 'DELIVERED',
+      attemptCount: 2,
+      lastStatusCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    expect(d.attempts.map((a) => [a.attempt, a.outcome, a.statusCode, a.error])).toEqual([
+      [1, 'failed', 500, null],
+      [2, 'delivered', 200, null],
+    ]);
+    expect(d.attempts.every((a) => typeof a.latencyMs === 'number' && !Number.isNaN(Date.parse(a.at as string)))).toBe(
+      true,
+    );
     expect(d.lastLatencyMs).toBe(d.attempts[1]!.latencyMs);
 
     await portal.waitForRequests(1);
@@ -99,7 +121,13 @@ describe.each([
     for (let i = 0; i < 3; i++) await created();
     await lms.waitForRequests(before + 5);
     const all = await until((nodes) => nodes.length >= 5 && nodes.every((x) => x.status !== 'PENDING'));
-    expect(all.find((x) => x.eventId === failedId)).toMatchObject({ status: 'FAILED', attemptCount: 2, lastStatusCode: 500, lastError: 'HTTP 500', nextAttemptAt: null });
+    expect(all.find((x) => x.eventId === failedId)).toMatchObject({
+      status: 'FAILED',
+      attemptCount: 2,
+      lastStatusCode: 500,
+      lastError: 'HTTP 500',
+      nextAttemptAt: null,
+    });
     const queuedAt = all.map((x) => Date.parse(x.queuedAt as string));
     expect([...queuedAt].sort((a, b) => b - a)).toEqual(queuedAt);
 
@@ -124,7 +152,7 @@ describe.each([
     expect(delivered.every((x) => x.status === 'DELIVERED')).toBe(true);
   });
 
-  it('redelivers an event of the calling app under the same webhook-id, and NOT_FOUND for another app\'s or an unknown one', async () => {
+  it("redelivers an event of the calling app under the same webhook-id, and NOT_FOUND for another app's or an unknown one", async () => {
     const failedId = (await page({ first: 100, status: 'FAILED' as never })).nodes[0]!.eventId;
     const before = lms.received.length;
     const res = await gql<RedeliverWebhookMutation>(stack, REDELIVER_WEBHOOK, { eventId: failedId }, TOKENS.lms);
@@ -145,9 +173,16 @@ describe.each([
     await lms.waitForRequests(before + 2);
     expect(lms.received[before + 1]!.headers['webhook-id']).toBe(failedId);
 
-    for (const [eventId, token] of [[failedId, TOKENS.portal], [`evt_${randomUUID()}`, TOKENS.lms], [`${failedId}.r1`, TOKENS.lms]] as const) {
+    for (const [eventId, token] of [
+      [failedId, TOKENS.portal],
+      [`evt_${randomUUID()}`, TOKENS.lms],
+      [`${failedId}.r1`, TOKENS.lms],
+    ] as const) {
       const refused = await gql(stack, REDELIVER_WEBHOOK, { eventId }, token);
-      expect(refused.body.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: expect.stringContaining('eventId') });
+      expect(refused.body.errors?.[0]).toMatchObject({
+        extensions: { code: 'NOT_FOUND' },
+        message: expect.stringContaining('eventId'),
+      });
     }
     expect(portal.received.map((r) => r.headers['webhook-id'])).not.toContain(failedId);
   });
@@ -175,13 +210,30 @@ describe.each([
   });
 
   it('refuses a bad page size or cursor naming the argument, and access tokens', async () => {
-    for (const [vars, word] of [[{ first: 0 }, 'first'], [{ first: 101 }, 'first'], [{ after: 'not-a-cursor' }, 'after']] as const) {
+    for (const [vars, word] of [
+      [{ first: 0 }, 'first'],
+      [{ first: 101 }, 'first'],
+      [{ after: 'not-a-cursor' }, 'after'],
+    ] as const) {
       const res = await gql(stack, WEBHOOK_DELIVERIES, vars, TOKENS.lms);
-      expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining(word) });
+      expect(res.body.errors?.[0]).toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT' },
+        message: expect.stringContaining(word),
+      });
     }
     const meetingId = await created();
-    const token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId, scopes: ['READ_MEETING'] } }, TOKENS.lms)).body.data!.issueAccessToken.token;
-    for (const [op, vars] of [[WEBHOOK_DELIVERIES, {}], [REDELIVER_WEBHOOK, { eventId: 'evt_x' }]] as const) {
+    const token = (
+      await gql<IssueAccessTokenMutation>(
+        stack,
+        ISSUE_TOKEN,
+        { input: { meetingId, scopes: ['READ_MEETING'] } },
+        TOKENS.lms,
+      )
+    ).body.data!.issueAccessToken.token;
+    for (const [op, vars] of [
+      [WEBHOOK_DELIVERIES, {}],
+      [REDELIVER_WEBHOOK, { eventId: 'evt_x' }],
+    ] as const) {
       const res = await gql(stack, op, vars, `Bearer ${token}`);
       expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       expect(res.body.data ?? null).toBeNull();

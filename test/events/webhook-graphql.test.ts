@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import type { CreateMeetingMutation, IssueAccessTokenMutation, SendTestWebhookMutation, WebhookEndpointQuery } from '../generated/graphql.js';
+import type {
+  CreateMeetingMutation,
+  IssueAccessTokenMutation,
+  SendTestWebhookMutation,
+  WebhookEndpointQuery,
+} from '../generated/graphql.js';
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { CREATE, ISSUE_TOKEN, SEND_TEST_WEBHOOK, WEBHOOK_ENDPOINT } from '../helpers/operations.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
@@ -41,44 +46,89 @@ describe('GraphQL webhookEndpoint and sendTestWebhook', () => {
   it("shows the calling app its own endpoint and current secret (the rotation's newest version), and null to an app without one", async () => {
     const res = await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.lms);
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.webhookEndpoint).toEqual({ url: lmsUrl, types: [], secret: deriveAppSecret(SIGNING_KEY, 'lms', 2) });
+    expect(res.body.data!.webhookEndpoint).toEqual({
+      url: lmsUrl,
+      types: [],
+      secret: deriveAppSecret(SIGNING_KEY, 'lms', 2),
+    });
     const portalRes = await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.portal);
-    expect(portalRes.body.data!.webhookEndpoint).toEqual({ url: expect.stringMatching(/\/portal$/), types: ['meeting.ended', 'recording.ready'], secret: deriveAppSecret(SIGNING_KEY, 'portal', 2) });
-    expect((await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.admin)).body.data!.webhookEndpoint).toBeNull();
-    expect((await gql<WebhookEndpointQuery>(plain, WEBHOOK_ENDPOINT, {}, TOKENS.lms)).body.data!.webhookEndpoint).toBeNull();
+    expect(portalRes.body.data!.webhookEndpoint).toEqual({
+      url: expect.stringMatching(/\/portal$/),
+      types: ['meeting.ended', 'recording.ready'],
+      secret: deriveAppSecret(SIGNING_KEY, 'portal', 2),
+    });
+    expect(
+      (await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.admin)).body.data!.webhookEndpoint,
+    ).toBeNull();
+    expect(
+      (await gql<WebhookEndpointQuery>(plain, WEBHOOK_ENDPOINT, {}, TOKENS.lms)).body.data!.webhookEndpoint,
+    ).toBeNull();
   });
 
   it('sends one signed webhook.test that the secret from webhookEndpoint verifies, even to an endpoint filtering types', async () => {
-    const secret = (await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.portal)).body.data!.webhookEndpoint!.secret;
+    const secret = (await gql<WebhookEndpointQuery>(stack, WEBHOOK_ENDPOINT, {}, TOKENS.portal)).body.data!
+      .webhookEndpoint!.secret;
     const res = await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.portal);
     expect(res.body.errors).toBeUndefined();
     const result = res.body.data!.sendTestWebhook;
-    expect(result).toEqual({ eventId: expect.stringMatching(/^evt_test_[0-9a-f]{24}$/), delivered: true, outcome: 'delivered', status: 200, error: null, latencyMs: expect.any(Number) });
+    expect(result).toEqual({
+      eventId: expect.stringMatching(/^evt_test_[0-9a-f]{24}$/),
+      delivered: true,
+      outcome: 'delivered',
+      status: 200,
+      error: null,
+      latencyMs: expect.any(Number),
+    });
     // The attempt was made before the mutation answered.
     expect(portal.received).toHaveLength(1);
     const hit = portal.received[0]!;
     expect(hit.headers['webhook-id']).toBe(result.eventId);
-    expect(new Webhook(secret).verify(hit.body, hit.headers as Record<string, string>)).toEqual({ type: 'webhook.test', timestamp: expect.any(String), data: { message: expect.any(String) } });
+    expect(new Webhook(secret).verify(hit.body, hit.headers as Record<string, string>)).toEqual({
+      type: 'webhook.test',
+      timestamp: expect.any(String),
+      data: { message: expect.any(String) },
+    });
     // Both key versions sign during the rotation: a receiver still holding version 1 accepts it too.
-    expect(() => new Webhook(deriveAppSecret(SIGNING_KEY, 'portal', 1)).verify(hit.body, hit.headers as Record<string, string>)).not.toThrow();
+    expect(() =>
+      new Webhook(deriveAppSecret(SIGNING_KEY, 'portal', 1)).verify(hit.body, hit.headers as Record<string, string>),
+    ).not.toThrow();
     expect(lms.received).toHaveLength(0);
   });
 
   it('says what the endpoint answered when it fails, and does not retry', async () => {
     lms.answer({ status: 500 });
     const res = await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.lms);
-    expect(res.body.data!.sendTestWebhook).toMatchObject({ delivered: false, outcome: 'failed', status: 500, error: null });
+    expect(res.body.data!.sendTestWebhook).toMatchObject({
+      delivered: false,
+      outcome: 'failed',
+      status: 500,
+      error: null,
+    });
     // A second test arriving as the second request shows the first was not retried in between.
-    expect((await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.lms)).body.data!.sendTestWebhook.delivered).toBe(true);
+    expect(
+      (await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.lms)).body.data!.sendTestWebhook
+        .delivered,
+    ).toBe(true);
     expect(lms.received.map((r) => r.headers['webhook-id'])).toHaveLength(2);
     expect(new Set(lms.received.map((r) => r.headers['webhook-id'])).size).toBe(2);
   });
 
   it('answers NOT_FOUND to an app without an endpoint, and FORBIDDEN to an access token', async () => {
     const none = await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.admin);
-    expect(none.body.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: expect.stringMatching(/WEBHOOK_ENDPOINTS/) });
-    const m = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Token room' } }, TOKENS.lms)).body.data!.createMeeting;
-    const token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId: m.meetingId, scopes: ['READ_MEETING'] } }, TOKENS.lms)).body.data!.issueAccessToken.token;
+    expect(none.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+      message: expect.stringMatching(/WEBHOOK_ENDPOINTS/),
+    });
+    const m = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Token room' } }, TOKENS.lms)).body
+      .data!.createMeeting;
+    const token = (
+      await gql<IssueAccessTokenMutation>(
+        stack,
+        ISSUE_TOKEN,
+        { input: { meetingId: m.meetingId, scopes: ['READ_MEETING'] } },
+        TOKENS.lms,
+      )
+    ).body.data!.issueAccessToken.token;
     for (const op of [WEBHOOK_ENDPOINT, SEND_TEST_WEBHOOK]) {
       const res = await gql(stack, op, {}, `Bearer ${token}`);
       expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });

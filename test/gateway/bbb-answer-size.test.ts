@@ -13,7 +13,10 @@ function endless(res: ServerResponse, announce: boolean): Promise<number> {
   return new Promise((resolve) => {
     let sent = 0;
     const chunk = Buffer.from(`<meeting><meetingID>${'x'.repeat(16 * 1024)}</meetingID></meeting>`);
-    res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8', ...(announce ? { 'content-length': String(1024 * 1024 * 1024) } : {}) });
+    res.writeHead(200, {
+      'content-type': 'text/xml;charset=utf-8',
+      ...(announce ? { 'content-length': String(1024 * 1024 * 1024) } : {}),
+    });
     res.write('<response><returncode>SUCCESS</returncode><meetings>');
     const pump = () => {
       while (!res.destroyed) {
@@ -32,7 +35,12 @@ describe('an answer from BBB larger than BBB_MAX_RESPONSE_BYTES', () => {
   beforeAll(async () => {
     bbb = await startLocalServer();
     stack = await startStack({
-      env: { BBB_URL: bbb.baseUrl, BBB_SECRET: 'a-secret-for-the-local-server-0123', BBB_MAX_RESPONSE_BYTES: String(LIMIT), BBB_TIMEOUT_MS: '20000' },
+      env: {
+        BBB_URL: bbb.baseUrl,
+        BBB_SECRET: 'a-secret-for-the-local-server-0123',
+        BBB_MAX_RESPONSE_BYTES: String(LIMIT),
+        BBB_TIMEOUT_MS: '20000',
+      },
     });
   });
   afterAll(async () => {

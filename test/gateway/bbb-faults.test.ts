@@ -5,7 +5,6 @@ import type { Fault } from '../../src/simulator/index.js';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { CREATE, JOIN } from '../helpers/operations.js';
 
-
 /** What BBB does wrong, and what both faces of the gateway must answer. */
 const FAULTS: [string, Fault, string, number][] = [
   ['BBB drops the connection', { kind: 'drop' }, 'BBB_UNAVAILABLE', 503],
@@ -40,13 +39,23 @@ describe('when BBB misbehaves', () => {
   });
 
   it.each(FAULTS)('%s: joinUrl and POST /join answer the table row', async (_label, fault, code, status) => {
-    const created = await post<Record<string, string>>(`${stack.url}/create`, { name: 'fault join' }, { authorization: TOKENS.lms });
+    const created = await post<Record<string, string>>(
+      `${stack.url}/create`,
+      { name: 'fault join' },
+      { authorization: TOKENS.lms },
+    );
     const m = created.body;
     stack.sim.injectFault({ fault, calls: ['getMeetingInfo'] });
-    const g = await gql(stack, JOIN, { input: { name: 'x', meetingId: m.meeting_id, password: m.moderator_pass, createTime: m.create_time } });
+    const g = await gql(stack, JOIN, {
+      input: { name: 'x', meetingId: m.meeting_id, password: m.moderator_pass, createTime: m.create_time },
+    });
     expect(g.status).toBe(status);
     expect(g.body.errors?.[0]?.extensions?.code).toBe(code);
-    const r = await post<{ message: string }>(`${stack.url}/join`, { name: 'x', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time }, { authorization: TOKENS.lms });
+    const r = await post<{ message: string }>(
+      `${stack.url}/join`,
+      { name: 'x', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time },
+      { authorization: TOKENS.lms },
+    );
     expect(r.status).toBe(status);
     expect(r.headers.get('location')).toBeNull();
   });
@@ -74,7 +83,11 @@ describe('when the gateway has the wrong secret', () => {
     expect(g.body.errors?.[0]?.message).toMatch(/BBB_SECRET/);
     expect(g.text).not.toContain('not-the-servers-secret-at-all');
     expect(g.text).not.toContain(stack.sim.secret);
-    const r = await post<{ message: string }>(`${stack.url}/create`, { name: 'bad secret' }, { authorization: TOKENS.lms });
+    const r = await post<{ message: string }>(
+      `${stack.url}/create`,
+      { name: 'bad secret' },
+      { authorization: TOKENS.lms },
+    );
     expect(r.status).toBe(502);
     expect(r.body.message).toMatch(/BBB_CHECKSUM_ALGORITHM/);
     expect(stack.logs.join('\n')).not.toContain('not-the-servers-secret-at-all');
@@ -91,7 +104,9 @@ describe('when something unexpected breaks inside the gateway', () => {
         throw new TypeError('cannot read properties of undefined (secret hunter2-leak)');
       },
     });
-    stack = await startStack({ deps: { bbb: broken(createBbbClient({ baseUrl: 'http://127.0.0.1:9/bigbluebutton/', secret: 'x' })) } });
+    stack = await startStack({
+      deps: { bbb: broken(createBbbClient({ baseUrl: 'http://127.0.0.1:9/bigbluebutton/', secret: 'x' })) },
+    });
   });
   afterAll(async () => {
     await stack.close();

@@ -7,12 +7,23 @@ const KEY = 'browser-clients-signing-key-0123456789';
 const FRONTEND = 'https://lms.example.org';
 
 /** A query sent as GET, the way urql (by default) and graphql-request (in GET mode) send queries. */
-async function getQuery(stack: Stack, query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
+async function getQuery(
+  stack: Stack,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+) {
   const url = new URL('/graphql', stack.url);
   url.searchParams.set('query', query);
   url.searchParams.set('variables', JSON.stringify(variables));
   const res = await fetch(url, { headers });
-  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    },
+  };
 }
 
 async function preflight(stack: Stack, origin: string, requestHeaders: string) {
@@ -21,7 +32,11 @@ async function preflight(stack: Stack, origin: string, requestHeaders: string) {
     headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders },
   });
   await res.text();
-  return { status: res.status, allowOrigin: res.headers.get('access-control-allow-origin'), allowHeaders: res.headers.get('access-control-allow-headers') ?? '' };
+  return {
+    status: res.status,
+    allowOrigin: res.headers.get('access-control-allow-origin'),
+    allowHeaders: res.headers.get('access-control-allow-headers') ?? '',
+  };
 }
 
 describe('what browser GraphQL clients send, with their defaults', () => {
@@ -29,14 +44,20 @@ describe('what browser GraphQL clients send, with their defaults', () => {
   let meetingId: string;
   beforeAll(async () => {
     stack = await startStack({ env: { CORS_ORIGINS: FRONTEND, ACCESS_TOKEN_SIGNING_KEY: KEY } });
-    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Clients' } })).body.data!.createMeeting.meetingId;
+    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Clients' } })).body.data!
+      .createMeeting.meetingId;
   });
   afterAll(async () => {
     await stack.close();
   });
 
   it('urql: a GET query with only Authorization and Accept (no content-type) is answered', async () => {
-    const res = await getQuery(stack, MEETING, { meetingId }, { authorization: TOKENS.lms, accept: 'application/graphql-response+json, application/json' });
+    const res = await getQuery(
+      stack,
+      MEETING,
+      { meetingId },
+      { authorization: TOKENS.lms, accept: 'application/graphql-response+json, application/json' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ meeting: { meetingId } });
   });
@@ -57,7 +78,12 @@ describe('what browser GraphQL clients send, with their defaults', () => {
   it('Apollo Client: a JSON POST with its client-awareness headers is answered', async () => {
     const res = await fetch(`${stack.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: TOKENS.lms, 'apollographql-client-name': 'web', 'apollographql-client-version': '1.0' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: TOKENS.lms,
+        'apollographql-client-name': 'web',
+        'apollographql-client-version': '1.0',
+      },
       body: JSON.stringify({ query: MEETING, variables: { meetingId } }),
     });
     expect(res.status).toBe(200);
@@ -80,7 +106,8 @@ describe('what browser GraphQL clients send, with their defaults', () => {
   });
 
   it('a preflight from a listed origin allows every header the three clients send', async () => {
-    const headers = 'authorization,content-type,accept,apollographql-client-name,apollographql-client-version,x-apollo-operation-name,apollo-require-preflight';
+    const headers =
+      'authorization,content-type,accept,apollographql-client-name,apollographql-client-version,x-apollo-operation-name,apollo-require-preflight';
     const res = await preflight(stack, FRONTEND, headers);
     expect(res.status).toBe(204);
     expect(res.allowOrigin).toBe(FRONTEND);
@@ -96,7 +123,10 @@ describe('what browser GraphQL clients send, with their defaults', () => {
 describe('development defaults', () => {
   let dev: Stack;
   beforeAll(async () => {
-    dev = await startStack({ env: { NODE_ENV: 'development', ACCESS_TOKEN_SIGNING_KEY: KEY }, deps: { demoApp: 'lms' } });
+    dev = await startStack({
+      env: { NODE_ENV: 'development', ACCESS_TOKEN_SIGNING_KEY: KEY },
+      deps: { demoApp: 'lms' },
+    });
   });
   afterAll(async () => {
     await dev.close();
@@ -138,8 +168,15 @@ describe('development defaults', () => {
     const location = demo.headers.get('location')!;
     expect(location.startsWith('/examples/browser/#token=')).toBe(true);
     const token = location.slice(location.indexOf('=') + 1);
-    const meetingId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { meeting: string }).meeting;
-    const join = await gql<JoinUrlQuery>(dev, 'query($input: JoinMeetingInput!) { joinUrl(input: $input) }', { input: { meetingId } }, `Bearer ${token}`);
+    const meetingId = (
+      JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { meeting: string }
+    ).meeting;
+    const join = await gql<JoinUrlQuery>(
+      dev,
+      'query($input: JoinMeetingInput!) { joinUrl(input: $input) }',
+      { input: { meetingId } },
+      `Bearer ${token}`,
+    );
     expect(await openJoinLink(join.body.data!.joinUrl)).toMatchObject({ role: 'VIEWER', fullName: 'Demo student' });
     assertNoSecretsIn(dev.logs, [token]);
   });

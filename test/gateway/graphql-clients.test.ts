@@ -26,8 +26,11 @@ describe('the three popular GraphQL clients, with their defaults, and an access 
   beforeAll(async () => {
     stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: 'graphql-clients-signing-key-0123456789' } });
     url = `${stack.url}/graphql`;
-    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Client lecture' } })).body.data!.createMeeting.meetingId;
-    token = (await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId, scopes: ['READ_MEETING'] } })).body.data!.issueAccessToken.token;
+    meetingId = (await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Client lecture' } })).body.data!
+      .createMeeting.meetingId;
+    token = (
+      await gql<IssueAccessTokenMutation>(stack, ISSUE_TOKEN, { input: { meetingId, scopes: ['READ_MEETING'] } })
+    ).body.data!.issueAccessToken.token;
   });
   afterAll(async () => {
     await stack.close();
@@ -36,7 +39,12 @@ describe('the three popular GraphQL clients, with their defaults, and an access 
 
   it('urql (queries as GET when they fit in the URL)', async () => {
     const seen: { method: string; contentType: string | null }[] = [];
-    const client = new UrqlClient({ url, exchanges: [fetchExchange], fetch: observedFetch(seen), fetchOptions: { headers: { authorization: `Bearer ${token}` } } });
+    const client = new UrqlClient({
+      url,
+      exchanges: [fetchExchange],
+      fetch: observedFetch(seen),
+      fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    });
     const result = await client.query(MEETING_NAME, { id: meetingId }).toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data).toEqual({ meeting: { meetingId, name: 'Client lecture' } });
@@ -46,8 +54,14 @@ describe('the three popular GraphQL clients, with their defaults, and an access 
   it('graphql-request in GET mode, and in its default POST mode', async () => {
     for (const method of ['GET', 'POST'] as const) {
       const seen: { method: string; contentType: string | null }[] = [];
-      const client = new GraphQLClient(url, { method, headers: { authorization: `Bearer ${token}` }, fetch: observedFetch(seen) });
-      expect(await client.request(MEETING_NAME, { id: meetingId })).toEqual({ meeting: { meetingId, name: 'Client lecture' } });
+      const client = new GraphQLClient(url, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        fetch: observedFetch(seen),
+      });
+      expect(await client.request(MEETING_NAME, { id: meetingId })).toEqual({
+        meeting: { meetingId, name: 'Client lecture' },
+      });
       expect(seen.map((s) => s.method)).toEqual([method]);
     }
   });

@@ -29,7 +29,13 @@ describe('GraphQL createMeeting and joinUrl', () => {
   }
 
   it('creates a meeting and returns its identity, passwords and times', async () => {
-    const m = await createMeeting({ name: 'Lecture 1', attendeePass: 'ap-1234', moderatorPass: 'mp-1234', maxParticipant: 50, redirectAtLogout: 'https://lms.example.org/back' });
+    const m = await createMeeting({
+      name: 'Lecture 1',
+      attendeePass: 'ap-1234',
+      moderatorPass: 'mp-1234',
+      maxParticipant: 50,
+      redirectAtLogout: 'https://lms.example.org/back',
+    });
     expect(m).toMatchObject({ name: 'Lecture 1', attendeePass: 'ap-1234', moderatorPass: 'mp-1234' });
     expect(m.meetingId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(new Date(m.createdAt).getTime()).toBe(Number(m.createTime));
@@ -43,7 +49,9 @@ describe('GraphQL createMeeting and joinUrl', () => {
       [m.moderatorPass, 'MODERATOR'],
       [m.attendeePass, 'VIEWER'],
     ] as const) {
-      const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name: 'Ana', meetingId: m.meetingId, password, createTime: m.createTime } });
+      const res = await gql<{ joinUrl: string }>(stack, JOIN, {
+        input: { name: 'Ana', meetingId: m.meetingId, password, createTime: m.createTime },
+      });
       expect(res.body.errors).toBeUndefined();
       const page = await openJoinLink(res.body.data!.joinUrl);
       expect(page.role).toBe(role);
@@ -52,13 +60,15 @@ describe('GraphQL createMeeting and joinUrl', () => {
   });
 
   it.each([
-    'Ana & Bob = 100% #1 + (co) *star* it\'s !',
+    "Ana & Bob = 100% #1 + (co) *star* it's !",
     'Zoë Ångström-Løvås, Ñandú',
     '李小龍 田中さん 김민수',
     'emoji 🎓 and spaces  ',
   ])('round-trips the name %j through a valid checksum', async (name) => {
     const m = await createMeeting({ name: `Room ${name}`.trim() });
-    const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name, meetingId: m.meetingId, password: m.attendeePass, createTime: m.createTime, userId: `u-${name}` } });
+    const res = await gql<{ joinUrl: string }>(stack, JOIN, {
+      input: { name, meetingId: m.meetingId, password: m.attendeePass, createTime: m.createTime, userId: `u-${name}` },
+    });
     expect(res.body.errors).toBeUndefined();
     const url = res.body.data!.joinUrl;
     // The five characters browsers re-encode are already encoded, so a browser cannot break the checksum.
@@ -72,9 +82,27 @@ describe('GraphQL createMeeting and joinUrl', () => {
   describe('error table', () => {
     it.each([
       ['an empty name', { name: '' }, 'BAD_USER_INPUT', 400, /name must be 2 to 256/],
-      ['equal passwords', { name: 'x y', attendeePass: 'same', moderatorPass: 'same' }, 'BAD_USER_INPUT', 400, /moderatorPass must differ/],
-      ['a javascript: logout URL', { name: 'x y', redirectAtLogout: 'javascript:alert(1)' }, 'BAD_USER_INPUT', 400, /URL/],
-      ['a negative maxParticipant', { name: 'x y', maxParticipant: -1 }, 'BAD_USER_INPUT', 400, /maxParticipant must be a positive/],
+      [
+        'equal passwords',
+        { name: 'x y', attendeePass: 'same', moderatorPass: 'same' },
+        'BAD_USER_INPUT',
+        400,
+        /moderatorPass must differ/,
+      ],
+      [
+        'a javascript: logout URL',
+        { name: 'x y', redirectAtLogout: 'javascript:alert(1)' },
+        'BAD_USER_INPUT',
+        400,
+        /URL/,
+      ],
+      [
+        'a negative maxParticipant',
+        { name: 'x y', maxParticipant: -1 },
+        'BAD_USER_INPUT',
+        400,
+        /maxParticipant must be a positive/,
+      ],
     ])('createMeeting with %s answers %s (%i)', async (_label, input, code, status, message) => {
       const res = await gql(stack, CREATE, { input });
       expect(res.status).toBe(status);
@@ -89,7 +117,15 @@ describe('GraphQL createMeeting and joinUrl', () => {
       ['a createTime that is not a number', { createTime: 'soon' }, 'BAD_USER_INPUT', 400],
     ])('joinUrl with %s answers %s (%i)', async (_label, change, code, status) => {
       const m = await createMeeting({ name: 'table' });
-      const res = await gql(stack, JOIN, { input: { name: 'Someone', meetingId: m.meetingId, password: m.moderatorPass, createTime: m.createTime, ...change } });
+      const res = await gql(stack, JOIN, {
+        input: {
+          name: 'Someone',
+          meetingId: m.meetingId,
+          password: m.moderatorPass,
+          createTime: m.createTime,
+          ...change,
+        },
+      });
       expect(res.status).toBe(status);
       expect(res.body.errors?.[0]?.extensions?.code).toBe(code);
       expect(res.body.data ?? null).toBeNull();
@@ -114,7 +150,12 @@ describe('GraphQL createMeeting and joinUrl', () => {
     });
 
     it('lets Sandbox introspect the schema without a token', async () => {
-      const res = await gql<{ __schema: { queryType: { name: string } } }>(stack, '{ __schema { queryType { name } } }', {}, null);
+      const res = await gql<{ __schema: { queryType: { name: string } } }>(
+        stack,
+        '{ __schema { queryType { name } } }',
+        {},
+        null,
+      );
       expect(res.status).toBe(200);
       expect(res.body.data?.__schema.queryType.name).toBe('Query');
     });
@@ -126,9 +167,15 @@ describe('GraphQL createMeeting and joinUrl', () => {
     });
 
     it('answers malformed JSON to /graphql with a coded GraphQL error, not HTML', async () => {
-      const res = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: TOKENS.lms }, body: '{"query": ' });
+      const res = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: TOKENS.lms },
+        body: '{"query": ',
+      });
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(await res.json()).toEqual({
+        errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }],
+      });
     });
   });
 
@@ -179,7 +226,9 @@ describe.each(['sha1', 'sha256', 'sha384', 'sha512'] as const)('checksum algorit
     const m = created.body.data!.createMeeting;
     const sent = stack.sim.received.find((r) => r.call === 'create')!;
     expect(/checksum=([0-9a-f]+)/.exec(sent.rawQuery)![1]).toHaveLength(hexLength);
-    const join = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name: 'Prof', meetingId: m.meetingId, password: m.moderatorPass, createTime: m.createTime } });
+    const join = await gql<{ joinUrl: string }>(stack, JOIN, {
+      input: { name: 'Prof', meetingId: m.meetingId, password: m.moderatorPass, createTime: m.createTime },
+    });
     const url = join.body.data!.joinUrl;
     expect(new URL(url).searchParams.get('checksum')).toHaveLength(hexLength);
     expect((await openJoinLink(url)).role).toBe('MODERATOR');

@@ -20,12 +20,28 @@ async function createMeeting(stack: Stack, name = 'Lecture at 9:00'): Promise<Cr
 }
 
 /** One student's join over REST (303 + Location) or GraphQL (the URL in data), returning status and URL. */
-async function join(stack: Stack, via: 'rest' | 'graphql', m: Created, i: number, createTime = m.create_time): Promise<{ status: number; url?: string; code?: string }> {
+async function join(
+  stack: Stack,
+  via: 'rest' | 'graphql',
+  m: Created,
+  i: number,
+  createTime = m.create_time,
+): Promise<{ status: number; url?: string; code?: string }> {
   if (via === 'rest') {
-    const res = await post(`${stack.url}/join`, { name: `Student ${i}`, meeting_id: m.meeting_id, password: m.attendee_pass, create_time: createTime }, auth);
-    return { status: res.status, url: res.headers.get('location') ?? undefined, code: res.status === 303 ? undefined : String((res.body as { message?: string })?.message) };
+    const res = await post(
+      `${stack.url}/join`,
+      { name: `Student ${i}`, meeting_id: m.meeting_id, password: m.attendee_pass, create_time: createTime },
+      auth,
+    );
+    return {
+      status: res.status,
+      url: res.headers.get('location') ?? undefined,
+      code: res.status === 303 ? undefined : String((res.body as { message?: string })?.message),
+    };
   }
-  const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name: `Student ${i}`, meetingId: m.meeting_id, password: m.attendee_pass, createTime } });
+  const res = await gql<{ joinUrl: string }>(stack, JOIN, {
+    input: { name: `Student ${i}`, meetingId: m.meeting_id, password: m.attendee_pass, createTime },
+  });
   return { status: res.status, url: res.body.data?.joinUrl, code: res.body.errors?.[0]?.extensions?.code };
 }
 
@@ -43,15 +59,19 @@ describe('joins to one meeting in a burst (the 9:00 lecture)', () => {
   it('answers 200 concurrent REST and GraphQL joins to a cold meeting with at most 2 getMeetingInfo calls', async () => {
     const m = await createMeeting(stack);
     const before = stack.sim.callCount('getMeetingInfo');
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => join(stack, i % 2 === 0 ? 'rest' : 'graphql', m, i)));
-    expect(results.filter((r, i) => r.status !== (i % 2 === 0 ? 303 : 200) || !r.url?.includes('/api/join?'))).toEqual([]);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => join(stack, i % 2 === 0 ? 'rest' : 'graphql', m, i)),
+    );
+    expect(results.filter((r, i) => r.status !== (i % 2 === 0 ? 303 : 200) || !r.url?.includes('/api/join?'))).toEqual(
+      [],
+    );
     expect(stack.sim.callCount('getMeetingInfo') - before).toBeLessThanOrEqual(2);
     // The links work: each lands in the meeting as the student it was made for.
     const page = await openJoinLink(results[7]!.url!);
     expect(page).toMatchObject({ role: 'VIEWER', fullName: 'Student 7' });
   });
 
-  describe('a meeting ended and created again under the same meetingID, behind the gateway\'s back', () => {
+  describe("a meeting ended and created again under the same meetingID, behind the gateway's back", () => {
     let old: Created;
     let recreatedTime: string;
 
@@ -75,19 +95,25 @@ describe('joins to one meeting in a burst (the 9:00 lecture)', () => {
       expect(recreatedTime).not.toBe(old.create_time);
     });
 
-    it.each(['rest', 'graphql'] as const)('a %s join with the new createTime succeeds although the cache still holds the old meeting', async (via) => {
-      const res = await join(stack, via, old, 2, recreatedTime);
-      expect(res.status).toBe(via === 'rest' ? 303 : 200);
-      expect(new URL(res.url!).searchParams.get('createTime')).toBe(recreatedTime);
-      expect(await openJoinLink(res.url!)).toMatchObject({ role: 'VIEWER', fullName: 'Student 2' });
-    });
+    it.each(['rest', 'graphql'] as const)(
+      'a %s join with the new createTime succeeds although the cache still holds the old meeting',
+      async (via) => {
+        const res = await join(stack, via, old, 2, recreatedTime);
+        expect(res.status).toBe(via === 'rest' ? 303 : 200);
+        expect(new URL(res.url!).searchParams.get('createTime')).toBe(recreatedTime);
+        expect(await openJoinLink(res.url!)).toMatchObject({ role: 'VIEWER', fullName: 'Student 2' });
+      },
+    );
 
-    it.each(['rest', 'graphql'] as const)('a %s join with the old createTime is refused with CONFLICT (409)', async (via) => {
-      const res = await join(stack, via, old, 3, old.create_time);
-      expect(res.status).toBe(409);
-      if (via === 'graphql') expect(res.code).toBe('CONFLICT');
-      else expect(res.code).toMatch(/createTime does not match the running meeting/);
-    });
+    it.each(['rest', 'graphql'] as const)(
+      'a %s join with the old createTime is refused with CONFLICT (409)',
+      async (via) => {
+        const res = await join(stack, via, old, 3, old.create_time);
+        expect(res.status).toBe(409);
+        if (via === 'graphql') expect(res.code).toBe('CONFLICT');
+        else expect(res.code).toMatch(/createTime does not match the running meeting/);
+      },
+    );
   });
 });
 
@@ -104,7 +130,9 @@ describe('with the join cache off (JOIN_CACHE_TTL_MS=0)', () => {
   it('asks BBB once for every join, as a naive gateway would', async () => {
     const m = await createMeeting(stack);
     const before = stack.sim.callCount('getMeetingInfo');
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => join(stack, i % 2 === 0 ? 'rest' : 'graphql', m, i)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => join(stack, i % 2 === 0 ? 'rest' : 'graphql', m, i)),
+    );
     expect(results.filter((r, i) => r.status !== (i % 2 === 0 ? 303 : 200))).toEqual([]);
     expect(stack.sim.callCount('getMeetingInfo') - before).toBe(50);
   });

@@ -27,7 +27,9 @@ describe('joinUrl options and the waiting room', () => {
   }
 
   async function link(m: Made, input: Record<string, unknown>): Promise<string> {
-    const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { meetingId: m.meetingId, createTime: m.createTime, ...input } });
+    const res = await gql<{ joinUrl: string }>(stack, JOIN, {
+      input: { meetingId: m.meetingId, createTime: m.createTime, ...input },
+    });
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.joinUrl;
   }
@@ -55,7 +57,7 @@ describe('joinUrl options and the waiting room', () => {
     expect((await openJoinLink(await link(m, { name: 'Student', password: m.attendeePass }))).role).toBe('VIEWER');
   });
 
-  it('sends userdata, errorRedirectUrl, enforceLayout and excludeFromDashboard under BBB\'s names; the client page shows the userdata', async () => {
+  it("sends userdata, errorRedirectUrl, enforceLayout and excludeFromDashboard under BBB's names; the client page shows the userdata", async () => {
     const m = await make();
     const url = await link(m, {
       name: 'Ada',
@@ -85,13 +87,27 @@ describe('joinUrl options and the waiting room', () => {
     it.each([
       ['both password and role', { password: 'x1', role: 'VIEWER' }, /role and password must not both be given/],
       ['neither password nor role', {}, /role or password is required/],
-      ['a userdata key with a dash', { role: 'VIEWER', userdata: [{ key: 'bbb-skip', value: 'x' }] }, /userdata\.0\.key must start with a letter/],
-      ['a userdata value with a line break', { role: 'VIEWER', userdata: [{ key: 'bbb_x', value: 'a\nb' }] }, /userdata\.0\.value must not contain control characters/],
-      ['an over-long userdata value', { role: 'VIEWER', userdata: [{ key: 'bbb_x', value: 'x'.repeat(1001) }] }, /userdata\.0\.value must be at most 1000 characters/],
+      [
+        'a userdata key with a dash',
+        { role: 'VIEWER', userdata: [{ key: 'bbb-skip', value: 'x' }] },
+        /userdata\.0\.key must start with a letter/,
+      ],
+      [
+        'a userdata value with a line break',
+        { role: 'VIEWER', userdata: [{ key: 'bbb_x', value: 'a\nb' }] },
+        /userdata\.0\.value must not contain control characters/,
+      ],
+      [
+        'an over-long userdata value',
+        { role: 'VIEWER', userdata: [{ key: 'bbb_x', value: 'x'.repeat(1001) }] },
+        /userdata\.0\.value must be at most 1000 characters/,
+      ],
     ])('%s', async (_label, extra, message) => {
       const m = await make();
       const before = stack.sim.received.length;
-      const res = await gql(stack, JOIN, { input: { name: 'Bad', meetingId: m.meetingId, createTime: m.createTime, ...extra } });
+      const res = await gql(stack, JOIN, {
+        input: { name: 'Bad', meetingId: m.meetingId, createTime: m.createTime, ...extra },
+      });
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.body.errors?.[0]?.message).toMatch(message);
       expect(stack.sim.received.length).toBe(before);
@@ -99,7 +115,15 @@ describe('joinUrl options and the waiting room', () => {
 
     it('a javascript: errorRedirectUrl', async () => {
       const m = await make();
-      const res = await gql(stack, JOIN, { input: { name: 'Bad', meetingId: m.meetingId, createTime: m.createTime, role: 'VIEWER', errorRedirectUrl: 'javascript:alert(1)' } });
+      const res = await gql(stack, JOIN, {
+        input: {
+          name: 'Bad',
+          meetingId: m.meetingId,
+          createTime: m.createTime,
+          role: 'VIEWER',
+          errorRedirectUrl: 'javascript:alert(1)',
+        },
+      });
       expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
   });
@@ -147,7 +171,13 @@ describe('joinUrl options and the waiting room', () => {
 
     it('the simulator answers a redirect=false join of a waiting guest with guestWait / WAIT, and sets JSESSIONID as BBB does', async () => {
       const m = await make({ waitingRoom: 'ALL_VIEWERS' });
-      const query = new URLSearchParams({ fullName: 'Student', meetingID: m.meetingId, role: 'viewer', guest: 'true', redirect: 'false' }).toString();
+      const query = new URLSearchParams({
+        fullName: 'Student',
+        meetingID: m.meetingId,
+        role: 'viewer',
+        guest: 'true',
+        redirect: 'false',
+      }).toString();
       const checksum = createHash('sha256').update(`join${query}${stack.sim.secret}`).digest('hex');
       const res = await fetch(`${stack.sim.url}api/join?${query}&checksum=${checksum}`);
       const body = await res.text();
@@ -178,8 +208,13 @@ describe('joinUrl by role with BBB_JOIN_SEND_PASSWORD (servers before 2.4)', () 
   it('also sends the password that belongs to the role', async () => {
     const c = await gql<{ createMeeting: Made }>(stack, CREATE, { input: { name: 'Old server' } });
     const m = c.body.data!.createMeeting;
-    for (const [role, password] of [['MODERATOR', m.moderatorPass], ['VIEWER', m.attendeePass]] as const) {
-      const res = await gql<{ joinUrl: string }>(stack, JOIN, { input: { name: 'A', meetingId: m.meetingId, createTime: m.createTime, role } });
+    for (const [role, password] of [
+      ['MODERATOR', m.moderatorPass],
+      ['VIEWER', m.attendeePass],
+    ] as const) {
+      const res = await gql<{ joinUrl: string }>(stack, JOIN, {
+        input: { name: 'A', meetingId: m.meetingId, createTime: m.createTime, role },
+      });
       const url = new URL(res.body.data!.joinUrl);
       expect(url.searchParams.get('role')).toBe(role);
       expect(url.searchParams.get('password')).toBe(password);

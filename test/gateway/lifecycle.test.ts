@@ -10,10 +10,13 @@ import {
 import { callSimulator, gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { CREATE, CREATE_LIVE, END, JOIN, MEETING, MEETINGS } from '../helpers/operations.js';
 
-
 type Created = CreateMeetingMutation['createMeeting'];
 
-async function createMeeting(stack: Stack, input: Record<string, unknown> = { name: 'Lecture' }, token: string = TOKENS.lms): Promise<Created> {
+async function createMeeting(
+  stack: Stack,
+  input: Record<string, unknown> = { name: 'Lecture' },
+  token: string = TOKENS.lms,
+): Promise<Created> {
   const res = await gql<CreateMeetingMutation>(stack, CREATE, { input }, token);
   expect(res.body.errors).toBeUndefined();
   return res.body.data!.createMeeting;
@@ -75,20 +78,46 @@ describe('meeting lifecycle over GraphQL', () => {
       const meeting = res.body.data!.meeting;
       expect(meeting).toMatchObject({ running: true, hasUserJoined: true, participantCount: 2, moderatorCount: 1 });
       expect(meeting.attendees).toEqual([
-        { userId: 'lms-user-1', name: 'Prof Ada', role: 'MODERATOR', isPresenter: true, hasJoinedVoice: false, isListeningOnly: false, hasVideo: false, clientType: 'HTML5' },
-        { userId: 'lms-user-2', name: 'Student Bo', role: 'VIEWER', isPresenter: false, hasJoinedVoice: false, isListeningOnly: false, hasVideo: false, clientType: 'HTML5' },
+        {
+          userId: 'lms-user-1',
+          name: 'Prof Ada',
+          role: 'MODERATOR',
+          isPresenter: true,
+          hasJoinedVoice: false,
+          isListeningOnly: false,
+          hasVideo: false,
+          clientType: 'HTML5',
+        },
+        {
+          userId: 'lms-user-2',
+          name: 'Student Bo',
+          role: 'VIEWER',
+          isPresenter: false,
+          hasJoinedVoice: false,
+          isListeningOnly: false,
+          hasVideo: false,
+          clientType: 'HTML5',
+        },
       ]);
     });
 
     it('shows a participant who opened a joinUrl link, under the userId given to joinUrl', async () => {
       const m = await createMeeting(stack, { name: 'Link room' });
       const join = await gql<JoinUrlQuery>(stack, JOIN, {
-        input: { name: 'Cleo Viewer', meetingId: m.meetingId, password: m.attendeePass, createTime: m.createTime, userId: 'lms-user-9' },
+        input: {
+          name: 'Cleo Viewer',
+          meetingId: m.meetingId,
+          password: m.attendeePass,
+          createTime: m.createTime,
+          userId: 'lms-user-9',
+        },
       });
       expect((await openJoinLink(join.body.data!.joinUrl)).role).toBe('VIEWER');
       const res = await gql<MeetingQuery>(stack, MEETING, { meetingId: m.meetingId });
       expect(res.body.data!.meeting.running).toBe(true);
-      expect(res.body.data!.meeting.attendees).toEqual([expect.objectContaining({ userId: 'lms-user-9', name: 'Cleo Viewer', role: 'VIEWER' })]);
+      expect(res.body.data!.meeting.attendees).toEqual([
+        expect.objectContaining({ userId: 'lms-user-9', name: 'Cleo Viewer', role: 'VIEWER' }),
+      ]);
     });
 
     it('answers NOT_FOUND (404) with no data for a meeting that never existed', async () => {
@@ -123,10 +152,19 @@ describe('meeting lifecycle over GraphQL', () => {
   describe('createMeeting selecting live fields', () => {
     it('returns the live state read once after the create', async () => {
       const before = { create: stack.sim.callCount('create'), info: stack.sim.callCount('getMeetingInfo') };
-      const res = await gql<CreateMeetingLiveMutation>(stack, CREATE_LIVE, { input: { name: 'Live at once', maxParticipant: 12 } });
+      const res = await gql<CreateMeetingLiveMutation>(stack, CREATE_LIVE, {
+        input: { name: 'Live at once', maxParticipant: 12 },
+      });
       expect(res.body.errors).toBeUndefined();
       const m = res.body.data!.createMeeting;
-      expect(m).toMatchObject({ name: 'Live at once', running: false, hasUserJoined: false, participantCount: 0, maxParticipant: 12, attendees: [] });
+      expect(m).toMatchObject({
+        name: 'Live at once',
+        running: false,
+        hasUserJoined: false,
+        participantCount: 0,
+        maxParticipant: 12,
+        attendees: [],
+      });
       expect(metadataOf(m.metadata)).toEqual({});
       // Six live fields, one getMeetingInfo.
       expect(stack.sim.callCount('create') - before.create).toBe(1);
@@ -135,11 +173,16 @@ describe('meeting lifecycle over GraphQL', () => {
   });
 
   describe('meetings', () => {
-    it('lists the calling app\'s meetings and no other app\'s, nor meetings made outside the gateway; admin sees them all', async () => {
+    it("lists the calling app's meetings and no other app's, nor meetings made outside the gateway; admin sees them all", async () => {
       const mine = await createMeeting(stack, { name: 'LMS list room' }, TOKENS.lms);
       const theirs = await createMeeting(stack, { name: 'Portal list room' }, TOKENS.portal);
       const outsideId = `outside-${Date.now()}`;
-      const created = await callSimulator(stack.sim, 'create', { name: 'Made by hand', meetingID: outsideId, attendeePW: 'ap-outside', moderatorPW: 'mp-outside' });
+      const created = await callSimulator(stack.sim, 'create', {
+        name: 'Made by hand',
+        meetingID: outsideId,
+        attendeePW: 'ap-outside',
+        moderatorPW: 'mp-outside',
+      });
       expect(created).toContain('<returncode>SUCCESS</returncode>');
       stack.sim.connectUser(mine.meetingId, { fullName: 'Prof Ada', role: 'MODERATOR', userID: 'u-1' });
 
@@ -172,7 +215,12 @@ describe('meeting lifecycle over GraphQL', () => {
 
     it('lets admin read a meeting made outside the gateway, which has no app tag, while other apps get NOT_FOUND', async () => {
       const outsideId = `outside-read-${Date.now()}`;
-      await callSimulator(stack.sim, 'create', { name: 'Hand made', meetingID: outsideId, attendeePW: 'ap-outside', moderatorPW: 'mp-outside' });
+      await callSimulator(stack.sim, 'create', {
+        name: 'Hand made',
+        meetingID: outsideId,
+        attendeePW: 'ap-outside',
+        moderatorPW: 'mp-outside',
+      });
       const admin = await gql<MeetingQuery>(stack, MEETING, { meetingId: outsideId }, TOKENS.admin);
       expect(admin.body.errors).toBeUndefined();
       expect(admin.body.data!.meeting).toMatchObject({ meetingId: outsideId, name: 'Hand made', metadata: [] });

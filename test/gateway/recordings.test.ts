@@ -10,14 +10,17 @@ import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import type { SeedRecording, SimRecording, Simulator } from '../../src/simulator/index.js';
 import { DELETE, PUBLISH, RECORDINGS, UNPUBLISH, UPDATE } from '../helpers/operations.js';
 
-
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const APP = 'bbb-interface-app';
 
 type Page = RecordingsQuery['recordings'];
 
 /** `count` recordings of one app, one minute apart (the simulator lists by startTime), so the expected order is known. */
-function seedMany(sim: Simulator, count: number, opts: { app?: string | null; meetingID?: string; from?: number; state?: SeedRecording['state'] } = {}): SimRecording[] {
+function seedMany(
+  sim: Simulator,
+  count: number,
+  opts: { app?: string | null; meetingID?: string; from?: number; state?: SeedRecording['state'] } = {},
+): SimRecording[] {
   const app = opts.app === undefined ? 'lms' : opts.app;
   return Array.from({ length: count }, (_, i) =>
     sim.seedRecording({
@@ -38,7 +41,12 @@ async function page(stack: Stack, variables: Record<string, unknown>, token: str
 }
 
 /** Every page from the start, following endCursor. */
-async function allPages(stack: Stack, first: number, extra: Record<string, unknown> = {}, token: string = TOKENS.lms): Promise<Page[]> {
+async function allPages(
+  stack: Stack,
+  first: number,
+  extra: Record<string, unknown> = {},
+  token: string = TOKENS.lms,
+): Promise<Page[]> {
   const pages: Page[] = [];
   let after: string | null = null;
   for (let guard = 0; guard < 50; guard++) {
@@ -72,7 +80,9 @@ describe.each(['bbb', 'scalelite'] as const)('recordings pagination against %s',
     seedMany(stack.sim, 1, { app: null, from: T0 + 90_000 });
 
     const pages = await allPages(stack, 3);
-    expect(pages.map(idsOf)).toEqual([mine.slice(0, 3), mine.slice(3, 6), mine.slice(6)].map((rs) => rs.map((r) => r.recordID)));
+    expect(pages.map(idsOf)).toEqual(
+      [mine.slice(0, 3), mine.slice(3, 6), mine.slice(6)].map((rs) => rs.map((r) => r.recordID)),
+    );
     expect(pages.map((p) => p.pageInfo.hasNextPage)).toEqual([true, true, false]);
     expect(pages.map((p) => p.pageInfo.hasPreviousPage)).toEqual([false, true, true]);
     for (const p of pages) {
@@ -84,7 +94,7 @@ describe.each(['bbb', 'scalelite'] as const)('recordings pagination against %s',
     expect((await allPages(stack, 3)).map(idsOf)).toEqual(pages.map(idsOf));
   });
 
-  it('asks BBB for the caller\'s recordings only, with offset and limit (one more than the page, to see whether another follows)', async () => {
+  it("asks BBB for the caller's recordings only, with offset and limit (one more than the page, to see whether another follows)", async () => {
     seedMany(stack.sim, 7);
     await allPages(stack, 3);
     const asked = stack.sim.received.filter((r) => r.call === 'getRecordings').map((r) => r.params);
@@ -113,17 +123,22 @@ describe.each(['bbb', 'scalelite'] as const)('recordings pagination against %s',
     const pages = await allPages(stack, 100);
     expect(pages.map((p) => p.nodes.length)).toEqual([100, 2]);
     expect(pages.flatMap(idsOf)).toEqual(mine.map((r) => r.recordID));
-    for (const r of stack.sim.received.filter((x) => x.call === 'getRecordings')) expect(Number(r.params.limit)).toBeLessThanOrEqual(100);
+    for (const r of stack.sim.received.filter((x) => x.call === 'getRecordings'))
+      expect(Number(r.params.limit)).toBeLessThanOrEqual(100);
   });
 
   it('answers an empty page when the app has no recordings', async () => {
     seedMany(stack.sim, 2, { app: 'portal' });
     const p = await page(stack, { first: 5 });
-    expect(p).toEqual({ edges: [], nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(p).toEqual({
+      edges: [],
+      nodes: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   describe('when recordings are deleted between pages', () => {
-    it('continues after the cursor when the cursor\'s own recording was deleted', async () => {
+    it("continues after the cursor when the cursor's own recording was deleted", async () => {
       const mine = seedMany(stack.sim, 7).map((r) => r.recordID);
       const first = await page(stack, { first: 3 });
       expect(idsOf(first)).toEqual(mine.slice(0, 3));
@@ -207,8 +222,15 @@ describe('recordings', () => {
       isBreakout: 'false',
     });
     const [presentation, video] = r.formats;
-    expect(presentation).toMatchObject({ type: 'presentation', url: seeded.formats[0]!.url, lengthMinutes: 45, processingTimeMs: 7177 });
-    expect(presentation!.previewImages).toEqual(seeded.formats[0]!.preview.map((img) => ({ url: img.url, width: 176, height: 136, alt: img.alt })));
+    expect(presentation).toMatchObject({
+      type: 'presentation',
+      url: seeded.formats[0]!.url,
+      lengthMinutes: 45,
+      processingTimeMs: 7177,
+    });
+    expect(presentation!.previewImages).toEqual(
+      seeded.formats[0]!.preview.map((img) => ({ url: img.url, width: 176, height: 136, alt: img.alt })),
+    );
     expect(presentation!.previewImages.map((i) => i.alt)).toEqual(['Welcome', 'Agenda', 'Questions']);
     expect(video).toMatchObject({ type: 'video', lengthMinutes: 45, processingTimeMs: 120_000, previewImages: [] });
     expect(new URL(video!.url).pathname).toContain('/playback/video/');
@@ -230,8 +252,13 @@ describe('recordings', () => {
     expect(idsOf(await page(stack, {}))).toEqual([published!.recordID, unpublished!.recordID]);
     expect(idsOf(await page(stack, { states: [] }))).toEqual([published!.recordID, unpublished!.recordID]);
     expect(idsOf(await page(stack, { states: ['PROCESSING'] }))).toEqual([processing!.recordID]);
-    expect(idsOf(await page(stack, { states: ['DELETED', 'UNPUBLISHED'] }))).toEqual([unpublished!.recordID, deleted!.recordID]);
-    const states = (await page(stack, { states: ['PUBLISHED', 'UNPUBLISHED', 'PROCESSING', 'DELETED'] })).edges.map((e) => e.node.state);
+    expect(idsOf(await page(stack, { states: ['DELETED', 'UNPUBLISHED'] }))).toEqual([
+      unpublished!.recordID,
+      deleted!.recordID,
+    ]);
+    const states = (await page(stack, { states: ['PUBLISHED', 'UNPUBLISHED', 'PROCESSING', 'DELETED'] })).edges.map(
+      (e) => e.node.state,
+    );
     expect(states).toEqual(['PUBLISHED', 'UNPUBLISHED', 'PROCESSING', 'DELETED']);
   });
 
@@ -242,7 +269,11 @@ describe('recordings', () => {
       ['first = 101', { first: 101 }, /^first must be 1 to 100/],
       ['a meetingId with a comma', { meetingId: 'a,b' }, /^meetingId must not contain a comma/],
       ['an after that is not base64url', { after: 'not a cursor!' }, /^after is not a cursor this API returned/],
-      ['an after that decodes to something else', { after: Buffer.from('hello').toString('base64url') }, /^after is not a cursor/],
+      [
+        'an after that decodes to something else',
+        { after: Buffer.from('hello').toString('base64url') },
+        /^after is not a cursor/,
+      ],
       ['an after of an unknown version', { after: otherCursor }, /^after is not a cursor/],
     ])('recordings with %s answers BAD_USER_INPUT (400)', async (_label, variables, message) => {
       const res = await gql(stack, RECORDINGS, variables);
@@ -254,20 +285,54 @@ describe('recordings', () => {
 
     it.each([
       [PUBLISH, 'no recordIds', { recordIds: [] }, /^recordIds must name 1 to 100 recordings/],
-      [UNPUBLISH, '101 recordIds', { recordIds: Array.from({ length: 101 }, (_, i) => `r-${i}`) }, /^recordIds must name 1 to 100/],
+      [
+        UNPUBLISH,
+        '101 recordIds',
+        { recordIds: Array.from({ length: 101 }, (_, i) => `r-${i}`) },
+        /^recordIds must name 1 to 100/,
+      ],
       [DELETE, 'a recordId with a comma', { recordIds: ['ok', 'a,b'] }, /^recordIds\.1 must not contain a comma/],
-      [UPDATE, 'the isolation tag as key', { recordIds: ['r-1'], metadata: [{ key: 'BBB-Interface-App', value: 'portal' }] }, /^metadata\.0\.key must not be bbb-interface-app/],
-      [UPDATE, 'a key BBB would drop', { recordIds: ['r-1'], metadata: [{ key: 'course_code', value: 'x' }] }, /^metadata\.0\.key must start with a letter/],
-      [UPDATE, 'a key named twice', { recordIds: ['r-1'], metadata: [{ key: 'Topic', value: 'a' }, { key: 'topic', value: 'b' }] }, /^metadata must not name a key twice/],
+      [
+        UPDATE,
+        'the isolation tag as key',
+        { recordIds: ['r-1'], metadata: [{ key: 'BBB-Interface-App', value: 'portal' }] },
+        /^metadata\.0\.key must not be bbb-interface-app/,
+      ],
+      [
+        UPDATE,
+        'a key BBB would drop',
+        { recordIds: ['r-1'], metadata: [{ key: 'course_code', value: 'x' }] },
+        /^metadata\.0\.key must start with a letter/,
+      ],
+      [
+        UPDATE,
+        'a key named twice',
+        {
+          recordIds: ['r-1'],
+          metadata: [
+            { key: 'Topic', value: 'a' },
+            { key: 'topic', value: 'b' },
+          ],
+        },
+        /^metadata must not name a key twice/,
+      ],
       [UPDATE, 'no metadata', { recordIds: ['r-1'], metadata: [] }, /^metadata must hold 1 to 20 entries/],
-      [UPDATE, 'a lone surrogate in a value', { recordIds: ['r-1'], metadata: [{ key: 'topic', value: 'x\ud800' }] }, /^metadata\.0\.value must not contain control characters/],
-    ])('%#: a mutation with %s answers BAD_USER_INPUT (400), before BBB is called', async (query, _label, variables, message) => {
-      const res = await gql(stack, query, variables);
-      expect(res.status).toBe(400);
-      expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-      expect(res.body.errors?.[0]?.message).toMatch(message);
-      expect(stack.sim.received).toHaveLength(0);
-    });
+      [
+        UPDATE,
+        'a lone surrogate in a value',
+        { recordIds: ['r-1'], metadata: [{ key: 'topic', value: 'x\ud800' }] },
+        /^metadata\.0\.value must not contain control characters/,
+      ],
+    ])(
+      '%#: a mutation with %s answers BAD_USER_INPUT (400), before BBB is called',
+      async (query, _label, variables, message) => {
+        const res = await gql(stack, query, variables);
+        expect(res.status).toBe(400);
+        expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(res.body.errors?.[0]?.message).toMatch(message);
+        expect(stack.sim.received).toHaveLength(0);
+      },
+    );
   });
 
   describe('publishRecordings and unpublishRecordings', () => {
@@ -279,7 +344,10 @@ describe('recordings', () => {
         { recordId: b, state: 'UNPUBLISHED', published: false },
         { recordId: a, state: 'UNPUBLISHED', published: false },
       ]);
-      expect(stack.sim.received.filter((r) => r.call === 'publishRecordings').at(-1)!.params).toMatchObject({ recordID: `${b},${a}`, publish: 'false' });
+      expect(stack.sim.received.filter((r) => r.call === 'publishRecordings').at(-1)!.params).toMatchObject({
+        recordID: `${b},${a}`,
+        publish: 'false',
+      });
 
       const on = await gql<PublishRecordingsMutation>(stack, PUBLISH, { recordIds: [a] });
       expect(on.body.data!.publishRecordings).toEqual([{ recordId: a, state: 'PUBLISHED', published: true }]);
@@ -298,7 +366,9 @@ describe('recordings', () => {
       const res = await gql(stack, UNPUBLISH, { recordIds: [a, 'no-such-recording'] });
       expect(res.status).toBe(404);
       expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      expect(res.body.errors?.[0]?.message).toBe('No recording with recordId "no-such-recording" exists for this application; it may have been deleted, or never existed.');
+      expect(res.body.errors?.[0]?.message).toBe(
+        'No recording with recordId "no-such-recording" exists for this application; it may have been deleted, or never existed.',
+      );
       expect(stack.sim.callCount('publishRecordings')).toBe(0);
       expect((await page(stack, {})).nodes[0]!.recordId).toBe(a);
       expect((await page(stack, { states: ['PUBLISHED'] })).nodes).toHaveLength(1);
@@ -344,15 +414,26 @@ describe('recordings', () => {
   describe('updateRecordingMetadata', () => {
     it('sets and removes keys, keeps the others and the app tag, and returns the metadata as it is now', async () => {
       const [a] = seedMany(stack.sim, 1).map((r) => r.recordID);
-      const set = await gql<UpdateRecordingMetadataMutation>(stack, UPDATE, { recordIds: [a], metadata: [{ key: 'Topic', value: 'Graphs & trees' }, { key: 'term', value: '2025-1' }] });
+      const set = await gql<UpdateRecordingMetadataMutation>(stack, UPDATE, {
+        recordIds: [a],
+        metadata: [
+          { key: 'Topic', value: 'Graphs & trees' },
+          { key: 'term', value: '2025-1' },
+        ],
+      });
       expect(set.body.errors).toBeUndefined();
-      const after = Object.fromEntries(set.body.data!.updateRecordingMetadata[0]!.metadata.map((m) => [m.key, m.value]));
+      const after = Object.fromEntries(
+        set.body.data!.updateRecordingMetadata[0]!.metadata.map((m) => [m.key, m.value]),
+      );
       // BBB lowercases keys.
       expect(after).toMatchObject({ topic: 'Graphs & trees', term: '2025-1', [APP]: 'lms', meetingName: 'Lecture 1' });
       const sent = stack.sim.received.filter((r) => r.call === 'updateRecordings').at(-1)!.params;
       expect(sent).toMatchObject({ recordID: a, meta_Topic: 'Graphs & trees', meta_term: '2025-1' });
 
-      const removed = await gql<UpdateRecordingMetadataMutation>(stack, UPDATE, { recordIds: [a], metadata: [{ key: 'topic', value: '' }] });
+      const removed = await gql<UpdateRecordingMetadataMutation>(stack, UPDATE, {
+        recordIds: [a],
+        metadata: [{ key: 'topic', value: '' }],
+      });
       const keys = removed.body.data!.updateRecordingMetadata[0]!.metadata.map((m) => m.key);
       expect(keys).not.toContain('topic');
       expect(keys).toEqual(expect.arrayContaining(['term', APP]));

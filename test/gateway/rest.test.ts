@@ -30,7 +30,13 @@ describe('legacy REST contract', () => {
     it('answers the seed example request with exactly the five documented fields', async () => {
       const res = await post<Record<string, unknown>>(`${stack.url}/create`, seedExamples().create, auth);
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body).sort()).toEqual(['attendee_pass', 'create_time', 'created_at', 'meeting_id', 'moderator_pass']);
+      expect(Object.keys(res.body).sort()).toEqual([
+        'attendee_pass',
+        'create_time',
+        'created_at',
+        'meeting_id',
+        'moderator_pass',
+      ]);
       expect(res.body.attendee_pass).toBe('password-for-attende');
       expect(res.body.moderator_pass).toBe('password-for-moderator');
       expect(res.body.create_time).toMatch(/^\d{13}$/);
@@ -97,9 +103,16 @@ describe('legacy REST contract', () => {
       expect(bad.status).toBe(400);
       expect(bad.body).toEqual({ message: 'The request body is not valid JSON.' });
 
-      const meeting = await create({ name: 'meeting01', attendee_pass: 'password-for-attende', moderator_pass: 'passwordThatWillDecideThisUserIsAttendeeOrModerator' });
+      const meeting = await create({
+        name: 'meeting01',
+        attendee_pass: 'password-for-attende',
+        moderator_pass: 'passwordThatWillDecideThisUserIsAttendeeOrModerator',
+      });
       const fixed = verbatim
-        .replace('"https://maybe-back-to-lms.com/assets/avatar/mhs01.png"', '"https://maybe-back-to-lms.com/assets/avatar/mhs01.png",')
+        .replace(
+          '"https://maybe-back-to-lms.com/assets/avatar/mhs01.png"',
+          '"https://maybe-back-to-lms.com/assets/avatar/mhs01.png",',
+        )
         .replace('someRandomStringFromCreateCall', meeting.meeting_id!)
         .replace('1531155809613', meeting.create_time!);
       const res = await post(`${stack.url}/join`, fixed, auth);
@@ -121,7 +134,17 @@ describe('legacy REST contract', () => {
 
     it('joins with the attendee password as VIEWER, and sends guest=true for is_guest', async () => {
       const m = await create({ name: 'Kelas A', attendee_pass: 'ap-secret', moderator_pass: 'mp-secret' });
-      const res = await post(`${stack.url}/join`, { name: 'Mahasiswa', meeting_id: m.meeting_id, password: 'ap-secret', create_time: m.create_time, is_guest: true }, auth);
+      const res = await post(
+        `${stack.url}/join`,
+        {
+          name: 'Mahasiswa',
+          meeting_id: m.meeting_id,
+          password: 'ap-secret',
+          create_time: m.create_time,
+          is_guest: true,
+        },
+        auth,
+      );
       expect(res.status).toBe(303);
       const location = res.headers.get('location')!;
       expect(new URL(location).searchParams.get('guest')).toBe('true');
@@ -132,7 +155,12 @@ describe('legacy REST contract', () => {
 
     it.each([
       ['wrong password', () => ({ password: 'nope' }), 403, /neither the moderator nor the attendee password/],
-      ['old createTime', (m: Record<string, string>) => ({ create_time: String(Number(m.create_time) - 1000) }), 409, /createTime does not match/],
+      [
+        'old createTime',
+        (m: Record<string, string>) => ({ create_time: String(Number(m.create_time) - 1000) }),
+        409,
+        /createTime does not match/,
+      ],
       ['unknown meeting', () => ({ meeting_id: 'no-such-meeting' }), 404, /No running meeting/],
       ['missing name', () => ({ name: undefined }), 400, /^name is required\.$/],
       ['create_time not digits', () => ({ create_time: 'yesterday' }), 400, /create_time must be the createTime/],
@@ -140,7 +168,13 @@ describe('legacy REST contract', () => {
       ['is_guest not boolean', () => ({ is_guest: 'yes' }), 400, /is_guest must be true or false/],
     ])('answers %s with %i', async (_label, change, status, message) => {
       const m = await create({ name: 'errors', attendee_pass: 'ap-pass', moderator_pass: 'mp-pass' });
-      const body = { name: 'Someone', meeting_id: m.meeting_id, password: 'mp-pass', create_time: m.create_time, ...change(m) };
+      const body = {
+        name: 'Someone',
+        meeting_id: m.meeting_id,
+        password: 'mp-pass',
+        create_time: m.create_time,
+        ...change(m),
+      };
       const res = await post<{ message: string }>(`${stack.url}/join`, body, auth);
       expect(res.status).toBe(status);
       expect(Object.keys(res.body)).toEqual(['message']);
@@ -157,7 +191,11 @@ describe('legacy REST contract', () => {
       ['an empty header', { authorization: '' }],
     ])('answers 401 for %s on both routes', async (_label, headers) => {
       for (const route of ['/create', '/join']) {
-        const res = await post<{ message: string }>(`${stack.url}${route}`, { name: 'x' }, headers as Record<string, string>);
+        const res = await post<{ message: string }>(
+          `${stack.url}${route}`,
+          { name: 'x' },
+          headers as Record<string, string>,
+        );
         expect(res.status).toBe(401);
         expect(res.body.message).toMatch(/Authorization: <token>/);
         expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -192,26 +230,47 @@ describe('legacy REST contract', () => {
     });
 
     it('accepts JSON sent without a JSON content type (older clients)', async () => {
-      const res = await fetch(`${stack.url}/create`, { method: 'POST', headers: { authorization: TOKENS.lms, 'content-type': 'text/plain' }, body: '{"name":"plain"}' });
+      const res = await fetch(`${stack.url}/create`, {
+        method: 'POST',
+        headers: { authorization: TOKENS.lms, 'content-type': 'text/plain' },
+        body: '{"name":"plain"}',
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toHaveProperty('meeting_id');
     });
 
     it('accepts JSON sent with no content type at all', async () => {
-      const res = await fetch(`${stack.url}/create`, { method: 'POST', headers: { authorization: TOKENS.lms }, body: new TextEncoder().encode('{"name":"unlabelled"}') });
+      const res = await fetch(`${stack.url}/create`, {
+        method: 'POST',
+        headers: { authorization: TOKENS.lms },
+        body: new TextEncoder().encode('{"name":"unlabelled"}'),
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toHaveProperty('meeting_id');
     });
 
     it.each([
       ['an urlencoded form', () => new URLSearchParams({ name: 'meeting01', attendee_pass: 'a' })],
-      ['a multipart form', () => { const form = new FormData(); form.set('name', 'meeting01'); return form; }],
+      [
+        'a multipart form',
+        () => {
+          const form = new FormData();
+          form.set('name', 'meeting01');
+          return form;
+        },
+      ],
     ])('answers %s with 400 saying the body must be JSON, and calls no BBB', async (_kind, body) => {
       const before = stack.sim.received.length;
-      const res = await fetch(`${stack.url}/create`, { method: 'POST', headers: { authorization: TOKENS.lms }, body: body() });
+      const res = await fetch(`${stack.url}/create`, {
+        method: 'POST',
+        headers: { authorization: TOKENS.lms },
+        body: body(),
+      });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await res.json()).toEqual({ message: 'The request body must be JSON (Content-Type: application/json), not a form.' });
+      expect(await res.json()).toEqual({
+        message: 'The request body must be JSON (Content-Type: application/json), not a form.',
+      });
       expect(stack.sim.received.length).toBe(before);
     });
 

@@ -99,7 +99,8 @@ export function assertNoSecretsIn(lines: string[], secrets: string[]): void {
     for (const secret of secrets) {
       if (line.includes(secret)) throw new Error(`a log line contains a secret or token: ${line.slice(0, 200)}`);
     }
-    if (/checksum=[0-9a-f]{20,}/i.test(line)) throw new Error(`a log line contains a checksum value: ${line.slice(0, 200)}`);
+    if (/checksum=[0-9a-f]{20,}/i.test(line))
+      throw new Error(`a log line contains a checksum value: ${line.slice(0, 200)}`);
   }
 }
 
@@ -144,7 +145,11 @@ export async function gql<D = Record<string, unknown>>(
   variables: Record<string, unknown> = {},
   token: string | null = TOKENS.lms,
 ): Promise<HttpResult<GraphQLBody<D>>> {
-  return post<GraphQLBody<D>>(`${stack.url}/graphql`, { query, variables }, token === null ? {} : { authorization: token });
+  return post<GraphQLBody<D>>(
+    `${stack.url}/graphql`,
+    { query, variables },
+    token === null ? {} : { authorization: token },
+  );
 }
 
 /**
@@ -155,7 +160,15 @@ export async function gql<D = Record<string, unknown>>(
 export async function openJoinLink(
   joinUrl: string,
   maxHops = 3,
-): Promise<{ status: number; role?: string; fullName?: string; meetingName?: string; location?: string; html: string; hops: string[] }> {
+): Promise<{
+  status: number;
+  role?: string;
+  fullName?: string;
+  meetingName?: string;
+  location?: string;
+  html: string;
+  hops: string[];
+}> {
   const hops: string[] = [joinUrl];
   let current = joinUrl;
   let first = await fetch(current, { redirect: 'manual' });
@@ -177,7 +190,15 @@ export async function openJoinLink(
     const m = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(html);
     return m ? decodeHtml(m[1]!) : undefined;
   };
-  return { status: page.status, role: field('role'), fullName: field('fullName'), meetingName: field('meetingName'), location, html, hops };
+  return {
+    status: page.status,
+    role: field('role'),
+    fullName: field('fullName'),
+    meetingName: field('meetingName'),
+    location,
+    html,
+    hops,
+  };
 }
 
 function isRedirect(status: number): boolean {
@@ -192,7 +213,11 @@ function isJoinCall(url: URL): boolean {
  * Calls the simulator's BBB API directly, signed here with node:crypto (sha256 over call + query + secret), never with
  * the adapter's signing code: for meetings made outside the gateway and for checking what the server holds.
  */
-export async function callSimulator(sim: Pick<Simulator, 'url' | 'secret'>, call: string, params: Record<string, string>): Promise<string> {
+export async function callSimulator(
+  sim: Pick<Simulator, 'url' | 'secret'>,
+  call: string,
+  params: Record<string, string>,
+): Promise<string> {
   const query = new URLSearchParams(params).toString();
   const checksum = createHash('sha256').update(`${call}${query}${sim.secret}`, 'utf8').digest('hex');
   const res = await fetch(`${sim.url}api/${call}?${query}${query ? '&' : ''}checksum=${checksum}`);

@@ -34,7 +34,9 @@ describe('`npm start` in development, on the embedded simulator', () => {
   });
 
   it('prints the CORS setting, the offline explorer and a ready link to the browser example', () => {
-    expect(banner).toContain('CORS: CORS_ORIGINS is not set: any http://localhost:<port>, 127.0.0.1 or [::1] origin may call (development)');
+    expect(banner).toContain(
+      'CORS: CORS_ORIGINS is not set: any http://localhost:<port>, 127.0.0.1 or [::1] origin may call (development)',
+    );
     expect(banner).toMatch(/Offline explorer \(GraphiQL, no CDN\): http:\/\/127\.0\.0\.1:\d+\/graphiql/);
     expect(banner).toMatch(/Browser example, ready to join: http:\/\/127\.0\.0\.1:\d+\/examples\/browser\/demo/);
     expect(banner).toContain('ACCESS_TOKEN_SIGNING_KEY is not set');
@@ -52,10 +54,19 @@ describe('`npm start` in development, on the embedded simulator', () => {
     const url = /curl -si -X POST (\S+)\/join -H 'Authorization: (\S+)'/.exec(banner)!;
     const body = /-d '(\{"name":"Dosen".*\})'/.exec(banner)![1]!;
     expect(body).not.toMatch(/<meeting_id>|<create_time>/);
-    const res = await fetch(`${url[1]}/join`, { method: 'POST', headers: { authorization: url[2]!, 'content-type': 'application/json' }, body, redirect: 'manual' });
+    const res = await fetch(`${url[1]}/join`, {
+      method: 'POST',
+      headers: { authorization: url[2]!, 'content-type': 'application/json' },
+      body,
+      redirect: 'manual',
+    });
     await res.text();
     expect(res.status).toBe(303);
-    expect(await openJoinLink(res.headers.get('location')!)).toMatchObject({ role: 'MODERATOR', fullName: 'Dosen', meetingName: 'meeting01' });
+    expect(await openJoinLink(res.headers.get('location')!)).toMatchObject({
+      role: 'MODERATOR',
+      fullName: 'Dosen',
+      meetingName: 'meeting01',
+    });
   });
 
   it('the ready link hands the example page a token that joins the simulator as "Demo student"', async () => {
@@ -69,11 +80,20 @@ describe('`npm start` in development, on the embedded simulator', () => {
     expect(await page.text()).toContain('<script src="app.js"></script>');
     // What app.js does with the token in the fragment.
     const token = new URLSearchParams(location.hash.slice(1)).get('token')!;
-    const meetingId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { meeting: string }).meeting;
+    const meetingId = (
+      JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { meeting: string }
+    ).meeting;
     const res = await fetch(new URL('/graphql', link), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: 'http://localhost:5173' },
-      body: JSON.stringify({ query: 'query($input: JoinMeetingInput!) { joinUrl(input: $input) }', variables: { input: { meetingId } } }),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        origin: 'http://localhost:5173',
+      },
+      body: JSON.stringify({
+        query: 'query($input: JoinMeetingInput!) { joinUrl(input: $input) }',
+        variables: { input: { meetingId } },
+      }),
     });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     const body = (await res.json()) as { data: { joinUrl: string } };

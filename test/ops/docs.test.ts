@@ -23,7 +23,9 @@ describe('README.md operations section', () => {
     const metrics = createMetrics();
     metrics.registry.registerMetric(metrics.redisUp);
     metrics.watchWebhookQueueDepth(async () => 0);
-    const exported = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith(METRIC_PREFIX));
+    const exported = (await metrics.registry.getMetricsAsJSON())
+      .map((m) => m.name)
+      .filter((n) => n.startsWith(METRIC_PREFIX));
     const documented = [...DOC.matchAll(/^\| `(bbb_interface_\w+)` \|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual([...exported].sort());
   });
@@ -38,13 +40,32 @@ describe('README.md operations section', () => {
     });
 
     it('has the fields a real "request completed" line has', async () => {
-      const sample = JSON.parse(/```json\n(\{.*"msg":"request completed"\})\n```/.exec(DOC)![1]!) as Record<string, unknown>;
-      const res = await post(`${stack.url}/graphql`, { query: 'mutation CreateLecture { createMeeting(input: { name: "Lecture 1" }) { meetingId } }', operationName: 'CreateLecture' }, { authorization: TOKENS.lms, 'x-request-id': 'docs-sample' });
+      const sample = JSON.parse(/```json\n(\{.*"msg":"request completed"\})\n```/.exec(DOC)![1]!) as Record<
+        string,
+        unknown
+      >;
+      const res = await post(
+        `${stack.url}/graphql`,
+        {
+          query: 'mutation CreateLecture { createMeeting(input: { name: "Lecture 1" }) { meetingId } }',
+          operationName: 'CreateLecture',
+        },
+        { authorization: TOKENS.lms, 'x-request-id': 'docs-sample' },
+      );
       expect(res.status).toBe(200);
-      await waitFor(() => parseLogs(stack.logs).some((l) => l.reqId === 'docs-sample' && l.msg === 'request completed'), 'the log line');
+      await waitFor(
+        () => parseLogs(stack.logs).some((l) => l.reqId === 'docs-sample' && l.msg === 'request completed'),
+        'the log line',
+      );
       const real = parseLogs(stack.logs).find((l) => l.reqId === 'docs-sample' && l.msg === 'request completed')!;
       expect(Object.keys(sample).sort()).toEqual(Object.keys(real).sort());
-      expect(sample).toMatchObject({ app: real.app, operation: real.operation, operationName: real.operationName, status: real.status, bbbCalls: real.bbbCalls });
+      expect(sample).toMatchObject({
+        app: real.app,
+        operation: real.operation,
+        operationName: real.operationName,
+        status: real.status,
+        bbbCalls: real.bbbCalls,
+      });
     });
   });
 });

@@ -12,11 +12,25 @@ function createOnce(agent: Agent, url: URL): Promise<Outcome> {
     const body = JSON.stringify({ name: 'under load' });
     const req = request(
       url,
-      { agent, method: 'POST', headers: { authorization: TOKENS.lms, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        method: 'POST',
+        headers: {
+          authorization: TOKENS.lms,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            connection: res.headers.connection,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
       },
     );

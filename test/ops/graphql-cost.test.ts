@@ -12,13 +12,22 @@ function fragmentBomb(levels: number, extra = ''): string {
   return doc;
 }
 
-const aliased = (n: number, selection: (i: number) => string, operation = '') => `${operation} { ${Array.from({ length: n }, (_, i) => `a${i}: ${selection(i)}`).join(' ')} }`;
+const aliased = (n: number, selection: (i: number) => string, operation = '') =>
+  `${operation} { ${Array.from({ length: n }, (_, i) => `a${i}: ${selection(i)}`).join(' ')} }`;
 
 /** Document bounds wide open, so a test reaches the limit it is about. */
-const WIDE_DOCUMENTS = { GRAPHQL_MAX_TOKENS: '1000000', GRAPHQL_MAX_ALIASES: '10000', GRAPHQL_MAX_FRAGMENT_SPREADS: '10000', BODY_LIMIT_BYTES: String(1024 * 1024) };
+const WIDE_DOCUMENTS = {
+  GRAPHQL_MAX_TOKENS: '1000000',
+  GRAPHQL_MAX_ALIASES: '10000',
+  GRAPHQL_MAX_FRAGMENT_SPREADS: '10000',
+  BODY_LIMIT_BYTES: String(1024 * 1024),
+};
 
 async function createMeeting(stack: Stack): Promise<string> {
-  const res = await gql<{ createMeeting: { meetingId: string } }>(stack, 'mutation { createMeeting(input: { name: "Cost" }) { meetingId } }');
+  const res = await gql<{ createMeeting: { meetingId: string } }>(
+    stack,
+    'mutation { createMeeting(input: { name: "Cost" }) { meetingId } }',
+  );
   expect(res.status).toBe(200);
   return res.body.data!.createMeeting.meetingId;
 }
@@ -50,7 +59,12 @@ describe('GraphQL without a token (introspection on, as outside production)', ()
     const full = await gql(stack, getIntrospectionQuery(), {}, null);
     expect(full.status).toBe(200);
     expect(full.body.errors).toBeUndefined();
-    const viaFragment = await gql<{ __schema: { queryType: { name: string } } }>(stack, 'query { ...Root } fragment Root on Query { __schema { queryType { name } } }', {}, null);
+    const viaFragment = await gql<{ __schema: { queryType: { name: string } } }>(
+      stack,
+      'query { ...Root } fragment Root on Query { __schema { queryType { name } } }',
+      {},
+      null,
+    );
     expect(viaFragment.status).toBe(200);
     expect(viaFragment.body.data?.__schema.queryType.name).toBe('Query');
   });
@@ -71,7 +85,9 @@ describe('GraphQL without a token (introspection on, as outside production)', ()
     }
     const res = await post(`${stack.url}/graphql`, { query: 42 });
     expect(res.status).toBe(401);
-    const get = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ meetingz { meetingId } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ meetingz { meetingId } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(401);
     expect(await get.text()).not.toMatch(/Did you mean/);
     const sandboxPage = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
@@ -129,7 +145,10 @@ describe('GraphQL document bounds at their defaults (with a token)', () => {
   it('refuses 1500 aliased meeting() calls while parsing (GRAPHQL_MAX_TOKENS), with no getMeetingInfo made', async () => {
     const meetingId = await createMeeting(stack);
     const before = stack.sim.callCount('getMeetingInfo');
-    const res = await gql(stack, aliased(1500, () => `meeting(meetingId: "${meetingId}") { meetingId }`));
+    const res = await gql(
+      stack,
+      aliased(1500, () => `meeting(meetingId: "${meetingId}") { meetingId }`),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(res.body.errors?.[0]?.message).toMatch(/2000 tokens/);
@@ -137,22 +156,42 @@ describe('GraphQL document bounds at their defaults (with a token)', () => {
   });
 
   it('refuses more aliases than GRAPHQL_MAX_ALIASES, even of free fields', async () => {
-    const res = await gql(stack, aliased(31, () => '__typename'));
+    const res = await gql(
+      stack,
+      aliased(31, () => '__typename'),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.body.errors?.[0]?.message).toMatch(/more than 30 aliased fields \(GRAPHQL_MAX_ALIASES\)/);
-    expect((await gql(stack, aliased(30, () => '__typename'))).status).toBe(200);
+    expect(
+      (
+        await gql(
+          stack,
+          aliased(30, () => '__typename'),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses 11 aliased meeting() calls: more BBB calls than GRAPHQL_MAX_BBB_CALLS', async () => {
     const meetingId = await createMeeting(stack);
     const before = stack.sim.callCount('getMeetingInfo');
-    const res = await gql(stack, aliased(11, () => `meeting(meetingId: "${meetingId}") { meetingId }`));
+    const res = await gql(
+      stack,
+      aliased(11, () => `meeting(meetingId: "${meetingId}") { meetingId }`),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', bbbCalls: 11, maxBbbCalls: 10 });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      bbbCalls: 11,
+      maxBbbCalls: 10,
+    });
     expect(res.body.errors?.[0]?.message).toMatch(/GRAPHQL_MAX_BBB_CALLS/);
     expect(stack.sim.callCount('getMeetingInfo')).toBe(before);
-    const ten = await gql(stack, aliased(10, () => `meeting(meetingId: "${meetingId}") { meetingId }`));
+    const ten = await gql(
+      stack,
+      aliased(10, () => `meeting(meetingId: "${meetingId}") { meetingId }`),
+    );
     expect(ten.status).toBe(200);
     expect(stack.sim.callCount('getMeetingInfo')).toBe(before + 10);
   });
@@ -172,10 +211,20 @@ describe('GraphQL document bounds at their defaults (with a token)', () => {
 
   it('refuses two mutations in one document (GRAPHQL_MAX_MUTATIONS), also through a fragment, and changes nothing', async () => {
     const before = stack.sim.callCount('create');
-    const twice = await gql(stack, aliased(2, () => 'createMeeting(input: { name: "Twice" }) { meetingId }', 'mutation'));
+    const twice = await gql(
+      stack,
+      aliased(2, () => 'createMeeting(input: { name: "Twice" }) { meetingId }', 'mutation'),
+    );
     expect(twice.status).toBe(400);
-    expect(twice.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', mutations: 2, maxMutations: 1 });
-    const viaFragment = await gql(stack, 'mutation { ...C ...C2 } fragment C on Mutation { createMeeting(input: { name: "F" }) { meetingId } } fragment C2 on Mutation { b: createMeeting(input: { name: "F" }) { meetingId } }');
+    expect(twice.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      mutations: 2,
+      maxMutations: 1,
+    });
+    const viaFragment = await gql(
+      stack,
+      'mutation { ...C ...C2 } fragment C on Mutation { createMeeting(input: { name: "F" }) { meetingId } } fragment C2 on Mutation { b: createMeeting(input: { name: "F" }) { meetingId } }',
+    );
     expect(viaFragment.status).toBe(400);
     expect(viaFragment.body.errors?.[0]?.message).toMatch(/GRAPHQL_MAX_MUTATIONS/);
     expect(stack.sim.callCount('create')).toBe(before);
@@ -213,7 +262,10 @@ describe('GraphQL cost when the document bounds are opened wide', () => {
 
   it('refuses 330 aliased createMeeting and creates nothing on BBB', async () => {
     const before = stack.sim.callCount('create');
-    const res = await gql(stack, aliased(330, (i) => `createMeeting(input: { name: "Flood ${i}" }) { meetingId }`, 'mutation'));
+    const res = await gql(
+      stack,
+      aliased(330, (i) => `createMeeting(input: { name: "Flood ${i}" }) { meetingId }`, 'mutation'),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', mutations: 330 });
     expect(stack.sim.callCount('create')).toBe(before);
@@ -221,9 +273,16 @@ describe('GraphQL cost when the document bounds are opened wide', () => {
 
   it('refuses 499 aliased meetings with no getMeetings call made', async () => {
     const before = stack.sim.callCount('getMeetings');
-    const res = await gql(stack, aliased(499, () => 'meetings { meetingId }'));
+    const res = await gql(
+      stack,
+      aliased(499, () => 'meetings { meetingId }'),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', bbbCalls: 499, maxBbbCalls: 10 });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      bbbCalls: 499,
+      maxBbbCalls: 10,
+    });
     expect(stack.sim.callCount('getMeetings')).toBe(before);
   });
 });

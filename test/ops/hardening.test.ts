@@ -3,7 +3,6 @@ import { getIntrospectionQuery } from 'graphql';
 import { gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { MEETING } from '../helpers/operations.js';
 
-
 describe('GraphQL depth and cost limits', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -46,7 +45,11 @@ describe('GraphQL depth and cost limits', () => {
     const before = stack.sim.received.length;
     const res = await gql(stack, many);
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', cost: 11, maxCost: 10 });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      cost: 11,
+      maxCost: 10,
+    });
     expect(res.body.errors?.[0]?.message).toMatch(/GRAPHQL_MAX_COMPLEXITY/);
     expect(stack.sim.received.length).toBe(before);
   });
@@ -68,7 +71,7 @@ describe('GraphQL limits at their defaults', () => {
     await stack.close();
   });
 
-  it('let Apollo Sandbox\'s full introspection query and the largest documented operation through', async () => {
+  it("let Apollo Sandbox's full introspection query and the largest documented operation through", async () => {
     const introspection = await gql(stack, getIntrospectionQuery(), {}, null);
     expect(introspection.status).toBe(200);
     expect(introspection.body.errors).toBeUndefined();
@@ -77,7 +80,11 @@ describe('GraphQL limits at their defaults', () => {
   });
 
   it('answers a GraphQL body over BODY_LIMIT_BYTES with 413 as a GraphQL error', async () => {
-    const res = await post<{ errors: { extensions: { code: string } }[] }>(`${stack.url}/graphql`, { query: `{ meetings { meetingId } } # ${'x'.repeat(200 * 1024)}` }, { authorization: TOKENS.lms });
+    const res = await post<{ errors: { extensions: { code: string } }[] }>(
+      `${stack.url}/graphql`,
+      { query: `{ meetings { meetingId } } # ${'x'.repeat(200 * 1024)}` },
+      { authorization: TOKENS.lms },
+    );
     expect(res.status).toBe(413);
     expect(res.body.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -98,17 +105,23 @@ describe('security headers', () => {
     ['POST', '/graphql'],
     ['GET', '/nope'],
   ])('sets the API header set on %s %s', async (method, path) => {
-    const res = await fetch(`${stack.url}${path}`, { method, headers: { authorization: TOKENS.lms, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    const res = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: { authorization: TOKENS.lms, 'content-type': 'application/json' },
+      body: method === 'POST' ? '{}' : undefined,
+    });
     await res.text();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+    );
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
-  it('lets the Apollo Sandbox page load its scripts from Apollo\'s CDN', async () => {
+  it("lets the Apollo Sandbox page load its scripts from Apollo's CDN", async () => {
     const res = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -117,7 +130,9 @@ describe('security headers', () => {
     const header = res.headers.get('content-security-policy')!;
     expect(header).not.toMatch(/default-src|script-src/);
     expect(header).toContain("frame-ancestors 'none'");
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'nonce-[0-9a-f]+' [^"]*https:\/\/embeddable-sandbox\.cdn\.apollographql\.com/);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'nonce-[0-9a-f]+' [^"]*https:\/\/embeddable-sandbox\.cdn\.apollographql\.com/,
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
@@ -127,7 +142,11 @@ describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
     fetch(`${url}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
 
   describe('off by default', () => {
@@ -152,7 +171,9 @@ describe('CORS', () => {
   describe('with CORS_ORIGINS', () => {
     let stack: Stack;
     beforeAll(async () => {
-      stack = await startStack({ env: { CORS_ORIGINS: `${allowed},https://portal.example.org`, RATE_LIMIT_POINTS: '100' } });
+      stack = await startStack({
+        env: { CORS_ORIGINS: `${allowed},https://portal.example.org`, RATE_LIMIT_POINTS: '100' },
+      });
     });
     afterAll(async () => {
       await stack.close();

@@ -12,7 +12,9 @@ async function raw(port: number, request: string): Promise<string> {
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     // The gateway may close while we are still writing a huge header block; what it answered is all that counts.
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err)));
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'ECONNRESET' || err.code === 'EPIPE' ? undefined : reject(err),
+    );
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.write(request);
   });
@@ -43,23 +45,40 @@ describe('requests Node refuses before parsing', () => {
 
   const target = `/graphql?query=%7Bmeetings%7BmeetingId%7D%7D&password=${PASSWORD}`;
   it.each([
-    ['a malformed Content-Length', `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nContent-Length: 12abc\r\n\r\n{}`, 400],
-    ['two different Content-Lengths', `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, 400],
-    ['headers over 16 KB', `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nX-Filler: ${'a'.repeat(20 * 1024)}\r\n\r\n`, 431],
-  ])('answers %s in the {"message"} shape with an x-request-id, and logs neither its bytes nor its secrets', async (_label, request, status) => {
-    const before = stack.logs.length;
-    const answer = parseAnswer(await raw(port, request));
-    expect(answer.status).toBe(status);
-    expect(answer.headers['content-type']).toMatch(/^application\/json/);
-    expect(answer.headers['x-request-id']).toMatch(/^[\w.:-]{1,128}$/);
-    expect(answer.headers.connection).toBe('close');
-    expect(answer.body).toEqual({ message: expect.any(String) });
+    [
+      'a malformed Content-Length',
+      `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nContent-Length: 12abc\r\n\r\n{}`,
+      400,
+    ],
+    [
+      'two different Content-Lengths',
+      `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
+      400,
+    ],
+    [
+      'headers over 16 KB',
+      `GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: ${TOKENS.lms}\r\nX-Filler: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+      431,
+    ],
+  ])(
+    'answers %s in the {"message"} shape with an x-request-id, and logs neither its bytes nor its secrets',
+    async (_label, request, status) => {
+      const before = stack.logs.length;
+      const answer = parseAnswer(await raw(port, request));
+      expect(answer.status).toBe(status);
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.headers['x-request-id']).toMatch(/^[\w.:-]{1,128}$/);
+      expect(answer.headers.connection).toBe('close');
+      expect(answer.body).toEqual({ message: expect.any(String) });
 
-    // The refusal is logged (so the sweep below is not vacuous), under the id the client got, with no raw packet.
-    await waitFor(() => stack.logs.length > before, 'the refusal log line');
-    const lines = stack.logs.slice(before);
-    expect(parseLogs(lines).some((l) => l.reqId === answer.headers['x-request-id'] && l.status === status)).toBe(true);
-    expect(lines.join('\n')).not.toMatch(/rawPacket|"type":"Buffer"/);
-    assertNoSecretsIn(lines, [...Object.values(TOKENS), PASSWORD]);
-  });
+      // The refusal is logged (so the sweep below is not vacuous), under the id the client got, with no raw packet.
+      await waitFor(() => stack.logs.length > before, 'the refusal log line');
+      const lines = stack.logs.slice(before);
+      expect(parseLogs(lines).some((l) => l.reqId === answer.headers['x-request-id'] && l.status === status)).toBe(
+        true,
+      );
+      expect(lines.join('\n')).not.toMatch(/rawPacket|"type":"Buffer"/);
+      assertNoSecretsIn(lines, [...Object.values(TOKENS), PASSWORD]);
+    },
+  );
 });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { gql, post, startReplicas, startStack, TOKENS, type Replicas, type Stack } from '../helpers/stack.js';
-import { deleteKeys, redisClient, REDIS_URL, sampleValue, scrapeMetrics, TcpProxy, unusedPort, waitFor } from './support/ops-helpers.js';
+import {
+  deleteKeys,
+  redisClient,
+  REDIS_URL,
+  sampleValue,
+  scrapeMetrics,
+  TcpProxy,
+  unusedPort,
+  waitFor,
+} from './support/ops-helpers.js';
 
 const MEETINGS = 'query Meetings { meetings { meetingId } }';
 const RUN_PREFIX = `bbb-interface-test:${randomUUID()}`;
@@ -38,7 +47,11 @@ describe('rate limiting in memory (no REDIS_URL)', () => {
     expect(g.headers.get('x-ratelimit-remaining')).toBe('0');
 
     const before = stack.sim.received.length;
-    const r = await post<{ message: string }>(`${stack.url}/create`, { name: 'refused' }, { authorization: TOKENS.lms });
+    const r = await post<{ message: string }>(
+      `${stack.url}/create`,
+      { name: 'refused' },
+      { authorization: TOKENS.lms },
+    );
     expect(r.status).toBe(429);
     expect(Object.keys(r.body)).toEqual(['message']);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -64,7 +77,10 @@ describe('rate limiting in memory (no REDIS_URL)', () => {
 
   it('limits requests without a valid token by client address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(`${stack.url}/create`, { name: 'x' }, { authorization: 'not-a-token-0123456789' })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await post(`${stack.url}/create`, { name: 'x' }, { authorization: 'not-a-token-0123456789' })).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 });
@@ -79,7 +95,9 @@ describe('rate limiting shared through Redis (REDIS_URL)', () => {
 
   beforeAll(async () => {
     redis = redisClient();
-    replicas = await startReplicas({ env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '4', RATE_LIMIT_DURATION_S: '60' } });
+    replicas = await startReplicas({
+      env: { REDIS_URL, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '4', RATE_LIMIT_DURATION_S: '60' },
+    });
     ({ a, b } = replicas);
   });
   afterAll(async () => {
@@ -108,7 +126,14 @@ describe('when Redis goes away', () => {
   beforeAll(async () => {
     redis = redisClient();
     await proxy.start();
-    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_POINTS: '3', RATE_LIMIT_DURATION_S: '60' } });
+    stack = await startStack({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        REDIS_KEY_PREFIX: prefix,
+        RATE_LIMIT_POINTS: '3',
+        RATE_LIMIT_DURATION_S: '60',
+      },
+    });
   });
   afterAll(async () => {
     await stack.close();
@@ -117,12 +142,15 @@ describe('when Redis goes away', () => {
     await redis.quit();
   });
 
-  it('keeps serving, limits in this replica\'s memory meanwhile, and shares the limit again once Redis is back', async () => {
+  it("keeps serving, limits in this replica's memory meanwhile, and shares the limit again once Redis is back", async () => {
     expect(await hit(stack)).toBe(200);
     expect(await redis.get(`${prefix}:app:lms`)).toBe('1');
 
     await proxy.stop();
-    await waitFor(async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 0, 'the gateway to notice');
+    await waitFor(
+      async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 0,
+      'the gateway to notice',
+    );
     // A fresh budget in memory: requests succeed, and the limit still holds per replica.
     expect([await hit(stack), await hit(stack), await hit(stack), await hit(stack)]).toEqual([200, 200, 200, 429]);
     expect((await fetch(`${stack.url}/healthz`)).status).toBe(200);
@@ -130,7 +158,10 @@ describe('when Redis goes away', () => {
     await waitFor(() => stack.logs.some((l) => l.includes('Redis is unreachable')), 'the outage warning');
 
     await proxy.start();
-    await waitFor(async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 1, 'the gateway to reconnect');
+    await waitFor(
+      async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 1,
+      'the gateway to reconnect',
+    );
     expect(await hit(stack)).toBe(200);
     expect(await redis.get(`${prefix}:app:lms`)).toBe('2');
   });
@@ -140,7 +171,9 @@ describe('when Redis is unreachable at start', () => {
   let stack: Stack;
   beforeAll(async () => {
     const port = await unusedPort();
-    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: `${RUN_PREFIX}:never`, RATE_LIMIT_POINTS: '2' } });
+    stack = await startStack({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: `${RUN_PREFIX}:never`, RATE_LIMIT_POINTS: '2' },
+    });
   });
   afterAll(async () => {
     await stack.close();

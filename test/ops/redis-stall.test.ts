@@ -7,11 +7,16 @@ import { parseLogs, sampleValue, scrapeMetrics, unusedPort, waitFor } from './su
 
 const MEETINGS = 'query Meetings { meetings { meetingId } }';
 const PREFIX = 'bbb-interface-test:stall';
-const STALL_WARNING = 'Redis does not answer: each replica enforces the rate limit in its own memory until Redis answers again';
+const STALL_WARNING =
+  'Redis does not answer: each replica enforces the rate limit in its own memory until Redis answers again';
 
 /** A redis-server of this test's own, on a free port, that the test can freeze (SIGSTOP) and thaw (SIGCONT). */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   await waitFor(() => {
@@ -31,7 +36,15 @@ describe('when Redis stalls (the process is frozen, its socket stays open)', () 
     port = await unusedPort();
     server = await startRedis(port);
     direct = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
-    stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: PREFIX, RATE_LIMIT_POINTS: '50', RATE_LIMIT_DURATION_S: '600', ACCESS_TOKEN_SIGNING_KEY: 'stall-test-signing-key-0123456789-abcdef' } });
+    stack = await startStack({
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_KEY_PREFIX: PREFIX,
+        RATE_LIMIT_POINTS: '50',
+        RATE_LIMIT_DURATION_S: '600',
+        ACCESS_TOKEN_SIGNING_KEY: 'stall-test-signing-key-0123456789-abcdef',
+      },
+    });
   });
   afterAll(async () => {
     await stack.close();
@@ -68,7 +81,10 @@ describe('when Redis stalls (the process is frozen, its socket stays open)', () 
     expect(warnings()).toHaveLength(1);
 
     server.kill('SIGCONT');
-    await waitFor(async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 1, 'the gateway to reconnect');
+    await waitFor(
+      async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_rate_limit_redis_up') === 1,
+      'the gateway to reconnect',
+    );
     // The commands that timed out were still in the frozen server's socket buffer and ran once it woke up; the 17 requests
     // after the trip never reached Redis.
     const afterStall = Number(await direct.get(`${PREFIX}:app:lms`));

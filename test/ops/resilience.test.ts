@@ -36,7 +36,7 @@ describe('GET /healthz and GET /readyz', () => {
     expect(stack.sim.received.length).toBe(before);
   });
 
-  it('answers /readyz 200 with BBB\'s versions when BBB answers its API root', async () => {
+  it("answers /readyz 200 with BBB's versions when BBB answers its API root", async () => {
     const before = stack.sim.callCount('');
     const { status, body } = await readyz(stack);
     expect(status).toBe(200);
@@ -80,7 +80,11 @@ describe('GET /readyz caching', () => {
     stack.sim.injectFault({ fault: { kind: 'drop' }, calls: [''] });
     const answers = await Promise.all([readyz(stack), readyz(stack), readyz(stack)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    expect(answers.map((a) => a.body.checkedAt)).toEqual([first.body.checkedAt, first.body.checkedAt, first.body.checkedAt]);
+    expect(answers.map((a) => a.body.checkedAt)).toEqual([
+      first.body.checkedAt,
+      first.body.checkedAt,
+      first.body.checkedAt,
+    ]);
     expect(stack.sim.callCount('')).toBe(before + 1);
   });
 });
@@ -97,7 +101,12 @@ describe('when BBB is down and comes back', () => {
     standIn = await startSimulator();
     stack = await startStack({
       simulator: standIn,
-      env: { BBB_URL: `http://127.0.0.1:${port}/bigbluebutton/`, BBB_SECRET: standIn.secret, READINESS_CACHE_MS: '0', BBB_RETRIES: '0' },
+      env: {
+        BBB_URL: `http://127.0.0.1:${port}/bigbluebutton/`,
+        BBB_SECRET: standIn.secret,
+        READINESS_CACHE_MS: '0',
+        BBB_RETRIES: '0',
+      },
     });
   });
   afterAll(async () => {
@@ -138,7 +147,11 @@ describe('retries', () => {
     const m = (await post<Record<string, string>>(`${stack.url}/create`, { name: 'retried' }, lms)).body;
     const before = stack.sim.callCount('getMeetingInfo');
     stack.sim.injectFault({ fault: { kind: 'drop' }, calls: ['getMeetingInfo'], times: 1 });
-    const res = await post(`${stack.url}/join`, { name: 'Ana', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time }, lms);
+    const res = await post(
+      `${stack.url}/join`,
+      { name: 'Ana', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time },
+      lms,
+    );
     expect(res.status).toBe(303);
     expect(stack.sim.callCount('getMeetingInfo')).toBe(before + 2);
   });
@@ -167,14 +180,22 @@ describe('retries', () => {
     const m = (await post<Record<string, string>>(`${stack.url}/create`, { name: 'bounded' }, lms)).body;
     const before = stack.sim.callCount('getMeetingInfo');
     stack.sim.injectFault({ fault: { kind: 'status', status: 502 }, calls: ['getMeetingInfo'] });
-    const res = await post(`${stack.url}/join`, { name: 'Ana', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time }, lms);
+    const res = await post(
+      `${stack.url}/join`,
+      { name: 'Ana', meeting_id: m.meeting_id, password: m.moderator_pass, create_time: m.create_time },
+      lms,
+    );
     expect(res.status).toBe(502);
     expect(stack.sim.callCount('getMeetingInfo')).toBe(before + 3);
   });
 });
 
 describe.each([
-  ['the checksum algorithm does not match the server', { BBB_CHECKSUM_ALGORITHM: 'sha512' }, { algorithms: ['sha1' as const] }],
+  [
+    'the checksum algorithm does not match the server',
+    { BBB_CHECKSUM_ALGORITHM: 'sha512' },
+    { algorithms: ['sha1' as const] },
+  ],
   ['BBB_SECRET is wrong', { BBB_SECRET: 'not-the-secret-of-this-server-0123' }, {}],
 ])('when %s', (_label, env, simOptions) => {
   let stack: Stack;

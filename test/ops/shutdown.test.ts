@@ -58,9 +58,11 @@ describe('node dist/src/main.js on SIGTERM', () => {
     const exited = once(main.child, 'exit');
     sim.setLatency(1500);
     let settled = false;
-    const inFlight = post<Record<string, string>>(`${main.url}/create`, { name: 'in flight at SIGTERM' }, lms).finally(() => {
-      settled = true;
-    });
+    const inFlight = post<Record<string, string>>(`${main.url}/create`, { name: 'in flight at SIGTERM' }, lms).finally(
+      () => {
+        settled = true;
+      },
+    );
     await waitFor(() => sim!.callCount('create') === 1, 'the create to reach BBB');
 
     main.child.kill('SIGTERM');
@@ -97,7 +99,9 @@ describe('node dist/src/main.js on SIGTERM', () => {
     const [code] = await exited;
     expect(code).toBe(1);
     expect(await inFlight).toBe('connection closed');
-    expect(parseLogs(main.stdout).some((l) => l.msg === 'grace period over with requests still in flight; exiting')).toBe(true);
+    expect(
+      parseLogs(main.stdout).some((l) => l.msg === 'grace period over with requests still in flight; exiting'),
+    ).toBe(true);
   });
 });
 
@@ -136,7 +140,11 @@ describe('npm start on SIGTERM (what systemd or a container runtime signals)', (
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     const logs = parseLogs(main.stdout);
-    expect(logs.some((l) => l.msg === 'shutting down: no new connections, finishing requests in flight' && l.signal === 'SIGTERM')).toBe(true);
+    expect(
+      logs.some(
+        (l) => l.msg === 'shutting down: no new connections, finishing requests in flight' && l.signal === 'SIGTERM',
+      ),
+    ).toBe(true);
     expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
     // No orphan: before `exec`, npm exited on the signal and node went on listening.
     expect(await tryConnect(port)).toBe('ECONNREFUSED');
@@ -161,7 +169,13 @@ describe('node dist/src/main.js start-up check', () => {
     child = main.child;
     await waitFor(() => main.stderr.some((l) => l.includes('START-UP CHECK FAILED')), 'the start-up check');
     expect(main.stderr.find((l) => l.includes('START-UP CHECK FAILED'))).toMatch(/BBB_SECRET/);
-    await waitFor(() => parseLogs(main.stdout).some((l) => l.level === 50 && l.msg === 'START-UP CHECK FAILED: the gateway is not ready'), 'the error log line');
+    await waitFor(
+      () =>
+        parseLogs(main.stdout).some(
+          (l) => l.level === 50 && l.msg === 'START-UP CHECK FAILED: the gateway is not ready',
+        ),
+      'the error log line',
+    );
     expect(String(parseLogs(main.stdout).find((l) => l.level === 50)?.reason)).toMatch(/BBB_SECRET/);
     const ready = await fetch(`${main.url}/readyz`);
     expect(ready.status).toBe(503);

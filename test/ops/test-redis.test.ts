@@ -33,6 +33,8 @@ describe('the test Redis', () => {
 
   it('fails at once, saying what to install, when there is no Redis and no redis-server', async () => {
     const closed = `redis://127.0.0.1:${await unusedPort()}`;
-    await expect(ensureTestRedis({ probeUrl: closed, redisServer: '/nonexistent/redis-server' })).rejects.toThrow(/redis-server` is not installed.*apt-get install redis-server/);
+    await expect(ensureTestRedis({ probeUrl: closed, redisServer: '/nonexistent/redis-server' })).rejects.toThrow(
+      /redis-server` is not installed.*apt-get install redis-server/,
+    );
   });
 });

@@ -21,7 +21,12 @@ class Catcher {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      this.hits.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+      this.hits.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(this.script.shift() ?? 200).end();
       this.waiters = this.waiters.filter((w) => (this.hits.length >= w.n ? (w.resolve(), false) : true));
     });
@@ -45,7 +50,8 @@ class Catcher {
   }
 }
 
-const create = (sim: Simulator, params: Record<string, string>) => callSimulator(sim, 'create', { name: 'Callbacks', attendeePW: 'ap', moderatorPW: 'mp', ...params });
+const create = (sim: Simulator, params: Record<string, string>) =>
+  callSimulator(sim, 'create', { name: 'Callbacks', attendeePW: 'ap', moderatorPW: 'mp', ...params });
 
 describe('simulator: the callbacks BBB makes', () => {
   let sim: Simulator;
@@ -55,7 +61,11 @@ describe('simulator: the callbacks BBB makes', () => {
   beforeAll(async () => {
     catcher = new Catcher();
     await catcher.start();
-    sim = await startSimulator({ callbackRetryScheduleMs: [5, 10, 20, 40], recordingProcessingMs: 30, expireIfNoUserJoinedMs: 0 });
+    sim = await startSimulator({
+      callbackRetryScheduleMs: [5, 10, 20, 40],
+      recordingProcessingMs: 30,
+      expireIfNoUserJoinedMs: 0,
+    });
     scalelite = await startSimulator({ mode: 'scalelite' });
   });
   afterAll(async () => {
@@ -97,7 +107,7 @@ describe('simulator: the callbacks BBB makes', () => {
   it('appends meetingID and recordingmarks to meta_endCallbackUrl, and fires on expiry too', async () => {
     const expiring = await startSimulator({ expireIfNoUserJoinedMs: 20 });
     try {
-      await create(expiring, { meetingID: 'cb-3', 'meta_endCallbackUrl': `${catcher.url}/meta?x=1` });
+      await create(expiring, { meetingID: 'cb-3', meta_endCallbackUrl: `${catcher.url}/meta?x=1` });
       // Nobody joins: BBB ends it on its own timer and calls back without any API request to prompt it.
       await catcher.waitFor(1);
       await expiring.callbacksIdle();
@@ -112,8 +122,12 @@ describe('simulator: the callbacks BBB makes', () => {
     sim.connectUser('cb-4', { fullName: 'Ada', role: 'MODERATOR' });
     await callSimulator(sim, 'end', { meetingID: 'cb-4' });
     // Processing: BBB's getRecordings (published, unpublished by default) does not list it yet.
-    expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4' })).toContain('<messageKey>noRecordings</messageKey>');
-    expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4', state: 'processing' })).toContain('<state>processing</state>');
+    expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4' })).toContain(
+      '<messageKey>noRecordings</messageKey>',
+    );
+    expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4', state: 'processing' })).toContain(
+      '<state>processing</state>',
+    );
     await sim.callbacksIdle();
     expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4' })).toContain('<state>published</state>');
     expect(catcher.hits).toHaveLength(1);
@@ -126,14 +140,23 @@ describe('simulator: the callbacks BBB makes', () => {
   });
 
   it('sends no recording-ready for a recorded meeting nobody entered (BBB records nothing)', async () => {
-    await create(sim, { meetingID: 'cb-5', record: 'true', 'meta_bbb-recording-ready-url': `${catcher.url}/ready-empty` });
+    await create(sim, {
+      meetingID: 'cb-5',
+      record: 'true',
+      'meta_bbb-recording-ready-url': `${catcher.url}/ready-empty`,
+    });
     await callSimulator(sim, 'end', { meetingID: 'cb-5' });
     await sim.callbacksIdle();
     expect(catcher.hits).toEqual([]);
   });
 
   it('loses the callbacks a test asks it to lose', async () => {
-    await create(sim, { meetingID: 'cb-6', record: 'true', meetingEndedURL: `${catcher.url}/lost-end`, 'meta_bbb-recording-ready-url': `${catcher.url}/lost-ready` });
+    await create(sim, {
+      meetingID: 'cb-6',
+      record: 'true',
+      meetingEndedURL: `${catcher.url}/lost-end`,
+      'meta_bbb-recording-ready-url': `${catcher.url}/lost-ready`,
+    });
     sim.connectUser('cb-6', { fullName: 'Ada', role: 'MODERATOR' });
     sim.loseCallbacks('ended');
     sim.loseCallbacks('recording-ready');
@@ -154,6 +177,8 @@ describe('simulator: the callbacks BBB makes', () => {
     await scalelite.callbacksIdle();
     const jwt = new URLSearchParams(catcher.hits[0]!.body).get('signed_parameters')!;
     expect(decodeProtectedHeader(jwt).alg).toBe('HS512');
-    await expect(jwtVerify(jwt, new TextEncoder().encode(scalelite.secret), { algorithms: ['HS512'] })).resolves.toBeDefined();
+    await expect(
+      jwtVerify(jwt, new TextEncoder().encode(scalelite.secret), { algorithms: ['HS512'] }),
+    ).resolves.toBeDefined();
   });
 });

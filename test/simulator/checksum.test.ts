@@ -68,7 +68,11 @@ describe('checksum over HTTP (bbb mode)', () => {
     const sent = 'name=Test%20Meeting&meetingID=reenc';
     const hashed = 'name=Test+Meeting&meetingID=reenc';
     const res = await get('create', `${sent}&checksum=${checksum('create', hashed, DOC_SECRET)}`);
-    expect(outcome(res.body)).toEqual({ returncode: 'FAILED', messageKey: 'checksumError', message: 'Checksums do not match' });
+    expect(outcome(res.body)).toEqual({
+      returncode: 'FAILED',
+      messageKey: 'checksumError',
+      message: 'Checksums do not match',
+    });
   });
 
   it('finds the checksum at the start and in the middle of the query', async () => {
@@ -77,7 +81,9 @@ describe('checksum over HTTP (bbb mode)', () => {
     expect(outcome((await get('isMeetingRunning', `checksum=${cs}&${q}`)).body).returncode).toBe('SUCCESS');
     const q2 = 'meetingID=abc123&x=1';
     const cs2 = checksum('isMeetingRunning', q2, DOC_SECRET);
-    expect(outcome((await get('isMeetingRunning', `meetingID=abc123&checksum=${cs2}&x=1`)).body).returncode).toBe('SUCCESS');
+    expect(outcome((await get('isMeetingRunning', `meetingID=abc123&checksum=${cs2}&x=1`)).body).returncode).toBe(
+      'SUCCESS',
+    );
   });
 
   it('accepts upper-case hex (BBB compares equalsIgnoreCase)', async () => {
@@ -122,11 +128,14 @@ describe('checksum over HTTP (bbb mode)', () => {
 
   it('rejects a POST that carries a parameter both in the URL and in the body', async () => {
     const q = 'meetingID=posted';
-    const res = await fetchRaw(`${sim.url}api/getMeetingInfo?${q}&checksum=${checksum('getMeetingInfo', q, DOC_SECRET)}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'meetingID=other',
-    });
+    const res = await fetchRaw(
+      `${sim.url}api/getMeetingInfo?${q}&checksum=${checksum('getMeetingInfo', q, DOC_SECRET)}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'meetingID=other',
+      },
+    );
     expect(outcome(res.body).messageKey).toBe('checksumError');
   });
 
@@ -141,7 +150,10 @@ describe('checksum over HTTP (bbb mode)', () => {
         async (pairs, plusForSpace, position, algorithm) => {
           const enc = (s: string) => {
             // fetch re-encodes a literal ' in a query (WHATWG URL), so encode it and its siblings first, as §1.5 advises.
-            const e = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+            const e = encodeURIComponent(s).replace(
+              /[!'()*]/g,
+              (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+            );
             return plusForSpace ? e.replace(/%20/g, '+') : e;
           };
           const parts = pairs.map(([k, v]) => `${k}=${enc(v)}`);
@@ -170,7 +182,9 @@ describe('checksum algorithm allow-list', () => {
   it('rejects sha1 when only sha512 is allowed, and accepts sha512', async () => {
     const sha1 = await fetchRaw(`${sim.url}api/getMeetings?checksum=${checksum('getMeetings', '', sim.secret)}`);
     expect(outcome(sha1.body).messageKey).toBe('checksumError');
-    const sha512 = await fetchRaw(`${sim.url}api/getMeetings?checksum=${checksum('getMeetings', '', sim.secret, 'sha512')}`);
+    const sha512 = await fetchRaw(
+      `${sim.url}api/getMeetings?checksum=${checksum('getMeetings', '', sim.secret, 'sha512')}`,
+    );
     expect(outcome(sha512.body).returncode).toBe('SUCCESS');
   });
 });

@@ -4,7 +4,8 @@ import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { apiUrl, callApi, checksum, childNames, fetchRaw, outcome, tag } from './support/bbb-http.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const JAVA_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2} \d{2}:\d{2}:\d{2} [A-Z]{2,5} \d{4}$/;
+const JAVA_DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{2} \d{2}:\d{2}:\d{2} [A-Z]{2,5} \d{4}$/;
 
 describe('create', () => {
   let sim: Simulator;
@@ -124,14 +125,49 @@ describe('create', () => {
   it.each([
     ['no meetingID', { name: 'Room' }, 'missingParamMeetingID', 'You must provide a meeting ID'],
     ['an empty meetingID', { name: 'Room', meetingID: '' }, 'missingParamMeetingID', 'You must provide a meeting ID'],
-    ['a 1-char meetingID', { name: 'Room', meetingID: 'x' }, 'validationError', 'Meeting ID must be between 2 and 256 characters'],
-    ['a 257-char meetingID', { name: 'Room', meetingID: 'x'.repeat(257) }, 'validationError', 'Meeting ID must be between 2 and 256 characters'],
-    ['a comma in the meetingID', { name: 'Room', meetingID: 'a,b' }, 'validationError', "Meeting ID cannot contain ','"],
+    [
+      'a 1-char meetingID',
+      { name: 'Room', meetingID: 'x' },
+      'validationError',
+      'Meeting ID must be between 2 and 256 characters',
+    ],
+    [
+      'a 257-char meetingID',
+      { name: 'Room', meetingID: 'x'.repeat(257) },
+      'validationError',
+      'Meeting ID must be between 2 and 256 characters',
+    ],
+    [
+      'a comma in the meetingID',
+      { name: 'Room', meetingID: 'a,b' },
+      'validationError',
+      "Meeting ID cannot contain ','",
+    ],
     ['no name', { meetingID: 'm-2' }, 'validationError', 'You must provide a meeting name'],
-    ['a 1-char name', { meetingID: 'm-2', name: 'R' }, 'validationError', 'Meeting name must be between 2 and 256 characters'],
-    ['a 1-char password', { meetingID: 'm-2', name: 'Room', attendeePW: 'a' }, 'validationError', 'Password must be between 2 and 64 characters'],
-    ['a 65-char password', { meetingID: 'm-2', name: 'Room', moderatorPW: 'p'.repeat(65) }, 'validationError', 'Password must be between 2 and 64 characters'],
-    ['record=yes', { meetingID: 'm-2', name: 'Room', record: 'yes' }, 'validationError', 'Record must be a boolean value (true or false)'],
+    [
+      'a 1-char name',
+      { meetingID: 'm-2', name: 'R' },
+      'validationError',
+      'Meeting name must be between 2 and 256 characters',
+    ],
+    [
+      'a 1-char password',
+      { meetingID: 'm-2', name: 'Room', attendeePW: 'a' },
+      'validationError',
+      'Password must be between 2 and 64 characters',
+    ],
+    [
+      'a 65-char password',
+      { meetingID: 'm-2', name: 'Room', moderatorPW: 'p'.repeat(65) },
+      'validationError',
+      'Password must be between 2 and 64 characters',
+    ],
+    [
+      'record=yes',
+      { meetingID: 'm-2', name: 'Room', record: 'yes' },
+      'validationError',
+      'Record must be a boolean value (true or false)',
+    ],
   ])('fails for %s', async (_label, params, messageKey, message) => {
     const res = await callApi(sim, 'create', params as Record<string, string>);
     expect(res.status).toBe(200);
@@ -154,7 +190,13 @@ describe('create', () => {
   });
 
   it('stores maxParticipants, duration and record', async () => {
-    await callApi(sim, 'create', { name: 'Room', meetingID: 'opts', maxParticipants: '7', duration: '45', record: 'TRUE' });
+    await callApi(sim, 'create', {
+      name: 'Room',
+      meetingID: 'opts',
+      maxParticipants: '7',
+      duration: '45',
+      record: 'TRUE',
+    });
     const info = await callApi(sim, 'getMeetingInfo', { meetingID: 'opts' });
     expect(tag(info.body, 'maxUsers')).toBe('7');
     expect(tag(info.body, 'duration')).toBe('45');

@@ -13,7 +13,10 @@ interface BbbJsResponse {
   [key: string]: unknown;
 }
 interface BbbJs {
-  api(host: string, salt: string): {
+  api(
+    host: string,
+    salt: string,
+  ): {
     administration: {
       create(name: string, id: string, kwparams?: Record<string, string>): string;
       join(fullName: string, meetingID: string, password: string, kwparams?: Record<string, string>): string;
@@ -45,9 +48,18 @@ describe('interop with bigbluebutton-js', () => {
     const api = bbb.api(sim.url, sim.secret);
     // Non-numeric passwords: fast-xml-parser would turn "123456" into a number.
     const created = await bbb.http(
-      api.administration.create('Interop Room', 'interop-1', { attendeePW: 'ap-word', moderatorPW: 'mp-word', record: 'true' }),
+      api.administration.create('Interop Room', 'interop-1', {
+        attendeePW: 'ap-word',
+        moderatorPW: 'mp-word',
+        record: 'true',
+      }),
     );
-    expect(created).toMatchObject({ returncode: 'SUCCESS', meetingID: 'interop-1', attendeePW: 'ap-word', moderatorPW: 'mp-word' });
+    expect(created).toMatchObject({
+      returncode: 'SUCCESS',
+      meetingID: 'interop-1',
+      attendeePW: 'ap-word',
+      moderatorPW: 'mp-word',
+    });
 
     const info = await bbb.http(api.monitoring.getMeetingInfo('interop-1'));
     expect(info).toMatchObject({ returncode: 'SUCCESS', meetingName: 'Interop Room', running: false, recording: true });

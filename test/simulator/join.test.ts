@@ -61,7 +61,10 @@ describe('join', () => {
       expect(location).toContain('[%7B%22message%22:%22');
       const errors = JSON.parse(decodeURIComponent(new URL(location).searchParams.get('errors')!));
       expect(errors).toEqual([
-        { message: 'The createTime parameter submitted mismatches with the current meeting.', key: 'mismatchCreateTimeParam' },
+        {
+          message: 'The createTime parameter submitted mismatches with the current meeting.',
+          key: 'mismatchCreateTimeParam',
+        },
       ]);
     });
 
@@ -74,7 +77,12 @@ describe('join', () => {
         logoutURL: 'https://app.example/bye?x=1',
       });
       expect(both.headers.get('location')).toMatch(/^https:\/\/app\.example\/err\?errors=/);
-      const logout = await join({ fullName: 'Ann', role: 'VIEWER', meetingID: 'unknown', logoutURL: 'https://app.example/bye?x=1' });
+      const logout = await join({
+        fullName: 'Ann',
+        role: 'VIEWER',
+        meetingID: 'unknown',
+        logoutURL: 'https://app.example/bye?x=1',
+      });
       const location = logout.headers.get('location')!;
       expect(location).toMatch(/^https:\/\/app\.example\/bye\?x=1&errors=/);
       expect(JSON.parse(new URL(location).searchParams.get('errors')!)[0].key).toBe('invalidMeetingIdentifier');
@@ -83,7 +91,9 @@ describe('join', () => {
     it('redirects a checksum error too', async () => {
       const res = await fetchRaw(`${sim.url}api/join?fullName=A&meetingID=room&role=VIEWER&checksum=${'0'.repeat(40)}`);
       expect(res.status).toBe(302);
-      expect(JSON.parse(new URL(res.headers.get('location')!).searchParams.get('errors')!)[0].key).toBe('checksumError');
+      expect(JSON.parse(new URL(res.headers.get('location')!).searchParams.get('errors')!)[0].key).toBe(
+        'checksumError',
+      );
     });
 
     it('answers XML for a wrong password even in redirect mode', async () => {
@@ -134,8 +144,18 @@ describe('join', () => {
 
     it.each([
       ['no fullName', { role: 'VIEWER' }, 'missingParamFullName', 'You must provide your name'],
-      ['an unknown meeting', { fullName: 'A', role: 'VIEWER', meetingID: 'nope' }, 'invalidMeetingIdentifier', 'A meeting with that ID does not exist'],
-      ['a wrong createTime', { fullName: 'A', role: 'VIEWER', createTime: '1' }, 'mismatchCreateTimeParam', 'The createTime parameter submitted mismatches with the current meeting.'],
+      [
+        'an unknown meeting',
+        { fullName: 'A', role: 'VIEWER', meetingID: 'nope' },
+        'invalidMeetingIdentifier',
+        'A meeting with that ID does not exist',
+      ],
+      [
+        'a wrong createTime',
+        { fullName: 'A', role: 'VIEWER', createTime: '1' },
+        'mismatchCreateTimeParam',
+        'The createTime parameter submitted mismatches with the current meeting.',
+      ],
       ['an unknown role and no password', { fullName: 'A', role: 'ADMIN' }, 'Params required', TYPO],
     ])('fails for %s', async (_label, params, messageKey, message) => {
       const res = await join({ redirect: 'false', ...(params as Record<string, string>) });
@@ -144,8 +164,14 @@ describe('join', () => {
     });
 
     it('fails with checksumError as XML', async () => {
-      const res = await fetchRaw(`${sim.url}api/join?fullName=A&meetingID=room&role=VIEWER&redirect=false&checksum=${'0'.repeat(40)}`);
-      expect(outcome(res.body)).toEqual({ returncode: 'FAILED', messageKey: 'checksumError', message: 'Checksums do not match' });
+      const res = await fetchRaw(
+        `${sim.url}api/join?fullName=A&meetingID=room&role=VIEWER&redirect=false&checksum=${'0'.repeat(40)}`,
+      );
+      expect(outcome(res.body)).toEqual({
+        returncode: 'FAILED',
+        messageKey: 'checksumError',
+        message: 'Checksums do not match',
+      });
     });
   });
 
@@ -171,7 +197,8 @@ describe('join', () => {
     });
 
     it('counts unique user IDs that joined; a repeated userID is allowed', async () => {
-      const j = (userID: string) => callApi(sim, 'join', { meetingID: 'small', fullName: userID, role: 'VIEWER', userID, redirect: 'false' });
+      const j = (userID: string) =>
+        callApi(sim, 'join', { meetingID: 'small', fullName: userID, role: 'VIEWER', userID, redirect: 'false' });
       expect(tag((await j('u1')).body, 'returncode')).toBe('SUCCESS');
       expect(tag((await j('u2')).body, 'returncode')).toBe('SUCCESS');
       expect(tag((await j('u1')).body, 'returncode')).toBe('SUCCESS');
@@ -208,7 +235,9 @@ describe('join', () => {
       expect(page.body).toContain('bbb-interface BBB simulator');
       expect(role).toBe('VIEWER');
       expect(page.body).not.toContain('<script>');
-      expect(page.body).toContain('<dd id="fullName">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien</dd>');
+      expect(page.body).toContain(
+        '<dd id="fullName">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#39;Brien</dd>',
+      );
       expect(page.body).toContain('<dd id="meetingName">Q&amp;A &lt;b&gt;live&lt;/b&gt;</dd>');
       expect(page.body).not.toMatch(/<(link|img|script)[\s>]/);
 

@@ -45,7 +45,13 @@ describe('meeting lifecycle', () => {
 
   describe('getMeetingInfo', () => {
     it('answers the full get-meeting-info.ftlx element set, with attendees from connectUser', async () => {
-      await callApi(sim, 'create', { name: 'Room', meetingID: 'info', attendeePW: 'ap', moderatorPW: 'mp', meta_origin: 'test' });
+      await callApi(sim, 'create', {
+        name: 'Room',
+        meetingID: 'info',
+        attendeePW: 'ap',
+        moderatorPW: 'mp',
+        meta_origin: 'test',
+      });
       sim.connectUser('info', { fullName: 'Ann', role: 'MODERATOR', userID: 'ann' });
       sim.connectUser('info', { fullName: 'Bob', role: 'VIEWER' });
       const res = await callApi(sim, 'getMeetingInfo', { meetingID: 'info' });
@@ -90,11 +96,14 @@ describe('meeting lifecycle', () => {
 
     it('also answers to POST with the meetingID in the body', async () => {
       await callApi(sim, 'create', { name: 'Room', meetingID: 'post-info' });
-      const res = await fetchRaw(`${sim.url}api/getMeetingInfo?checksum=${checksum('getMeetingInfo', '', sim.secret)}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'meetingID=post-info',
-      });
+      const res = await fetchRaw(
+        `${sim.url}api/getMeetingInfo?checksum=${checksum('getMeetingInfo', '', sim.secret)}`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'meetingID=post-info',
+        },
+      );
       expect(tag(res.body, 'meetingID')).toBe('post-info');
     });
   });
@@ -172,7 +181,15 @@ describe('meeting lifecycle', () => {
       for (const path of ['api', 'api/']) {
         const res = await fetchRaw(`${sim.url}${path}`);
         expect(res.status).toBe(200);
-        expect(childNames(res.body)).toEqual(['returncode', 'version', 'apiVersion', 'bbbVersion', 'graphqlWebsocketUrl', 'graphqlApiUrl', 'html5PluginSdkVersion']);
+        expect(childNames(res.body)).toEqual([
+          'returncode',
+          'version',
+          'apiVersion',
+          'bbbVersion',
+          'graphqlWebsocketUrl',
+          'graphqlApiUrl',
+          'html5PluginSdkVersion',
+        ]);
         expect(tag(res.body, 'version')).toBe('2.0');
         expect(tag(res.body, 'bbbVersion')).toBe('3.0.0');
       }
@@ -244,7 +261,12 @@ describe('ended meetings that linger (endedMeetingLingerMs)', () => {
     const info = await callApi(sim, 'getMeetingInfo', { meetingID: 'linger' });
     expect(tag(info.body, 'hasBeenForciblyEnded')).toBe('true');
     expect(Number(tag(info.body, 'endTime'))).toBeGreaterThan(0);
-    const join = await callApi(sim, 'join', { meetingID: 'linger', fullName: 'Ann', role: 'VIEWER', redirect: 'false' });
+    const join = await callApi(sim, 'join', {
+      meetingID: 'linger',
+      fullName: 'Ann',
+      role: 'VIEWER',
+      redirect: 'false',
+    });
     expect(outcome(join.body)).toEqual({
       returncode: 'FAILED',
       messageKey: 'meetingForciblyEnded',

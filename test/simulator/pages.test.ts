@@ -38,7 +38,10 @@ describe('simulator pages', () => {
 
   it('a tampered join link lands on a page saying its checksum is wrong', async () => {
     await create('tamper-1');
-    const url = signed('join', { meetingID: 'tamper-1', fullName: 'Ada', role: 'viewer' }).replace('role=viewer', 'role=moderator');
+    const url = signed('join', { meetingID: 'tamper-1', fullName: 'Ada', role: 'viewer' }).replace(
+      'role=viewer',
+      'role=moderator',
+    );
     const page = await browse(url);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Invalid join link');
@@ -55,15 +58,32 @@ describe('simulator pages', () => {
   });
 
   it('the join page shows role, welcome, recording, lock settings, slides and userdata', async () => {
-    const body = '<modules><module name="presentation"><document url="https://f.example/a.pdf?x=1&amp;y=2" filename="Folien &amp; mehr.pdf"/></module></modules>';
-    const q = new URLSearchParams({ name: 'Shown', meetingID: 'shown-1', welcome: 'Hi %%CONFNAME%%', record: 'true', lockSettingsDisableCam: 'true' }).toString();
-    const res = await fetch(`${sim.url}api/create?${q}&checksum=${createHash('sha256').update(`create${q}${sim.secret}`).digest('hex')}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/xml' },
-      body,
-    });
+    const body =
+      '<modules><module name="presentation"><document url="https://f.example/a.pdf?x=1&amp;y=2" filename="Folien &amp; mehr.pdf"/></module></modules>';
+    const q = new URLSearchParams({
+      name: 'Shown',
+      meetingID: 'shown-1',
+      welcome: 'Hi %%CONFNAME%%',
+      record: 'true',
+      lockSettingsDisableCam: 'true',
+    }).toString();
+    const res = await fetch(
+      `${sim.url}api/create?${q}&checksum=${createHash('sha256').update(`create${q}${sim.secret}`).digest('hex')}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/xml' },
+        body,
+      },
+    );
     expect(await res.text()).toContain('SUCCESS');
-    const page = await browse(signed('join', { meetingID: 'shown-1', fullName: 'Ada', role: 'moderator', 'userdata-bbb_skip_check_audio': 'true' }));
+    const page = await browse(
+      signed('join', {
+        meetingID: 'shown-1',
+        fullName: 'Ada',
+        role: 'moderator',
+        'userdata-bbb_skip_check_audio': 'true',
+      }),
+    );
     expect(page.html).toContain('<dd id="role">MODERATOR</dd>');
     expect(page.html).toContain('Hi Shown');
     expect(page.html).toContain('<dd id="recorded">true</dd>');

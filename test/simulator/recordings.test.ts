@@ -17,9 +17,20 @@ describe('recordings', () => {
   });
   beforeEach(() => {
     sim.reset();
-    sim.seedRecording({ meetingID: 'room-a', name: 'A first', startTime: T0, metadata: { 'bbb-origin': 'greenlight', Course: 'math' } });
+    sim.seedRecording({
+      meetingID: 'room-a',
+      name: 'A first',
+      startTime: T0,
+      metadata: { 'bbb-origin': 'greenlight', Course: 'math' },
+    });
     sim.seedRecording({ meetingID: 'room-a', name: 'A second', startTime: T0 + 1000, published: false });
-    sim.seedRecording({ meetingID: 'room-b', name: 'B <one> & only', startTime: T0 + 2000, state: 'processing', metadata: { course: 'art' } });
+    sim.seedRecording({
+      meetingID: 'room-b',
+      name: 'B <one> & only',
+      startTime: T0 + 2000,
+      state: 'processing',
+      metadata: { course: 'art' },
+    });
     sim.seedRecording({ meetingID: 'room-c', name: 'C gone', startTime: T0 + 3000, state: 'deleted' });
   });
 
@@ -37,7 +48,9 @@ describe('recordings', () => {
   });
 
   it('refuses a metadata key BBB would not accept', () => {
-    expect(() => sim.seedRecording({ meetingID: 'x', name: 'X', metadata: { 'bad key': 'v' } })).toThrow(/metadata key/);
+    expect(() => sim.seedRecording({ meetingID: 'x', name: 'X', metadata: { 'bad key': 'v' } })).toThrow(
+      /metadata key/,
+    );
   });
 
   it('answers the include-recording.ftlx shape, with CDATA names and metadata', async () => {
@@ -88,21 +101,28 @@ describe('recordings', () => {
   it('matches recordID prefixes and ignores meetingID when recordID is given', async () => {
     const res = await callApi(sim, 'getRecordings', { recordID: sha1('room-a'), meetingID: 'room-b' });
     expect(tags(res.body, 'name')).toEqual(['A first', 'A second']);
-    const exact = await callApi(sim, 'getRecordings', { recordID: `${sha1('room-a')}-${T0 + 1000},${sha1('room-b')}`, state: 'any' });
+    const exact = await callApi(sim, 'getRecordings', {
+      recordID: `${sha1('room-a')}-${T0 + 1000},${sha1('room-b')}`,
+      state: 'any',
+    });
     expect(tags(exact.body, 'name')).toEqual(['A second', 'B <one> & only']);
   });
 
   it('filters by meta_ values', async () => {
     const res = await callApi(sim, 'getRecordings', { meta_course: 'math' });
     expect(tags(res.body, 'name')).toEqual(['A first']);
-    expect(tag((await callApi(sim, 'getRecordings', { meta_course: 'math,art', state: 'any' })).body, 'messageKey')).toBe('noRecordings');
+    expect(
+      tag((await callApi(sim, 'getRecordings', { meta_course: 'math,art', state: 'any' })).body, 'messageKey'),
+    ).toBe('noRecordings');
   });
 
   it('paginates with offset and limit, limit clamped to 1..100', async () => {
     for (let i = 0; i < 120; i++) sim.seedRecording({ meetingID: 'many', name: `N${i}`, startTime: T0 + 10_000 + i });
     const page = await callApi(sim, 'getRecordings', { meetingID: 'many', offset: '5', limit: '3' });
     expect(tags(page.body, 'name')).toEqual(['N5', 'N6', 'N7']);
-    expect(tags((await callApi(sim, 'getRecordings', { meetingID: 'many', limit: '500' })).body, 'recordID')).toHaveLength(100);
+    expect(
+      tags((await callApi(sim, 'getRecordings', { meetingID: 'many', limit: '500' })).body, 'recordID'),
+    ).toHaveLength(100);
     expect(tags((await callApi(sim, 'getRecordings', { meetingID: 'many', limit: '0' })).body, 'name')).toEqual(['N0']);
     expect(tags((await callApi(sim, 'getRecordings', { meetingID: 'many' })).body, 'recordID')).toHaveLength(120);
   });
@@ -124,7 +144,9 @@ describe('recordings', () => {
       expect(childNames(res.body)).toEqual(['returncode', 'published']);
       expect(tag(res.body, 'published')).toBe('true');
       expect(tags((await callApi(sim, 'getRecordings', { recordID: id })).body, 'state')).toEqual(['published']);
-      expect(tag((await callApi(sim, 'publishRecordings', { recordID: id, publish: 'false' })).body, 'published')).toBe('false');
+      expect(tag((await callApi(sim, 'publishRecordings', { recordID: id, publish: 'false' })).body, 'published')).toBe(
+        'false',
+      );
       const after = await callApi(sim, 'getRecordings', { recordID: id });
       expect(tag(after.body, 'state')).toBe('unpublished');
       expect(tag(after.body, 'published')).toBe('false');
@@ -135,7 +157,11 @@ describe('recordings', () => {
       ['no publish', { recordID: 'x' }, 'missingParamPublish', 'You must specify a publish value true or false.'],
       ['only unknown IDs', { recordID: 'x,y', publish: 'true' }, 'notFound', 'We could not find recordings'],
     ])('fails for %s', async (_label, params, messageKey, message) => {
-      expect(outcome((await callApi(sim, 'publishRecordings', params)).body)).toEqual({ returncode: 'FAILED', messageKey, message });
+      expect(outcome((await callApi(sim, 'publishRecordings', params)).body)).toEqual({
+        returncode: 'FAILED',
+        messageKey,
+        message,
+      });
     });
   });
 
@@ -146,7 +172,9 @@ describe('recordings', () => {
       expect(childNames(res.body)).toEqual(['returncode', 'deleted']);
       expect(tag(res.body, 'deleted')).toBe('true');
       expect(tags((await callApi(sim, 'getRecordings')).body, 'name')).toEqual(['A second']);
-      expect(tag((await callApi(sim, 'getRecordings', { recordID: id, state: 'deleted' })).body, 'name')).toBe('A first');
+      expect(tag((await callApi(sim, 'getRecordings', { recordID: id, state: 'deleted' })).body, 'name')).toBe(
+        'A first',
+      );
     });
 
     it('fails with missingParamRecordID and notFound', async () => {
@@ -158,7 +186,11 @@ describe('recordings', () => {
   describe('updateRecordings', () => {
     it('sets meta_x=value and removes meta_x=', async () => {
       const id = `${sha1('room-a')}-${T0}`;
-      const res = await callApi(sim, 'updateRecordings', { recordID: id, meta_Presenter: 'Ann', 'meta_bbb-origin': '' });
+      const res = await callApi(sim, 'updateRecordings', {
+        recordID: id,
+        meta_Presenter: 'Ann',
+        'meta_bbb-origin': '',
+      });
       expect(childNames(res.body)).toEqual(['returncode', 'updated']);
       expect(tag(res.body, 'updated')).toBe('true');
       const after = await callApi(sim, 'getRecordings', { recordID: id });
@@ -167,8 +199,12 @@ describe('recordings', () => {
     });
 
     it('fails with missingParamRecordID and notFound', async () => {
-      expect(tag((await callApi(sim, 'updateRecordings', { meta_a: 'b' })).body, 'messageKey')).toBe('missingParamRecordID');
-      expect(tag((await callApi(sim, 'updateRecordings', { recordID: 'nope', meta_a: 'b' })).body, 'messageKey')).toBe('notFound');
+      expect(tag((await callApi(sim, 'updateRecordings', { meta_a: 'b' })).body, 'messageKey')).toBe(
+        'missingParamRecordID',
+      );
+      expect(tag((await callApi(sim, 'updateRecordings', { recordID: 'nope', meta_a: 'b' })).body, 'messageKey')).toBe(
+        'notFound',
+      );
     });
   });
 });

@@ -39,16 +39,24 @@ describe('scalelite mode', () => {
 
     it('compares case-sensitively', async () => {
       const upper = checksum('getMeetings', '', sim.secret).toUpperCase();
-      expect(tag((await fetchRaw(`${sim.url}api/getMeetings?checksum=${upper}`)).body, 'messageKey')).toBe('checksumError');
+      expect(tag((await fetchRaw(`${sim.url}api/getMeetings?checksum=${upper}`)).body, 'messageKey')).toBe(
+        'checksumError',
+      );
     });
   });
 
   it('answers unsupportedRequest for calls it does not route and for POST on GET-only calls', async () => {
-    const expected = { returncode: 'FAILED', messageKey: 'unsupportedRequest', message: 'This request is not supported.' };
+    const expected = {
+      returncode: 'FAILED',
+      messageKey: 'unsupportedRequest',
+      message: 'This request is not supported.',
+    };
     const chat = await fetchRaw(`${sim.url}api/sendChatMessage?checksum=x`);
     expect(chat.status).toBe(200);
     expect(outcome(chat.body)).toEqual(expected);
-    const postJoin = await fetchRaw(`${sim.url}api/join?checksum=${checksum('join', '', sim.secret)}`, { method: 'POST' });
+    const postJoin = await fetchRaw(`${sim.url}api/join?checksum=${checksum('join', '', sim.secret)}`, {
+      method: 'POST',
+    });
     expect(outcome(postJoin.body)).toEqual(expected);
     const postPublish = await fetchRaw(`${sim.url}api/publishRecordings?checksum=x`, { method: 'POST' });
     expect(outcome(postPublish.body)).toEqual(expected);
@@ -82,7 +90,12 @@ describe('scalelite mode', () => {
     });
 
     it('redirects to its backend even for redirect=false; the backend then answers XML', async () => {
-      const res = await callApi(sim, 'join', { meetingID: 'sl-room', fullName: 'Ann', role: 'VIEWER', redirect: 'false' });
+      const res = await callApi(sim, 'join', {
+        meetingID: 'sl-room',
+        fullName: 'Ann',
+        role: 'VIEWER',
+        redirect: 'false',
+      });
       expect(res.status).toBe(302);
       const backend = res.headers.get('location')!;
       expect(backend.startsWith(`${origin}/bbb-backend/bigbluebutton/api/join?`)).toBe(true);
@@ -97,7 +110,9 @@ describe('scalelite mode', () => {
       const res = await callApi(sim, 'join', { meetingID: 'sl-room', fullName: 'Ann', role: 'MODERATOR' });
       const second = await fetchRaw(res.headers.get('location')!);
       expect(second.status).toBe(302);
-      expect(second.headers.get('location')).toMatch(new RegExp(`^${origin}/html5client/join\\?sessionToken=[a-z0-9]{16}$`));
+      expect(second.headers.get('location')).toMatch(
+        new RegExp(`^${origin}/html5client/join\\?sessionToken=[a-z0-9]{16}$`),
+      );
       const page = await fetchRaw(second.headers.get('location')!);
       expect(page.body).toContain('<dd id="role">MODERATOR</dd>');
       expect(tag((await callApi(sim, 'isMeetingRunning', { meetingID: 'sl-room' })).body, 'running')).toBe('true');
@@ -117,14 +132,22 @@ describe('scalelite mode', () => {
     });
 
     it('refuses a forged backend URL', async () => {
-      const res = await fetchRaw(`${origin}/bbb-backend/bigbluebutton/api/join?meetingID=sl-room&fullName=A&role=VIEWER&redirect=false&checksum=${'0'.repeat(64)}`);
+      const res = await fetchRaw(
+        `${origin}/bbb-backend/bigbluebutton/api/join?meetingID=sl-room&fullName=A&role=VIEWER&redirect=false&checksum=${'0'.repeat(64)}`,
+      );
       expect(tag(res.body, 'messageKey')).toBe('checksumError');
     });
   });
 
   describe('recordings', () => {
     beforeEach(() => {
-      for (let i = 0; i < 5; i++) sim.seedRecording({ meetingID: 'r', name: `R${i}`, startTime: 1_700_000_000_000 + i, metadata: { tag: `t${i}` } });
+      for (let i = 0; i < 5; i++)
+        sim.seedRecording({
+          meetingID: 'r',
+          name: `R${i}`,
+          startTime: 1_700_000_000_000 + i,
+          metadata: { tag: `t${i}` },
+        });
     });
 
     it('ignores offset and limit', async () => {

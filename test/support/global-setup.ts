@@ -56,9 +56,13 @@ export async function ensureTestRedis(options: { probeUrl?: string; redisServer?
   if (await answersPing(probeUrl)) return { url: probeUrl, started: false, stop: async () => {} };
 
   const port = await freePort();
-  const child = spawn(options.redisServer ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    options.redisServer ?? 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await whenReady(child, probeUrl);
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -84,9 +88,17 @@ function whenReady(child: ChildProcess, probeUrl: string): Promise<void> {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'ENOENT' ? INSTALL_HINT.replace('%s', probeUrl) : `redis-server could not be started: ${err.message}`)),
+      reject(
+        new Error(
+          err.code === 'ENOENT'
+            ? INSTALL_HINT.replace('%s', probeUrl)
+            : `redis-server could not be started: ${err.message}`,
+        ),
+      ),
     );
-    child.once('exit', (code, signal) => reject(new Error(`redis-server exited (${signal ?? code}) before it was ready:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`redis-server exited (${signal ?? code}) before it was ready:\n${output}`)),
+    );
   });
 }
 
@@ -107,5 +119,8 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__testRedis = redis;
   // Workers are started after this and inherit the environment.
   process.env.TEST_REDIS_URL = redis.url;
-  if (redis.started) process.stderr.write(`\nNo Redis at ${process.env.TEST_REDIS_PROBE_URL || '127.0.0.1:6379'}: started redis-server for the tests at ${redis.url}\n`);
+  if (redis.started)
+    process.stderr.write(
+      `\nNo Redis at ${process.env.TEST_REDIS_PROBE_URL || '127.0.0.1:6379'}: started redis-server for the tests at ${redis.url}\n`,
+    );
 }

@@ -2,7 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { AccessTokens, looksLikeJwt } from '../../src/auth/access-tokens.js';
 
 const KEY = 'unit-signing-key-0123456789abcdefghijkl';
-const claims = { app: 'lms', meetingId: 'm-1', createTime: '1', scopes: ['JOIN' as const], role: 'VIEWER' as const, name: 'Ada', userId: undefined, avatar: undefined, isGuest: false };
+const claims = {
+  app: 'lms',
+  meetingId: 'm-1',
+  createTime: '1',
+  scopes: ['JOIN' as const],
+  role: 'VIEWER' as const,
+  name: 'Ada',
+  userId: undefined,
+  avatar: undefined,
+  isGuest: false,
+};
 const at = (ms: number) => new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface', now: () => ms });
 const T0 = Date.UTC(2026, 11, 2, 12, 0, 0);
 

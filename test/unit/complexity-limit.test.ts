@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { GraphQLInt, GraphQLList, GraphQLObjectType, GraphQLSchema, GraphQLString, Kind, parse, validate, type DocumentNode } from 'graphql';
+import {
+  GraphQLInt,
+  GraphQLList,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+} from 'graphql';
 import type { BaseContext, GraphQLRequestContextDidResolveOperation, GraphQLRequestListener } from '@apollo/server';
 import { complexityLimitPlugin, depthLimitRule } from '../../src/graphql/limits.js';
 
@@ -20,9 +30,18 @@ const schema = new GraphQLSchema({
 });
 
 /** One request through the plugin's didResolveOperation, as Apollo calls it. */
-async function run(plugin: ReturnType<typeof complexityLimitPlugin<BaseContext>>, document: DocumentNode, variables: Record<string, unknown>): Promise<void> {
+async function run(
+  plugin: ReturnType<typeof complexityLimitPlugin<BaseContext>>,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): Promise<void> {
   const listener = (await plugin.requestDidStart!({} as never)) as GraphQLRequestListener<BaseContext>;
-  await listener.didResolveOperation!({ request: { variables }, document, schema, operationName: null } as unknown as GraphQLRequestContextDidResolveOperation<BaseContext>);
+  await listener.didResolveOperation!({
+    request: { variables },
+    document,
+    schema,
+    operationName: null,
+  } as unknown as GraphQLRequestContextDidResolveOperation<BaseContext>);
 }
 
 /** Limits that never refuse, so each test sets only the one it is about. */
@@ -36,7 +55,7 @@ describe('complexityLimitPlugin', () => {
     await expect(run(plugin, doc, {})).rejects.toThrow(/costs 3/);
   });
 
-  it('measures again, with the request\'s variables, a document whose cost depends on them', async () => {
+  it("measures again, with the request's variables, a document whose cost depends on them", async () => {
     const plugin = complexityLimitPlugin<BaseContext>({ ...UNBOUNDED, maxComplexity: 10 });
     const doc = parse('query($n: Int) { items(first: $n) { name } }');
     await expect(run(plugin, doc, { n: 5 })).resolves.toBeUndefined();
@@ -78,8 +97,16 @@ describe('complexityLimitPlugin when the cost cannot be measured', () => {
   it('refuses the operation with a coded error instead of letting it run unchecked', async () => {
     const plugin = complexityLimitPlugin<BaseContext>(UNBOUNDED);
     const listener = (await plugin.requestDidStart!({} as never)) as GraphQLRequestListener<BaseContext>;
-    const attempt = listener.didResolveOperation!({ request: { variables: {} }, document: parse('{ name }'), schema: broken, operationName: null } as unknown as GraphQLRequestContextDidResolveOperation<BaseContext>);
-    await expect(attempt).rejects.toMatchObject({ message: expect.stringMatching(/could not be measured/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const attempt = listener.didResolveOperation!({
+      request: { variables: {} },
+      document: parse('{ name }'),
+      schema: broken,
+      operationName: null,
+    } as unknown as GraphQLRequestContextDidResolveOperation<BaseContext>);
+    await expect(attempt).rejects.toMatchObject({
+      message: expect.stringMatching(/could not be measured/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 });
 

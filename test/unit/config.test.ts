@@ -33,8 +33,15 @@ describe('loadConfig', () => {
   });
 
   it('in production accepts BBB_SECRET_FILE for the missing secret and still names BBB_URL', () => {
-    const list = problems({ NODE_ENV: 'production', BBB_SECRET_FILE: '/run/secrets/bbb', API_TOKENS: 'lms:0123456789abcdef0123' });
-    expect(list).toEqual([expect.stringMatching(/^BBB_URL: required in production/), 'BBB_SECRET: set, but BBB_URL is not; set both or neither']);
+    const list = problems({
+      NODE_ENV: 'production',
+      BBB_SECRET_FILE: '/run/secrets/bbb',
+      API_TOKENS: 'lms:0123456789abcdef0123',
+    });
+    expect(list).toEqual([
+      expect.stringMatching(/^BBB_URL: required in production/),
+      'BBB_SECRET: set, but BBB_URL is not; set both or neither',
+    ]);
   });
 
   it('says a number variable must be a whole number, never "received NaN"', () => {
@@ -57,35 +64,65 @@ describe('loadConfig', () => {
       API_TOKENS: 'lms:short,bad name:abcdefghijklmnopq',
     });
     const text = list.join('\n');
-    for (const v of ['BBB_URL', 'BBB_CHECKSUM_ALGORITHM', 'PORT', 'API_TOKENS: entry 1', 'API_TOKENS: entry 2']) expect(text).toContain(v);
+    for (const v of ['BBB_URL', 'BBB_CHECKSUM_ALGORITHM', 'PORT', 'API_TOKENS: entry 1', 'API_TOKENS: entry 2'])
+      expect(text).toContain(v);
     expect(text).not.toContain('supersecretvalue');
     expect(text).not.toContain('short');
   });
 
   it('turns Sandbox and introspection off in production unless enabled', () => {
-    const env = { NODE_ENV: 'production', BBB_URL: 'https://bbb.example.org/bigbluebutton/', BBB_SECRET: 's3cr3t', API_TOKENS: 'lms:0123456789abcdef0123' };
+    const env = {
+      NODE_ENV: 'production',
+      BBB_URL: 'https://bbb.example.org/bigbluebutton/',
+      BBB_SECRET: 's3cr3t',
+      API_TOKENS: 'lms:0123456789abcdef0123',
+    };
     expect(loadConfig(env).graphql).toMatchObject({ sandbox: false, introspection: false });
-    expect(loadConfig({ ...env, GRAPHQL_SANDBOX: 'true' }).graphql).toMatchObject({ sandbox: true, introspection: true });
+    expect(loadConfig({ ...env, GRAPHQL_SANDBOX: 'true' }).graphql).toMatchObject({
+      sandbox: true,
+      introspection: true,
+    });
   });
 
   it('refuses a drain that would outlast the shutdown grace period', () => {
-    expect(problems({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_DRAIN_MS: '2000' })).toEqual([expect.stringMatching(/^SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS \(2000 ms\)/)]);
+    expect(problems({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_DRAIN_MS: '2000' })).toEqual([
+      expect.stringMatching(/^SHUTDOWN_DRAIN_MS: must be less than SHUTDOWN_GRACE_MS \(2000 ms\)/),
+    ]);
     expect(loadConfig({ SHUTDOWN_GRACE_MS: '2000', SHUTDOWN_DRAIN_MS: '1999' }, readFile).shutdownDrainMs).toBe(1999);
   });
 
   it('reads secrets and tokens from files', () => {
-    const c = loadConfig({ BBB_URL: 'https://bbb.example.org/bigbluebutton/', BBB_SECRET_FILE: '/run/secrets/bbb', API_TOKENS_FILE: '/run/secrets/tokens' }, readFile);
+    const c = loadConfig(
+      {
+        BBB_URL: 'https://bbb.example.org/bigbluebutton/',
+        BBB_SECRET_FILE: '/run/secrets/bbb',
+        API_TOKENS_FILE: '/run/secrets/tokens',
+      },
+      readFile,
+    );
     expect(c.bbb?.secret).toBe('file-secret-value');
     expect(findApp(c.tokens, 'lms-token-from-a-file-0001')).toBe('lms');
   });
 
   it('names an unreadable file and refuses a value given twice', () => {
-    const list = problems({ BBB_URL: 'https://x.example/bigbluebutton/', BBB_SECRET: 'a', BBB_SECRET_FILE: '/run/secrets/bbb', API_TOKENS_FILE: '/nope' });
-    expect(list).toEqual(expect.arrayContaining([expect.stringMatching(/BBB_SECRET and BBB_SECRET_FILE/), expect.stringMatching(/API_TOKENS_FILE: cannot read \/nope \(ENOENT\)/)]));
+    const list = problems({
+      BBB_URL: 'https://x.example/bigbluebutton/',
+      BBB_SECRET: 'a',
+      BBB_SECRET_FILE: '/run/secrets/bbb',
+      API_TOKENS_FILE: '/nope',
+    });
+    expect(list).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/BBB_SECRET and BBB_SECRET_FILE/),
+        expect.stringMatching(/API_TOKENS_FILE: cannot read \/nope \(ENOENT\)/),
+      ]),
+    );
   });
 
   it('requires BBB_SECRET with BBB_URL', () => {
-    expect(problems({ BBB_URL: 'https://bbb.example.org/bigbluebutton/' })).toEqual([expect.stringMatching(/^BBB_SECRET: required/)]);
+    expect(problems({ BBB_URL: 'https://bbb.example.org/bigbluebutton/' })).toEqual([
+      expect.stringMatching(/^BBB_SECRET: required/),
+    ]);
   });
 });
 
@@ -100,7 +137,9 @@ describe('API tokens', () => {
   });
 
   it('refuses duplicates, short tokens and malformed hashes', () => {
-    const { problems: p } = parseTokenList('a:aaaaaaaaaaaaaaaaaaaa,a:bbbbbbbbbbbbbbbbbbbb,b:aaaaaaaaaaaaaaaaaaaa,c:sha256:xyz,d:short');
+    const { problems: p } = parseTokenList(
+      'a:aaaaaaaaaaaaaaaaaaaa,a:bbbbbbbbbbbbbbbbbbbb,b:aaaaaaaaaaaaaaaaaaaa,c:sha256:xyz,d:short',
+    );
     expect(p).toHaveLength(4);
   });
 

@@ -95,7 +95,10 @@ describe('MeetingInfoCache', () => {
     await cache.get('d');
     expect(cache.size).toBe(3);
     let fetched = '';
-    const probe = new MeetingInfoCache(async (id) => ((fetched += id), info(id, '1')), { ttlMs: 60_000, maxEntries: 3 });
+    const probe = new MeetingInfoCache(async (id) => ((fetched += id), info(id, '1')), {
+      ttlMs: 60_000,
+      maxEntries: 3,
+    });
     for (const id of ['a', 'b', 'c', 'a', 'd', 'a', 'b']) await probe.get(id);
     // b was the least recently used when d arrived, so only b is fetched twice.
     expect(fetched).toBe('abcdb');

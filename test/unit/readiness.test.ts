@@ -19,7 +19,11 @@ describe('createReadinessCheck', () => {
 
   it('shares one probe among concurrent checks and probes again once it settled', async () => {
     let probes = 0;
-    const readiness = createReadinessCheck({ probe: async () => ((probes += 1), { version: '2.0' }), timeoutMs: 1000, cacheMs: 0 });
+    const readiness = createReadinessCheck({
+      probe: async () => ((probes += 1), { version: '2.0' }),
+      timeoutMs: 1000,
+      cacheMs: 0,
+    });
     await Promise.all([readiness.check(), readiness.check(), readiness.check()]);
     expect(probes).toBe(1);
     await readiness.check();

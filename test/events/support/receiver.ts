@@ -49,7 +49,13 @@ export class Receiver {
         } catch (err) {
           error = (err as Error).message;
         }
-        this.received.push({ path: req.url ?? '', headers: req.headers, body, verified, ...(error !== undefined ? { error } : {}) });
+        this.received.push({
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+          verified,
+          ...(error !== undefined ? { error } : {}),
+        });
         const answer = this.script.shift() ?? { status: 200 };
         if (answer.endlessBody) {
           res.writeHead(answer.status, answer.headers);

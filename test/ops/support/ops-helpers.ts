@@ -10,7 +10,11 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * Polls until `condition` holds. Things that happen after a response was sent (its log line, its metrics) or on
  * another connection's schedule (a Redis reconnect) are awaited this way; Jest's test timeout is the real bound.
  */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, attempts = 1000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  attempts = 1000,
+): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     if (await condition()) return;
     await delay(10);

@@ -59,7 +59,9 @@ export function tag(xml: string, name: string): string | undefined {
 }
 
 export function tags(xml: string, name: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`, 'g'))].map((m) => unescapeXml(m[1]!));
+  return [...xml.matchAll(new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`, 'g'))].map((m) =>
+    unescapeXml(m[1]!),
+  );
 }
 
 function unescapeXml(text: string): string {
