@@ -111,14 +111,25 @@ describe('access tokens', () => {
       });
       expect((claims.exp as number) - (claims.iat as number)).toBe(300);
       expect(new Date(expiresAt).getTime()).toBe((claims.exp as number) * 1000);
-      const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as Record<
-        string,
-        unknown
-      >;
-      expect(header).toMatchObject({
-        alg: 'HS256',
-        kid: new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface' }).currentKeyId,
-      });
+      const headerOf = (jwt: string) =>
+        JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      // Signed with the first of the configured keys: its kid is the one a gateway holding only that key puts on.
+      const firstKeyOnly = new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface' });
+      const { token: reference } = await firstKeyOnly.issue(
+        {
+          app: 'lms',
+          meetingId: meeting.meetingId,
+          createTime: meeting.createTime,
+          scopes: ['JOIN'],
+          role: 'VIEWER',
+          name: 'Ada',
+          userId: undefined,
+          avatar: undefined,
+          isGuest: false,
+        },
+        60,
+      );
+      expect(headerOf(token)).toMatchObject({ alg: 'HS256', kid: headerOf(reference).kid });
     });
 
     it('takes ttlSeconds up to an hour and refuses more, naming the field', async () => {
