@@ -82,6 +82,18 @@ describe('access tokens', () => {
   };
 
   const bearer = (token: string) => `Bearer ${token}`;
+  /** Claims for tokens minted outside the gateway (another key, audience or clock). */
+  const claims = () => ({
+    app: 'lms',
+    meetingId: meeting.meetingId,
+    createTime: meeting.createTime,
+    scopes: ['JOIN' as const],
+    role: 'MODERATOR' as const,
+    name: 'Forged',
+    userId: undefined,
+    avatar: undefined,
+    isGuest: false,
+  });
 
   beforeAll(async () => {
     stack = await startStack({ env: { ACCESS_TOKEN_SIGNING_KEY: `${KEY},${OLD_KEY}` } });
@@ -99,8 +111,8 @@ describe('access tokens', () => {
       const res = await issue({ meetingId: meeting.meetingId, scopes: ['JOIN'], role: 'VIEWER', name: 'Ada' });
       expect(res.status).toBe(200);
       const { token, expiresAt } = res.body.data!.issueAccessToken;
-      const claims = claimsOf(token);
-      expect(claims).toMatchObject({
+      const payload = claimsOf(token);
+      expect(payload).toMatchObject({
         app: 'lms',
         meeting: meeting.meetingId,
         ct: meeting.createTime,
@@ -109,26 +121,13 @@ describe('access tokens', () => {
         name: 'Ada',
         aud: 'bbb-interface',
       });
-      expect((claims.exp as number) - (claims.iat as number)).toBe(300);
-      expect(new Date(expiresAt).getTime()).toBe((claims.exp as number) * 1000);
+      expect((payload.exp as number) - (payload.iat as number)).toBe(300);
+      expect(new Date(expiresAt).getTime()).toBe((payload.exp as number) * 1000);
       const headerOf = (jwt: string) =>
         JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
       // Signed with the first of the configured keys: its kid is the one a gateway holding only that key puts on.
       const firstKeyOnly = new AccessTokens({ signingKeys: [KEY], audience: 'bbb-interface' });
-      const { token: reference } = await firstKeyOnly.issue(
-        {
-          app: 'lms',
-          meetingId: meeting.meetingId,
-          createTime: meeting.createTime,
-          scopes: ['JOIN'],
-          role: 'VIEWER',
-          name: 'Ada',
-          userId: undefined,
-          avatar: undefined,
-          isGuest: false,
-        },
-        60,
-      );
+      const { token: reference } = await firstKeyOnly.issue(claims(), 60);
       expect(headerOf(token)).toMatchObject({ alg: 'HS256', kid: headerOf(reference).kid });
     });
 
@@ -484,17 +483,6 @@ describe('access tokens', () => {
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
       return error.message;
     };
-    const claims = () => ({
-      app: 'lms',
-      meetingId: meeting.meetingId,
-      createTime: meeting.createTime,
-      scopes: ['JOIN' as const],
-      role: 'MODERATOR' as const,
-      name: 'Forged',
-      userId: undefined,
-      avatar: undefined,
-      isGuest: false,
-    });
 
     it('an expired token', async () => {
       const twoHoursAgo = new AccessTokens({
