@@ -9,7 +9,7 @@
  * printed, and not held against it.
  */
 import { format } from 'node:util';
-import { afterEach, beforeEach } from '@jest/globals';
+import { afterAll, afterEach, beforeEach } from '@jest/globals';
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'assert'] as const;
 type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
@@ -62,6 +62,11 @@ for (const channel of ['stdout', 'stderr'] as const) {
     if (callback) process.nextTick(callback);
     return true;
   } as typeof stream.write;
+  // The stream outlives this test file (Jest runs the next file in the same process); give it back its own write, so
+  // guards do not pile up and keep every finished file's context alive.
+  afterAll(() => {
+    stream.write = write;
+  });
 }
 
 beforeEach(() => {
