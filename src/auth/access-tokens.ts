@@ -73,11 +73,6 @@ export class AccessTokens {
     this.now = options.now ?? Date.now;
   }
 
-  /** The `kid` new tokens carry. */
-  get currentKeyId(): string {
-    return this.keys[0]!.kid;
-  }
-
   async issue(claims: AccessClaims, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(this.now() / 1000);
     const exp = iat + ttlSeconds;

@@ -92,7 +92,7 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
     },
   });
   // Two configured instances instead of per-call options: got merges and re-validates the options of every call that
-  // passes any, which cost about as much CPU as the rest of a call to BBB.
+  // passes any (measured in the performance report, `npm run bench`).
   const withRetries: Got = http.extend({ retry: { limit: config.retries } });
 
   async function call<T>(

@@ -91,8 +91,8 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
 
 /**
  * The headers helmet sets with these options, worked out once. @fastify/helmet builds helmet's middleware again on every
- * request (parsing the CSP directives each time) for headers that never change here; it costs a bare-Fastify request's
- * worth of CPU per answer. So the plugin answers one request on a private instance, and its headers are reused as a block.
+ * request (parsing the CSP directives each time) for headers that never change here (what that costs: the performance
+ * report, `npm run bench`). So the plugin answers one request on a private instance, and its headers are reused as a block.
  */
 async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const answer = async (withHelmet: boolean) => {

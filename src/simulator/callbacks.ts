@@ -5,7 +5,7 @@
  * form `signed_parameters` = JWT `{meeting_id, record_id}` signed with the shared secret, HS256; HS512 in scalelite mode).
  */
 import { SignJWT } from 'jose';
-import type { CallbackKind, FiredCallback } from './types.js';
+import type { CallbackKind, FiredCallback, SimulatorClock } from './types.js';
 
 /** BBB's delays between the end callback's attempts (CallbackUrlService.schedRetryCallback). */
 export const BBB_CALLBACK_RETRY_MS: readonly number[] = [30_000, 60_000, 120_000, 300_000];
@@ -18,13 +18,15 @@ export interface CallbackSenderOptions {
   readonly jwtAlgorithm: 'HS256' | 'HS512';
   /** Delays between the end callback's attempts; BBB's unless a test compresses them. */
   readonly retryScheduleMs: readonly number[];
+  /** Stamps the attempts and times the retries. */
+  readonly clock: SimulatorClock;
 }
 
 export class CallbackSender {
   /** Every attempt, in order (lost callbacks too, with `lost: true` and no request made). */
   readonly fired: FiredCallback[] = [];
   private readonly toLose: Record<CallbackKind, number> = { ended: 0, 'recording-ready': 0 };
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<unknown>();
   private readonly running = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private closed = false;
@@ -80,7 +82,7 @@ export class CallbackSender {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({ signed_parameters: jwt }).toString(),
         });
-        this.fired.push({ kind: 'recording-ready', url, attempt: 1, at: Date.now(), ...result });
+        this.fired.push({ kind: 'recording-ready', url, attempt: 1, at: this.opts.clock.now(), ...result });
       })(),
     );
   }
@@ -93,7 +95,7 @@ export class CallbackSender {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) this.opts.clock.clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.running]);
     this.wakeIdle();
@@ -102,7 +104,7 @@ export class CallbackSender {
   private takeLoss(kind: CallbackKind, url: string): boolean {
     if (this.toLose[kind] === 0) return false;
     this.toLose[kind]--;
-    this.fired.push({ kind, url, attempt: 1, at: Date.now(), lost: true });
+    this.fired.push({ kind, url, attempt: 1, at: this.opts.clock.now(), lost: true });
     return true;
   }
 
@@ -110,11 +112,11 @@ export class CallbackSender {
     this.track(
       (async () => {
         const result = await send(url, { method: 'GET' });
-        this.fired.push({ kind: 'ended', url, attempt, at: Date.now(), ...result });
+        this.fired.push({ kind: 'ended', url, attempt, at: this.opts.clock.now(), ...result });
         const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
         const delay = this.opts.retryScheduleMs[attempt - 1];
         if (ok || delay === undefined || this.closed) return;
-        const timer = setTimeout(() => {
+        const timer = this.opts.clock.setTimeout(() => {
           this.timers.delete(timer);
           this.attemptEnded(url, attempt + 1);
         }, delay);

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ChecksumAlgorithm } from '../bbb/types.js';
 import { BBB_CALLBACK_RETRY_MS } from './callbacks.js';
-import type { SimulatorOptions } from './types.js';
+import { REAL_CLOCK } from './clock.js';
+import type { SimulatorClock, SimulatorOptions } from './types.js';
 
 export interface SimulatorConfig {
   readonly host: string;
@@ -19,6 +20,7 @@ export interface SimulatorConfig {
   readonly serverVersion: string;
   readonly recordingProcessingMs: number;
   readonly callbackRetryScheduleMs: readonly number[];
+  readonly clock: SimulatorClock;
 }
 
 const ALL_ALGORITHMS: readonly ChecksumAlgorithm[] = ['sha1', 'sha256', 'sha384', 'sha512'];
@@ -59,6 +61,10 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
   if (!Array.isArray(callbackRetryScheduleMs) || callbackRetryScheduleMs.some((d) => !isNonNegative(d))) {
     problems.push(`callbackRetryScheduleMs must be a list of numbers >= 0, got ${String(callbackRetryScheduleMs)}`);
   }
+  const clock = options.clock ?? REAL_CLOCK;
+  if (!['now', 'setTimeout', 'clearTimeout'].every((m) => typeof clock[m as keyof SimulatorClock] === 'function')) {
+    problems.push('clock must have now, setTimeout and clearTimeout functions');
+  }
   if (problems.length) throw new Error(`Invalid simulator options: ${problems.join('; ')}.`);
   const [latencyMs, expireIfNoUserJoinedMs, expireWhenLastUserLeftMs, endedMeetingLingerMs, recordingProcessingMs] =
     numbers.map(([, v]) => v) as [number, number, number, number, number];
@@ -77,5 +83,6 @@ export function resolveConfig(options: SimulatorOptions = {}): SimulatorConfig {
     serverVersion: options.serverVersion ?? '3.0.0',
     recordingProcessingMs,
     callbackRetryScheduleMs: Object.freeze([...callbackRetryScheduleMs]),
+    clock,
   });
 }

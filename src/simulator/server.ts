@@ -9,6 +9,7 @@ import type { ApiContext, Reply } from './api-context.js';
 import { xml } from './api-context.js';
 import { isChecksumValid, type ChecksumPolicy } from './checksum.js';
 import { CallbackSender } from './callbacks.js';
+import { unrefTimer } from './clock.js';
 import { resolveConfig, type SimulatorConfig } from './config.js';
 import { FaultBook, GARBAGE, HTML_PAGE, nginxErrorPage } from './faults.js';
 import {
@@ -49,6 +50,7 @@ import type {
   SimRecording,
   SimulatedUser,
   Simulator,
+  SimulatorClock,
   SimulatorOptions,
 } from './types.js';
 import { el, renderXml } from './xml.js';
@@ -103,12 +105,14 @@ class Cancelled extends Error {
 
 /** Delays that `close()` can cancel, so a pending latency never keeps the process alive. */
 class Sleeper {
-  private readonly pending = new Set<{ timer: NodeJS.Timeout; reject: (e: Error) => void }>();
+  private readonly pending = new Set<{ timer: unknown; reject: (e: Error) => void }>();
+
+  constructor(private readonly clock: SimulatorClock) {}
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const entry = {
-        timer: setTimeout(() => {
+        timer: this.clock.setTimeout(() => {
           this.pending.delete(entry);
           resolve();
         }, ms),
@@ -120,7 +124,7 @@ class Sleeper {
 
   cancelAll(): void {
     for (const entry of this.pending) {
-      clearTimeout(entry.timer);
+      this.clock.clearTimeout(entry.timer);
       entry.reject(new Cancelled('The simulator was closed.'));
     }
     this.pending.clear();
@@ -132,10 +136,10 @@ function hostForUrl(host: string): string {
 }
 
 /** What a Spring app behind bbb-web answers for a path or method it has no mapping for. */
-function springError(status: 404 | 405, path: string): string {
+function springError(status: 404 | 405, path: string, now: number): string {
   const error = status === 404 ? 'Not Found' : 'Method Not Allowed';
   return (
-    `<Map><timestamp>${Date.now()}</timestamp><status>${status}</status><error>${error}</error>` +
+    `<Map><timestamp>${now}</timestamp><status>${status}</status><error>${error}</error>` +
     `<message>No message available</message><path>${path.replace(/[<>&]/g, '')}</path></Map>`
   );
 }
@@ -171,7 +175,8 @@ class SimulatorCore implements Simulator {
   readonly backendSecret = randomBytes(16).toString('hex');
   private readonly state: SimulatorState;
   private readonly faults = new FaultBook();
-  private readonly sleeper = new Sleeper();
+  private readonly clock: SimulatorClock;
+  private readonly sleeper: Sleeper;
   private readonly sockets = new Set<Socket>();
   private latencyMs: number;
   private closing?: Promise<void>;
@@ -179,18 +184,21 @@ class SimulatorCore implements Simulator {
   private baseOrigin = '';
   private readonly sender: CallbackSender;
   /** Recordings still processing, each published (and announced) when its timer fires. */
-  private readonly processing = new Set<NodeJS.Timeout>();
+  private readonly processing = new Set<unknown>();
   private processingWaiters: Array<() => void> = [];
   /** Fires at the next meeting expiry, so BBB's end callback follows an expiry without waiting for a request. */
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: unknown;
 
   constructor(readonly config: SimulatorConfig) {
+    this.clock = config.clock;
+    this.sleeper = new Sleeper(config.clock);
     this.latencyMs = config.latencyMs;
     // Scalelite re-signs recording-ready; this simulator always uses HS512 there, BBB's own script HS256 (events.md §1.1).
     this.sender = new CallbackSender({
       secret: config.secret,
       jwtAlgorithm: config.mode === 'scalelite' ? 'HS512' : 'HS256',
       retryScheduleMs: config.callbackRetryScheduleMs,
+      clock: config.clock,
     });
     this.state = new SimulatorState({
       expireIfNoUserJoinedMs: config.expireIfNoUserJoinedMs,
@@ -230,7 +238,7 @@ class SimulatorCore implements Simulator {
       this.sender.recordingReady(meetingID, recordID, { ...metadata });
       return;
     }
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.processing.delete(timer);
       if (this.state.publishProcessed(recordID)) this.sender.recordingReady(meetingID, recordID, { ...metadata });
       if (this.processing.size === 0) {
@@ -246,19 +254,19 @@ class SimulatorCore implements Simulator {
   private armExpiry(): void {
     if (this.closing) return;
     const next = this.state.nextExpiry();
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
     this.expiryTimer = undefined;
     if (next === undefined) return;
-    this.expiryTimer = setTimeout(
+    this.expiryTimer = this.clock.setTimeout(
       () => {
         this.expiryTimer = undefined;
-        this.state.sweep(Date.now());
+        this.state.sweep(this.clock.now());
         this.armExpiry();
       },
-      Math.max(0, Math.min(next - Date.now() + 1, 2_147_483_647)),
+      Math.max(0, Math.min(next - this.clock.now() + 1, 2_147_483_647)),
     );
     // The expiry timer alone never keeps a process alive.
-    this.expiryTimer.unref();
+    unrefTimer(this.expiryTimer);
   }
 
   get url(): string {
@@ -315,11 +323,11 @@ class SimulatorCore implements Simulator {
   }
 
   seedRecording(rec: SeedRecording): SimRecording {
-    return this.state.seedRecording(rec, this.baseOrigin, Date.now());
+    return this.state.seedRecording(rec, this.baseOrigin, this.clock.now());
   }
 
   connectUser(meetingID: string, user: SimulatedUser): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.state.sweep(now);
     const meeting = this.state.findActive(meetingID);
     if (!meeting) throw new Error(`connectUser: no running meeting has the meetingID "${meetingID}".`);
@@ -331,14 +339,14 @@ class SimulatorCore implements Simulator {
   }
 
   admitGuests(meetingID: string): number {
-    this.state.sweep(Date.now());
+    this.state.sweep(this.clock.now());
     const meeting = this.state.findActive(meetingID);
     if (!meeting) return 0;
     return this.state.waitingGuests(meeting).filter((g) => this.state.admit(g.sessionToken)).length;
   }
 
   meetingDetails(meetingID: string): MeetingDetails | undefined {
-    this.state.sweep(Date.now());
+    this.state.sweep(this.clock.now());
     const meeting = this.state.findAny(meetingID);
     if (!meeting) return undefined;
     return structuredClone({
@@ -358,8 +366,8 @@ class SimulatorCore implements Simulator {
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      if (this.expiryTimer) clearTimeout(this.expiryTimer);
-      for (const t of this.processing) clearTimeout(t);
+      if (this.expiryTimer !== undefined) this.clock.clearTimeout(this.expiryTimer);
+      for (const t of this.processing) this.clock.clearTimeout(t);
       this.processing.clear();
       for (const w of this.processingWaiters.splice(0)) w();
       void this.sender.close();
@@ -411,7 +419,7 @@ class SimulatorCore implements Simulator {
         res.end();
         return;
       }
-      const page = renderJoinPage(this.state, sessionToken, origin, Date.now());
+      const page = renderJoinPage(this.state, sessionToken, origin, this.clock.now());
       res.writeHead(page.status, { 'Content-Type': 'text/html;charset=utf-8', 'Cache-Control': 'no-cache' });
       res.end(page.body);
       return;
@@ -445,7 +453,7 @@ class SimulatorCore implements Simulator {
     }
     if (path.startsWith('/bigbluebutton/')) {
       res.writeHead(404, { 'Content-Type': 'application/xml;charset=UTF-8' });
-      res.end(springError(404, path));
+      res.end(springError(404, path, this.clock.now()));
     } else {
       res.writeHead(404, { 'Content-Type': 'text/html' });
       res.end(nginxErrorPage(404));
@@ -471,7 +479,7 @@ class SimulatorCore implements Simulator {
       rawQuery,
       params: firstValues(paramList),
       ...(rawBody !== undefined ? { body: rawBody } : {}),
-      at: Date.now(),
+      at: this.clock.now(),
     });
     if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
 
@@ -509,7 +517,7 @@ class SimulatorCore implements Simulator {
       return;
     }
 
-    const now = Date.now();
+    const now = this.clock.now();
     this.state.sweep(now);
     this.send(
       res,
@@ -555,7 +563,12 @@ class SimulatorCore implements Simulator {
       // Scalelite's catch-all route; bbb-web has no such thing and answers like any Spring app.
       if (mode === 'scalelite') return xml(failed('unsupportedRequest', MSG.unsupportedRequest));
       const status = route ? 405 : 404;
-      return { type: 'raw', status, contentType: 'application/xml;charset=UTF-8', body: springError(status, r.path) };
+      return {
+        type: 'raw',
+        status,
+        contentType: 'application/xml;charset=UTF-8',
+        body: springError(status, r.path, r.now),
+      };
     }
     const legacyWording = mode === 'scalelite' || route.legacyChecksum === true;
     const checksumError = xml(failed('checksumError', legacyWording ? MSG.checksumLegacy : MSG.checksumBbb));
@@ -613,7 +626,7 @@ class SimulatorCore implements Simulator {
 
   /** The BBB server behind the simulated Scalelite: only join reaches it, re-signed with the backend's own secret. */
   private handleBackendJoin(rawQuery: string, method: string, origin: string, res: ServerResponse): void {
-    const now = Date.now();
+    const now = this.clock.now();
     this.state.sweep(now);
     const paramList = parseParamList(utf8(rawQuery)).filter(([name]) => name !== 'checksum');
     const checksumValid = isChecksumValid('join', rawQuery, {
@@ -638,7 +651,7 @@ class SimulatorCore implements Simulator {
             type: 'raw',
             status: 405,
             contentType: 'application/xml;charset=UTF-8',
-            body: springError(405, '/bigbluebutton/api/join'),
+            body: springError(405, '/bigbluebutton/api/join', now),
           } as const);
     this.send(res, reply, 'bbb');
   }

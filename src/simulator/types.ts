@@ -44,6 +44,21 @@ export interface SimulatorOptions {
   recordingProcessingMs?: number;
   /** Delays between the end callback's 5 attempts, in milliseconds. Default BBB's 30000, 60000, 120000, 300000. */
   callbackRetryScheduleMs?: number[];
+  /**
+   * Where the simulated server's time comes from: the `now` it stamps (createTime, endTime, callback and request
+   * times, meeting expiry) and the timers it waits on (latency, recording processing, callback retries, the expiry
+   * timer). Default: the wall clock and Node's timers. A test passes a fake clock to let simulated time pass at once.
+   */
+  clock?: SimulatorClock;
+}
+
+/** The simulator's source of time; see `SimulatorOptions.clock`. */
+export interface SimulatorClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Calls `callback` once, `ms` milliseconds later on this clock; returns a handle for clearTimeout. */
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
 }
 
 /** The callbacks the simulator makes: `ended` (meetingEndedURL / meta_endCallbackUrl), `recording-ready`. */

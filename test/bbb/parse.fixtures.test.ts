@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { BbbFailedError, BbbMisconfiguredError, BbbNotFoundError, BbbProtocolError } from '../../src/bbb/errors.js';
+import { attribute, childNodes, childText, listOf, parseResponse } from '../../src/bbb/parse.js';
+import type { CreateMeetingResult, MeetingInfo, Recording } from '../../src/bbb/types.js';
 import {
-  attribute,
-  childNodes,
-  childText,
-  listOf,
   parseApiVersion,
   parseCreateMeeting,
   parseIsMeetingRunning,
@@ -15,9 +13,7 @@ import {
   parseMeetings,
   parseRecordings,
   parseRecordingsFlag,
-  parseResponse,
-} from '../../src/bbb/parse.js';
-import type { CreateMeetingResult, MeetingInfo, Recording } from '../../src/bbb/types.js';
+} from './parse-helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/bbb/', import.meta.url));
 const FOLDERS = ['official-php', 'littleredbutton-php'];

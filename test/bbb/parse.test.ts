@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { BbbFailedError, BbbMisconfiguredError, BbbNotFoundError, BbbProtocolError } from '../../src/bbb/errors.js';
+import { parseResponse } from '../../src/bbb/parse.js';
 import {
   parseApiVersion,
   parseCreateMeeting,
@@ -8,8 +9,7 @@ import {
   parseMeetings,
   parseRecordings,
   parseRecordingsFlag,
-  parseResponse,
-} from '../../src/bbb/parse.js';
+} from './parse-helpers.js';
 
 function thrown(parse: () => unknown): unknown {
   try {

@@ -11,6 +11,7 @@ import {
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
 
 const SIGNING_KEY = 'callbacks-test-signing-key-0123456789abcdef';
@@ -125,14 +126,18 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     const nonce = newNonce();
     const tok = token('ended', 'room-end', nonce);
     const url = callbackUrl(stack.url, 'ended', tok);
+    // The receivers are shared with the other tests of this block, which run in any order.
+    const before = lmsReceiver.received.length;
+    const portalBefore = portalReceiver.received.length;
     // BBB appends nothing to meetingEndedURL; a balancer may append a meetingID, which is ignored.
     for (const u of [url, `${url}&meetingID=someone-else&recordingmarks=false`])
       expect((await fetch(u)).status).toBe(204);
-    await lmsReceiver.waitForRequests(1);
+    await lmsReceiver.waitForRequests(before + 1);
     // A later, different event: once it has arrived, the retried callback would have arrived before it had it made a second event.
     expect((await fetch(callbackUrl(stack.url, 'ended', token('ended', 'room-end-2', newNonce())))).status).toBe(204);
-    await lmsReceiver.waitForRequests(2);
-    const first = lmsReceiver.received[0]!;
+    await lmsReceiver.waitForRequests(before + 2);
+    const mine = lmsReceiver.received.slice(before);
+    const first = mine[0]!;
     expect(first.error).toBeUndefined();
     expect(first.headers['webhook-id']).toBe(eventId('meeting.ended', 'lms', 'room-end', nonce));
     expect(first.verified).toEqual({
@@ -140,11 +145,11 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
       timestamp: expect.any(String),
       data: { meetingId: 'room-end' },
     });
-    expect(lmsReceiver.received.map((r) => (r.verified as { data: { meetingId: string } }).data.meetingId)).toEqual([
+    expect(mine.map((r) => (r.verified as { data: { meetingId: string } }).data.meetingId)).toEqual([
       'room-end',
       'room-end-2',
     ]);
-    expect(portalReceiver.received).toHaveLength(0);
+    expect(portalReceiver.received).toHaveLength(portalBefore);
     // The token is a credential: the request log keeps the path and drops the query it travels in.
     expect(stack.logs.some((l) => l.includes('/bbb/callbacks/v1/ended'))).toBe(true);
     expect(stack.logs.join('\n')).not.toContain(tok);
@@ -152,6 +157,7 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
 
   it('answers 401 to a forged or mismatched token and makes no event', async () => {
     const before = lmsReceiver.received.length + portalReceiver.received.length;
+    const portalBefore = portalReceiver.received.length;
     const good = token('ended', 'room-x', newNonce(), 'portal');
     const forged = `${Buffer.from(JSON.stringify({ v: 1, k: 'ended', a: 'lms', m: 'room-x', n: 'n' })).toString('base64url')}.${good.split('.')[1]}`;
     for (const t of [forged, token('recording-ready', 'room-x', 'n'), 'garbage']) {
@@ -165,7 +171,7 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     expect(res.status).toBe(401);
     // The portal endpoint gets this one, and it must be the first thing either receiver saw since: nothing else was made.
     expect((await fetch(callbackUrl(stack.url, 'ended', good))).status).toBe(204);
-    await portalReceiver.waitForRequests(1);
+    await portalReceiver.waitForRequests(portalBefore + 1);
     expect(lmsReceiver.received.length + portalReceiver.received.length).toBe(before + 1);
   });
 
@@ -220,20 +226,26 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
   });
 
   it('counts callbacks and delivery attempts in /metrics', async () => {
-    const text = await (await fetch(`${stack.url}/metrics`)).text();
-    const value = (line: string) =>
-      Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    expect(
-      value('bbb_interface_events_received_total{source="bbb-callback",kind="ended",outcome="rejected"}'),
-    ).toBeGreaterThanOrEqual(3);
-    expect(
-      value('bbb_interface_events_received_total{source="bbb-callback",kind="recording-ready",outcome="accepted"}'),
-    ).toBeGreaterThanOrEqual(3);
-    expect(value('bbb_interface_webhook_deliveries_total{app="lms",type="recording.ready",outcome="delivered"}')).toBe(
-      2,
-    );
-    expect(
-      value('bbb_interface_webhook_delivery_duration_seconds_count{app="lms",outcome="delivered"}'),
-    ).toBeGreaterThanOrEqual(4);
+    const scrape = async () => {
+      const text = await (await fetch(`${stack.url}/metrics`)).text();
+      return (line: string) =>
+        Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const REJECTED_ENDED = 'bbb_interface_events_received_total{source="bbb-callback",kind="ended",outcome="rejected"}';
+    const ACCEPTED_READY =
+      'bbb_interface_events_received_total{source="bbb-callback",kind="recording-ready",outcome="accepted"}';
+    const DELIVERED = 'bbb_interface_webhook_deliveries_total{app="lms",type="recording.ready",outcome="delivered"}';
+    const DURATIONS = 'bbb_interface_webhook_delivery_duration_seconds_count{app="lms",outcome="delivered"}';
+    // Counted from what this test sends (the other tests of the block share the gateway and run in any order).
+    const before = await scrape();
+    expect((await fetch(callbackUrl(stack.url, 'ended', 'garbage'))).status).toBe(401);
+    const url = callbackUrl(stack.url, 'recording-ready', token('recording-ready', 'room-metrics', newNonce()));
+    const signed = await jwt({ meeting_id: 'room-metrics', record_id: 'metrics-1732000000000' }, stack.sim.secret);
+    expect((await postForm(url, { signed_parameters: signed })).status).toBe(204);
+    // The delivery is counted once the receiver's answer is back, after the receiver saw the request.
+    let after = before;
+    await waitFor(async () => (after = await scrape())(DURATIONS) > before(DURATIONS), 'the delivery to be counted');
+    const added = (line: string) => after(line) - before(line);
+    expect([REJECTED_ENDED, ACCEPTED_READY, DELIVERED, DURATIONS].map(added)).toEqual([1, 1, 1, 1]);
   });
 });

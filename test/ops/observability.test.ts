@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { assertNoSecretsIn, gql, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { CREATE, JOIN, MEETING, PUBLISH } from '../helpers/operations.js';
 import { parseLogs, parseMetrics, sampleValue, scrapeMetrics, waitFor } from './support/ops-helpers.js';
@@ -265,10 +265,11 @@ describe('secrets in logs', () => {
 
 describe('GET /metrics', () => {
   let stack: Stack;
-  beforeAll(async () => {
+  // A gateway per test: the first one counts exact request and BBB call totals, which another test's create would move.
+  beforeEach(async () => {
     stack = await startStack({ env: { JOIN_CACHE_TTL_MS: '0' } });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await stack.close();
   });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { jwtVerify, decodeProtectedHeader } from 'jose';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { callSimulator } from '../helpers/stack.js';
 
 interface Hit {
@@ -57,13 +58,19 @@ describe('simulator: the callbacks BBB makes', () => {
   let sim: Simulator;
   let scalelite: Simulator;
   let catcher: Catcher;
+  // BBB's own retry schedule and a minute of processing, on a clock the tests let run: no test waits for them.
+  const clock = new FakeClock();
+  const PROCESSING_MS = 60_000;
+  /** Lets simulated time pass until every callback is made and no retry or recording is pending. */
+  const callbacksDone = (s: Simulator = sim) => clock.runUntil(s.callbacksIdle());
 
   beforeAll(async () => {
     catcher = new Catcher();
     await catcher.start();
     sim = await startSimulator({
-      callbackRetryScheduleMs: [5, 10, 20, 40],
-      recordingProcessingMs: 30,
+      clock,
+      recordingProcessingMs: PROCESSING_MS,
+      // No expiry timer: letting time pass must not end the other tests' meetings.
       expireIfNoUserJoinedMs: 0,
     });
     scalelite = await startSimulator({ mode: 'scalelite' });
@@ -82,7 +89,7 @@ describe('simulator: the callbacks BBB makes', () => {
     await create(sim, { meetingID: 'cb-1', meetingEndedURL: `${catcher.url}/ended?t=abc` });
     catcher.script = [500, 503];
     await callSimulator(sim, 'end', { meetingID: 'cb-1' });
-    await sim.callbacksIdle();
+    await callbacksDone();
     expect(catcher.hits.map((h) => [h.method, h.path])).toEqual([
       ['GET', '/ended?t=abc'],
       ['GET', '/ended?t=abc'],
@@ -94,23 +101,31 @@ describe('simulator: the callbacks BBB makes', () => {
       [2, 503],
       [3, 200],
     ]);
+    // CallbackUrlService's schedule: the second attempt 30 s after the first, the third a minute after that.
+    expect(mine.slice(1).map((c, i) => c.at - mine[i]!.at)).toEqual([30_000, 60_000]);
   });
 
   it('gives up after the fifth failed attempt', async () => {
     await create(sim, { meetingID: 'cb-2', meetingEndedURL: `${catcher.url}/never` });
     catcher.script = [500, 500, 500, 500, 500, 500];
     await callSimulator(sim, 'end', { meetingID: 'cb-2' });
-    await sim.callbacksIdle();
+    await callbacksDone();
     expect(catcher.hits.filter((h) => h.path === '/never')).toHaveLength(5);
+    const mine = sim.callbacks.filter((c) => c.url.endsWith('/never'));
+    expect(mine.slice(1).map((c, i) => c.at - mine[i]!.at)).toEqual([30_000, 60_000, 120_000, 300_000]);
   });
 
   it('appends meetingID and recordingmarks to meta_endCallbackUrl, and fires on expiry too', async () => {
-    const expiring = await startSimulator({ expireIfNoUserJoinedMs: 20 });
+    const expiringClock = new FakeClock();
+    const expiring = await startSimulator({ clock: expiringClock });
     try {
       await create(expiring, { meetingID: 'cb-3', meta_endCallbackUrl: `${catcher.url}/meta?x=1` });
-      // Nobody joins: BBB ends it on its own timer and calls back without any API request to prompt it.
+      // Nobody joins: 5 minutes later BBB ends it on its own timer and calls back without any API request to prompt it.
+      await expiringClock.advance(300_000);
+      expect(catcher.hits).toEqual([]);
+      await expiringClock.advance(1);
       await catcher.waitFor(1);
-      await expiring.callbacksIdle();
+      await expiringClock.runUntil(expiring.callbacksIdle());
       expect(catcher.hits.map((h) => h.path)).toEqual(['/meta?x=1&recordingmarks=false&meetingID=cb-3']);
     } finally {
       await expiring.close();
@@ -121,6 +136,7 @@ describe('simulator: the callbacks BBB makes', () => {
     await create(sim, { meetingID: 'cb-4', record: 'true', 'meta_bbb-recording-ready-url': `${catcher.url}/ready` });
     sim.connectUser('cb-4', { fullName: 'Ada', role: 'MODERATOR' });
     await callSimulator(sim, 'end', { meetingID: 'cb-4' });
+    const endedAt = clock.now();
     // Processing: BBB's getRecordings (published, unpublished by default) does not list it yet.
     expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4' })).toContain(
       '<messageKey>noRecordings</messageKey>',
@@ -128,9 +144,10 @@ describe('simulator: the callbacks BBB makes', () => {
     expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4', state: 'processing' })).toContain(
       '<state>processing</state>',
     );
-    await sim.callbacksIdle();
+    await callbacksDone();
     expect(await callSimulator(sim, 'getRecordings', { meetingID: 'cb-4' })).toContain('<state>published</state>');
     expect(catcher.hits).toHaveLength(1);
+    expect(sim.callbacks.find((c) => c.url.endsWith('/ready'))?.at).toBe(endedAt + PROCESSING_MS);
     const hit = catcher.hits[0]!;
     expect([hit.method, hit.path, hit.contentType]).toEqual(['POST', '/ready', 'application/x-www-form-urlencoded']);
     const jwt = new URLSearchParams(hit.body).get('signed_parameters')!;
@@ -146,7 +163,7 @@ describe('simulator: the callbacks BBB makes', () => {
       'meta_bbb-recording-ready-url': `${catcher.url}/ready-empty`,
     });
     await callSimulator(sim, 'end', { meetingID: 'cb-5' });
-    await sim.callbacksIdle();
+    await callbacksDone();
     expect(catcher.hits).toEqual([]);
   });
 
@@ -161,7 +178,7 @@ describe('simulator: the callbacks BBB makes', () => {
     sim.loseCallbacks('ended');
     sim.loseCallbacks('recording-ready');
     await callSimulator(sim, 'end', { meetingID: 'cb-6' });
-    await sim.callbacksIdle();
+    await callbacksDone();
     expect(catcher.hits).toEqual([]);
     expect(sim.callbacks.filter((c) => c.url.includes('/lost-')).map((c) => [c.kind, c.lost])).toEqual([
       ['ended', true],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { apiUrl, callApi, checksum, fetchRaw, tag } from './support/bbb-http.js';
 
 describe('faults, latency and request recording', () => {
@@ -81,16 +82,28 @@ describe('faults, latency and request recording', () => {
     expect((await fetchRaw(`${new URL(sim.url).origin}/html5client/join?sessionToken=x`)).status).toBe(404);
   });
 
-  it('delays answers by the latency option, setLatency and latency faults', async () => {
-    sim.setLatency(120);
-    let started = Date.now();
-    await callApi(sim, 'getMeetings');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
-    sim.setLatency(0);
-    sim.injectFault({ fault: { kind: 'latency', ms: 150 }, times: 1 });
-    started = Date.now();
-    expect(tag((await callApi(sim, 'getMeetings')).body, 'returncode')).toBe('SUCCESS');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  it('delays answers by the latency option, setLatency and latency faults, which add up', async () => {
+    // On the simulator's clock: each answer waits on a timer of the configured length and comes once it has run.
+    const clock = new FakeClock();
+    const slow = await startSimulator({ clock, latencyMs: 40 });
+    try {
+      const answer = async (latencies: number) => {
+        let answered = false;
+        const res = callApi(slow, 'getMeetings').then((r) => ((answered = true), r));
+        await clock.timersSet(latencies);
+        expect(answered).toBe(false);
+        await clock.advance(clock.delays.at(-1)!);
+        return tag((await res).body, 'returncode');
+      };
+      expect(await answer(1)).toBe('SUCCESS');
+      slow.setLatency(120);
+      slow.injectFault({ fault: { kind: 'latency', ms: 30 }, times: 1 });
+      expect(await answer(2)).toBe('SUCCESS');
+      expect(await answer(3)).toBe('SUCCESS');
+      expect(clock.delays).toEqual([40, 150, 120]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('records every API request with its raw query and decoded parameters', async () => {
@@ -129,12 +142,14 @@ describe('faults, latency and request recording', () => {
 
 describe('close', () => {
   it('cancels answers still waiting on latency and resolves', async () => {
-    const sim = await startSimulator({ latencyMs: 60_000 });
+    const clock = new FakeClock();
+    const sim = await startSimulator({ latencyMs: 60_000, clock });
     const pending = callApi(sim, 'getMeetings').then(
       () => 'answered',
       () => 'failed',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // The request has arrived and waits on its latency.
+    await clock.timersSet(1);
     await sim.close();
     expect(await pending).toBe('failed');
     await sim.close();

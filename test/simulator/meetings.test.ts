@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { parseStringPromise } from 'xml2js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { callApi, checksum, childNames, fetchRaw, outcome, tag, tags } from './support/bbb-http.js';
 
 const MEETING_FIELDS = [
@@ -30,8 +31,6 @@ const MEETING_FIELDS = [
   'metadata',
   'isBreakout',
 ];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('meeting lifecycle', () => {
   let sim: Simulator;
@@ -222,18 +221,21 @@ describe('meeting lifecycle', () => {
 
 describe('meeting expiry', () => {
   let sim: Simulator;
-  beforeAll(async () => {
-    sim = await startSimulator({ expireIfNoUserJoinedMs: 150 });
+  let clock: FakeClock;
+  // BBB's default: a meeting nobody entered ends 5 minutes after create. The fake clock lets them pass at once.
+  beforeEach(async () => {
+    clock = new FakeClock();
+    sim = await startSimulator({ clock });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await sim.close();
   });
-  beforeEach(() => sim.reset());
 
   it('ends a meeting nobody entered after expireIfNoUserJoinedMs', async () => {
     await callApi(sim, 'create', { name: 'Room', meetingID: 'lonely' });
+    await clock.advance(300_000 - 1);
     expect(tag((await callApi(sim, 'getMeetingInfo', { meetingID: 'lonely' })).body, 'returncode')).toBe('SUCCESS');
-    await sleep(250);
+    await clock.advance(1);
     expect(tag((await callApi(sim, 'getMeetingInfo', { meetingID: 'lonely' })).body, 'messageKey')).toBe('notFound');
     expect(tag((await callApi(sim, 'getMeetings')).body, 'messageKey')).toBe('noMeetings');
   });
@@ -241,15 +243,16 @@ describe('meeting expiry', () => {
   it('keeps a meeting someone entered', async () => {
     await callApi(sim, 'create', { name: 'Room', meetingID: 'busy' });
     sim.connectUser('busy', { fullName: 'Ann', role: 'VIEWER' });
-    await sleep(250);
+    await clock.advance(3_600_000);
     expect(tag((await callApi(sim, 'getMeetingInfo', { meetingID: 'busy' })).body, 'running')).toBe('true');
   });
 });
 
 describe('ended meetings that linger (endedMeetingLingerMs)', () => {
   let sim: Simulator;
+  const clock = new FakeClock();
   beforeAll(async () => {
-    sim = await startSimulator({ endedMeetingLingerMs: 200 });
+    sim = await startSimulator({ endedMeetingLingerMs: 200, clock });
   });
   afterAll(async () => {
     await sim.close();
@@ -273,7 +276,11 @@ describe('ended meetings that linger (endedMeetingLingerMs)', () => {
       message: 'You can not join a meeting that has already been forcibly ended',
     });
     expect(tag((await callApi(sim, 'getMeetings')).body, 'messageKey')).toBe('noMeetings');
-    await sleep(300);
+    await clock.advance(199);
+    expect(tag((await callApi(sim, 'getMeetingInfo', { meetingID: 'linger' })).body, 'hasBeenForciblyEnded')).toBe(
+      'true',
+    );
+    await clock.advance(1);
     expect(tag((await callApi(sim, 'getMeetingInfo', { meetingID: 'linger' })).body, 'messageKey')).toBe('notFound');
   });
 });
