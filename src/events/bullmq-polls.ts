@@ -30,8 +30,13 @@ export interface BullMqPollsOptions {
 }
 
 const QUEUE_NAME = 'recording-polls';
-/** Finished polls are kept a day, so a late end signal for the same session does not start them again. */
+/** Finished polls are kept a day (their outcome is there to look at). */
 const KEEP_S = 86_400;
+/**
+ * A session's polls start once: `<prefix>:recording-polls-started:<job id>` (SET NX) outlives the job by far, so an end
+ * signal after the polls finished (BBB's callback after endMeeting, a replayed URL) starts no second round.
+ */
+const STARTED_S = 7 * 86_400;
 
 class NotYet extends Error {
   constructor() {
@@ -48,6 +53,7 @@ export class BullMqPolls implements PollScheduler {
   private readonly queue: Queue;
   private readonly worker: Worker;
   private readonly events: QueueEvents;
+  private readonly marks: Redis;
   private readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqPollsOptions) {
@@ -57,6 +63,7 @@ export class BullMqPolls implements PollScheduler {
       return c;
     };
     this.queue = new Queue(QUEUE_NAME, { connection: connection(2), prefix: opts.prefix });
+    this.marks = connection(2);
     this.worker = new Worker(QUEUE_NAME, (job: Job<PollSession>) => this.process(job), {
       connection: connection(null),
       prefix: opts.prefix,
@@ -93,14 +100,22 @@ export class BullMqPolls implements PollScheduler {
       .update(JSON.stringify([session.app, session.meetingId, session.nonce]))
       .digest('hex')
       .slice(0, 32)}`;
-    await this.queue.add('poll', session, {
-      jobId,
-      delay: first,
-      attempts: this.opts.scheduleMs.length,
-      backoff: { type: 'custom' },
-      removeOnComplete: { age: KEEP_S },
-      removeOnFail: { age: KEEP_S },
-    });
+    const mark = `${this.opts.prefix}:recording-polls-started:${jobId}`;
+    if ((await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX')) === null) return;
+    try {
+      await this.queue.add('poll', session, {
+        jobId,
+        delay: first,
+        attempts: this.opts.scheduleMs.length,
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: KEEP_S },
+        removeOnFail: { age: KEEP_S },
+      });
+    } catch (err) {
+      // Not started after all: the next end signal may try again.
+      await this.marks.del(mark).catch(() => undefined);
+      throw err;
+    }
   }
 
   async idle(): Promise<void> {
@@ -131,5 +146,7 @@ export class BullMqPolls implements PollScheduler {
   /** For tests: removes every key of this queue. */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
+    const marks = await this.marks.keys(`${this.opts.prefix}:recording-polls-started:*`);
+    if (marks.length > 0) await this.marks.del(...marks);
   }
 }

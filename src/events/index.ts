@@ -17,6 +17,7 @@ import {
   type DeliveryQueue,
   type EndpointStates,
 } from './delivery.js';
+import { sessionHasEnded } from './end-confirmation.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
 import { TEST_EVENT_TYPE } from './types.js';
@@ -49,7 +50,7 @@ export async function createEvents(
   config: Config,
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
-  bbb: Pick<BbbClient, 'getRecordings'>,
+  bbb: Pick<BbbClient, 'getRecordings' | 'getMeetingInfo'>,
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
@@ -99,6 +100,8 @@ export async function createEvents(
     redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
+  // A rotated-out key still verifies the tokens live meetings carry (WEBHOOK_SIGNING_KEY_PREVIOUS); new ones use the current.
+  const tokenKeys = [tokenKey, ...wh.previousSigningKeys.map(callbackKeyFrom)];
   // With Redis the recording polls are delayed jobs (they survive restarts; one replica runs each); the worker starts below,
   // once `meetings` exists.
   const pollError = (what: string, err: unknown) =>
@@ -121,14 +124,18 @@ export async function createEvents(
     pollScheduleMs: wh.recordingPollScheduleMs,
     ...(polls ? { scheduler: polls } : {}),
     onError: pollError,
+    analyticsApps: new Set(wh.analyticsApps),
   });
   polls?.run();
   await registerCallbackRoutes(app, {
-    tokenKey,
+    tokenKeys,
     bbbSecret: config.bbb?.secret,
     emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
+    confirmEnded: (c) => sessionHasEnded(bbb, c),
+    onProblem: (kind, what, err) =>
+      log.warn({ kind, ...(err !== undefined ? { errName: err instanceof Error ? err.name : typeof err } : {}) }, what),
   });
   return {
     queue,
