@@ -57,7 +57,13 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     const ended = new URL(params['meetingEndedURL']!);
     expect(ended.origin + ended.pathname).toBe(`${stack.url}/bbb/callbacks/v1/ended`);
     const claims = verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended');
-    expect(claims).toEqual({ kind: 'ended', app: 'lms', meetingId: m.meetingId, nonce: expect.any(String) });
+    expect(claims).toEqual({
+      kind: 'ended',
+      app: 'lms',
+      meetingId: m.meetingId,
+      nonce: expect.any(String),
+      issuedAtMs: expect.any(Number),
+    });
     await lms.waitForRequests(1);
     expect(lms.received[0]!.error).toBeUndefined();
     expect(lms.received[0]!.headers['webhook-id']).toBe(eventId('meeting.created', 'lms', m.meetingId, claims!.nonce));
