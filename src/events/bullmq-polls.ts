@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { MAX_STALLED_COUNT, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** One recorded meeting's session whose recording is awaited. */
 export interface PollSession {
@@ -27,6 +28,8 @@ export interface BullMqPollsOptions {
   readonly poll: (session: PollSession) => Promise<boolean>;
   /** A poll that failed (BBB unreachable, …); it counts as one of the schedule's polls. */
   readonly onError?: (what: string, err: unknown) => void;
+  /** The worker's Redis errors, stalls and unexpected failures (worker-problems.ts). */
+  readonly onWorkerProblem?: (problem: WorkerProblem) => void;
 }
 
 const QUEUE_NAME = 'recording-polls';
@@ -54,6 +57,8 @@ export class BullMqPolls implements PollScheduler {
   private readonly worker: Worker;
   private readonly events: QueueEvents;
   private readonly marks: Redis;
+  /** Poll errors onError has already reported (the worker's failed event then says nothing more). */
+  private readonly reported = new WeakSet<Error>();
   private readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqPollsOptions) {
@@ -70,9 +75,15 @@ export class BullMqPolls implements PollScheduler {
       concurrency: 5,
       // Started by run(), once whatever the polls call exists (a job due at start-up would otherwise find nothing to call).
       autorun: false,
+      maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: (attemptsMade: number) => opts.scheduleMs[attemptsMade] ?? 0 },
     });
-    this.worker.on('error', () => {});
+    watchWorker(
+      this.worker,
+      QUEUE_NAME,
+      opts.onWorkerProblem,
+      (err) => err instanceof NotYet || this.reported.has(err),
+    );
     this.events = new QueueEvents(QUEUE_NAME, { connection: connection(null), prefix: opts.prefix });
     this.events.on('error', () => {});
   }
@@ -88,6 +99,7 @@ export class BullMqPolls implements PollScheduler {
       found = await this.opts.poll(job.data);
     } catch (err) {
       this.opts.onError?.('recording poll', err);
+      if (err instanceof Error) this.reported.add(err);
       throw err;
     }
     if (!found) throw new NotYet();
@@ -140,7 +152,7 @@ export class BullMqPolls implements PollScheduler {
     await this.worker.close();
     await this.events.close();
     await this.queue.close();
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await Promise.allSettled(this.connections.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
   }
 
   /** For tests: removes every key of this queue. */

@@ -21,6 +21,7 @@ import { sessionHasEnded } from './end-confirmation.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
 import { TEST_EVENT_TYPE } from './types.js';
+import type { WorkerProblem } from './worker-problems.js';
 
 export { CALLBACK_ROUTES };
 
@@ -95,7 +96,18 @@ export async function createEvents(
       );
     else log.info(fields, `webhook ${r.outcome}`);
   };
-  const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
+  const onWorkerProblem = (p: WorkerProblem) => {
+    metrics.eventsWorkerProblems.inc({ queue: p.queue, kind: p.kind });
+    log.warn(
+      { queue: p.queue, kind: p.kind, jobId: p.jobId, reason: p.reason },
+      p.kind === 'error'
+        ? 'events worker: Redis error (deliveries and polls wait until Redis is back)'
+        : p.kind === 'stalled'
+          ? 'events worker: a job stalled and is taken over'
+          : 'events worker: a job failed unexpectedly',
+    );
+  };
+  const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt, onWorkerProblem };
   const queue: DeliveryQueue =
     redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
@@ -114,6 +126,7 @@ export async function createEvents(
           scheduleMs: wh.recordingPollScheduleMs,
           poll: (s) => meetings.pollOnce(s),
           onError: pollError,
+          onWorkerProblem,
         })
       : undefined;
   const meetings: MeetingEvents = new MeetingEvents({

@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   /** BBB callbacks (and later the gateway's own sources) turned into events, or refused. */
   readonly eventsReceived: Counter<'source' | 'kind' | 'outcome'>;
   readonly webhookDeliveries: Counter<'app' | 'type' | 'outcome'>;
+  /** Problems of the BullMQ workers (queue webhooks or recording-polls; kind error, failed, stalled). */
+  readonly eventsWorkerProblems: Counter<'queue' | 'kind'>;
   readonly webhookDuration: Histogram<'app' | 'outcome'>;
   /** Deliveries waiting, retrying or in flight; exported only once watchWebhookQueueDepth is called (with WEBHOOK_ENDPOINTS). */
   readonly webhookQueueDepth: Gauge;
@@ -101,6 +103,12 @@ export function createMetrics(): GatewayMetrics {
     labelNames: ['app', 'type', 'outcome'] as const,
     registers,
   });
+  const eventsWorkerProblems = new Counter({
+    name: `${METRIC_PREFIX}events_worker_problems_total`,
+    help: 'Problems of the events queue workers (BullMQ), by queue (webhooks, recording-polls) and kind (error: Redis; failed: a job failed unexpectedly; stalled: a job taken over after its worker stopped).',
+    labelNames: ['queue', 'kind'] as const,
+    registers,
+  });
   const webhookDuration = new Histogram({
     name: `${METRIC_PREFIX}webhook_delivery_duration_seconds`,
     help: "Time an app's endpoint took to answer a webhook attempt, in seconds.",
@@ -130,6 +138,7 @@ export function createMetrics(): GatewayMetrics {
         registry.registerMetric(webhookQueueDepth);
     },
     eventsReceived,
+    eventsWorkerProblems,
     webhookDeliveries,
     webhookDuration,
     httpRequests,
