@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -10,6 +11,7 @@ import {
   type DeliveryQuery,
   type DeliveryQueue,
   type DeliveryRecord,
+  type EndpointRef,
   type EndpointStates,
   type QueueOptions,
 } from './delivery.js';
@@ -238,22 +240,25 @@ function redeliveryNumber(id: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** 410 state shared by every replica: `<prefix>:disabled:<app>`, removed by the operator to re-enable the endpoint. */
+/**
+ * 410 state shared by every replica: `<prefix>:disabled:<app>:<sha256(url), 16 hex>`, one key per app and URL, so a new URL
+ * in WEBHOOK_ENDPOINTS starts enabled; the operator deletes the key to re-enable the same URL.
+ */
 export class RedisEndpointStates implements EndpointStates {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
-  private key(app: string): string {
-    return `${this.prefix}:disabled:${app}`;
+  private key(e: EndpointRef): string {
+    return `${this.prefix}:disabled:${e.app}:${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}`;
   }
-  async isDisabled(app: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(app))) === 1;
+  async isDisabled(endpoint: EndpointRef): Promise<boolean> {
+    return (await this.redis.exists(this.key(endpoint))) === 1;
   }
-  async disable(app: string): Promise<void> {
-    await this.redis.set(this.key(app), new Date().toISOString());
+  async disable(endpoint: EndpointRef): Promise<void> {
+    await this.redis.set(this.key(endpoint), new Date().toISOString());
   }
-  async enable(app: string): Promise<void> {
-    await this.redis.del(this.key(app));
+  async enable(endpoint: EndpointRef): Promise<void> {
+    await this.redis.del(this.key(endpoint));
   }
 }

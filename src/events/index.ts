@@ -82,7 +82,9 @@ export async function createEvents(
     if (r.outcome === 'gone')
       log.warn(
         fields,
-        'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it',
+        statesRedis
+          ? `webhook endpoint answered 410 Gone: deliveries to this URL are stopped until the operator enables it (delete ${prefix}:disabled:${r.app}:<url hash>) or configures another URL`
+          : 'webhook endpoint answered 410 Gone: deliveries to this URL are stopped until a restart or another URL in WEBHOOK_ENDPOINTS',
       );
     else if (r.outcome === 'failed')
       log.warn(

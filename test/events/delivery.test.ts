@@ -131,17 +131,31 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await reports.until((all) => all.length === 1);
     expect(reports.all[0]).toMatchObject({ outcome: 'gone', status: 410 });
     expect(reports.all[0]!.nextDelayMs).toBeUndefined();
-    expect(await states.isDisabled('lms')).toBe(true);
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks` })).toBe(true);
 
     await queue.enqueue(event());
     await reports.until((all) => all.length === 2);
     expect(reports.all[1]).toMatchObject({ outcome: 'disabled' });
     expect(receiver.received).toHaveLength(1);
 
-    await states.enable('lms');
+    await states.enable({ app: 'lms', url: `${url}/hooks` });
     await queue.enqueue(event());
     await reports.until((all) => all.length === 3);
     expect(reports.all[2]).toMatchObject({ outcome: 'delivered' });
+  });
+
+  it("keeps the 410 state per endpoint URL: the app's endpoint moved to a new URL (a config change) is enabled", async () => {
+    receiver.answer({ status: 410 });
+    const { reports, queue, states } = setUp([10]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 1);
+    expect(reports.all[0]).toMatchObject({ outcome: 'gone' });
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks` })).toBe(true);
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks-v2` })).toBe(false);
+    // The gateway restarted with the new WEBHOOK_ENDPOINTS: same states (Redis), new URL.
+    const moved = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks-v2`, types: [] }], secrets, states });
+    expect(await moved.attempt(event())).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hooks', '/hooks-v2']);
   });
 
   it('honours Retry-After on 503 instead of the schedule', async () => {
