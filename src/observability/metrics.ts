@@ -93,7 +93,7 @@ export function createMetrics(): GatewayMetrics {
 
   const eventsReceived = new Counter({
     name: `${METRIC_PREFIX}events_received_total`,
-    help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready) and outcome (accepted, rejected).',
+    help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready, analytics) and outcome (accepted, rejected, unconfirmed: an end BBB did not confirm).',
     labelNames: ['source', 'kind', 'outcome'] as const,
     registers,
   });
