@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { MAX_STALLED_COUNT, watchWorker, type WorkerProblem } from './worker-problems.js';
+import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** One recorded meeting's session whose recording is awaited. */
 export interface PollSession {
@@ -85,7 +85,7 @@ export class BullMqPolls implements PollScheduler {
       (err) => err instanceof NotYet || this.reported.has(err),
     );
     this.events = new QueueEvents(QUEUE_NAME, { connection: connection(null), prefix: opts.prefix });
-    this.events.on('error', () => {});
+    watchConnectionErrors([this.queue, this.events], QUEUE_NAME, opts.onWorkerProblem);
   }
 
   /** Starts this replica's worker. */

@@ -16,7 +16,7 @@ import {
   type QueueOptions,
 } from './delivery.js';
 import type { GatewayEvent } from './types.js';
-import { MAX_STALLED_COUNT, watchWorker, type WorkerProblem } from './worker-problems.js';
+import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
 const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
@@ -89,6 +89,7 @@ export class BullMqQueue implements DeliveryQueue {
       opts.onWorkerProblem,
       (err) => err instanceof RetryLater || err instanceof Reported,
     );
+    watchConnectionErrors([this.queue], QUEUE_NAME, opts.onWorkerProblem);
   }
 
   async enqueue(event: GatewayEvent): Promise<void> {

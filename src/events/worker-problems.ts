@@ -30,6 +30,24 @@ function safeReason(err: unknown): string {
   return `${name}${typeof code === 'string' ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
 }
 
+/** The `error` events of a queue's other Redis users (Queue, QueueEvents): unobserved, BullMQ prints them to the console. */
+export function watchConnectionErrors(
+  emitters: ReadonlyArray<{ on(event: 'error', listener: (err: Error) => void): unknown }>,
+  queue: string,
+  onProblem: ((problem: WorkerProblem) => void) | undefined,
+): void {
+  for (const e of emitters)
+    e.on('error', (err) => guarded(onProblem, { queue, kind: 'error', reason: safeReason(err) }));
+}
+
+function guarded(onProblem: ((problem: WorkerProblem) => void) | undefined, problem: WorkerProblem): void {
+  try {
+    onProblem?.(problem);
+  } catch {
+    // A listener that throws must not take the worker down.
+  }
+}
+
 /** Listens to a worker's error, failed and stalled events (an `error` without a listener would throw). */
 export function watchWorker(
   worker: Worker,
@@ -38,14 +56,8 @@ export function watchWorker(
   /** Failures the processor threw on purpose and reported itself (a retry, a known outcome). */
   expected: (err: Error) => boolean,
 ): void {
-  const report = (problem: WorkerProblem) => {
-    try {
-      onProblem?.(problem);
-    } catch {
-      // A listener that throws must not take the worker down.
-    }
-  };
-  worker.on('error', (err) => report({ queue, kind: 'error', reason: safeReason(err) }));
+  const report = (problem: WorkerProblem) => guarded(onProblem, problem);
+  watchConnectionErrors([worker], queue, onProblem);
   worker.on('failed', (job, err) => {
     if (expected(err)) return;
     report({ queue, kind: 'failed', ...(job?.id !== undefined ? { jobId: job.id } : {}), reason: safeReason(err) });
