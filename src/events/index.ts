@@ -25,7 +25,7 @@ import type { WorkerProblem } from './worker-problems.js';
 
 export { CALLBACK_ROUTES };
 
-/** Where the queue and the endpoint states live in Redis (README: `bbb-interface:events:…`). */
+/** Where the queue and the endpoint states live in Redis (docs/webhooks.md: `bbb-interface:events:…`). */
 const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {
