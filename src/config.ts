@@ -78,6 +78,10 @@ interface WebhooksConfig {
   readonly endpoints: readonly WebhookEndpoint[];
   /** Set whenever `endpoints` is not empty. */
   readonly signingKey: string | undefined;
+  /** Earlier signing keys: callback tokens minted with them (live meetings' URLs) still verify; nothing is signed with them. */
+  readonly previousSigningKeys: readonly string[];
+  /** Apps whose meetings register BBB's analytics callback (meetingKeepEvents): they receive meeting.summary. */
+  readonly analyticsApps: readonly string[];
   /** The first version is current; the others still sign during a rotation. */
   readonly keyVersions: readonly number[];
   readonly allowHttp: boolean;
@@ -190,6 +194,9 @@ const envSchema = z.object({
   WEBHOOK_ENDPOINTS_FILE: z.string().optional(),
   WEBHOOK_SIGNING_KEY: z.string().optional(),
   WEBHOOK_SIGNING_KEY_FILE: z.string().optional(),
+  WEBHOOK_SIGNING_KEY_PREVIOUS: z.string().optional(),
+  WEBHOOK_SIGNING_KEY_PREVIOUS_FILE: z.string().optional(),
+  WEBHOOK_ANALYTICS_APPS: list.default([]),
   WEBHOOK_SIGNING_KEY_VERSIONS: z
     .string()
     .regex(/^\s*\d{1,6}(\s*,\s*\d{1,6})*\s*$/, 'must be comma-separated whole numbers, the current version first')
@@ -330,6 +337,40 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
   if (signingKey !== undefined && Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES) {
     problems.push(`WEBHOOK_SIGNING_KEY: must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
   }
+  const previousSigningKeys = (fromFile('WEBHOOK_SIGNING_KEY_PREVIOUS', 'WEBHOOK_SIGNING_KEY_PREVIOUS_FILE') ?? '')
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter(Boolean);
+  previousSigningKeys.forEach((key, index) => {
+    if (Buffer.byteLength(key, 'utf8') < MIN_SIGNING_KEY_BYTES)
+      problems.push(`WEBHOOK_SIGNING_KEY_PREVIOUS: key ${index + 1} must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
+    else if (key === signingKey)
+      problems.push(`WEBHOOK_SIGNING_KEY_PREVIOUS: key ${index + 1} is the current WEBHOOK_SIGNING_KEY`);
+  });
+  if (previousSigningKeys.length > 0 && signingKey === undefined)
+    problems.push('WEBHOOK_SIGNING_KEY_PREVIOUS: set, but WEBHOOK_SIGNING_KEY is not (the previous keys only verify)');
+  if (e) {
+    const tokenNames = new Set(tokens.map((t) => t.name));
+    for (const app of e.WEBHOOK_ANALYTICS_APPS)
+      if (tokenText !== undefined && !tokenNames.has(app))
+        problems.push(`WEBHOOK_ANALYTICS_APPS: "${app}" is not a token name in API_TOKENS`);
+    if (e.WEBHOOK_ANALYTICS_APPS.length > 0 && signingKey === undefined)
+      problems.push(
+        'WEBHOOK_ANALYTICS_APPS: needs WEBHOOK_SIGNING_KEY (the analytics callback URL carries a token signed with it)',
+      );
+  }
+  if (e?.PUBLIC_URL !== undefined) {
+    const url = new URL(e.PUBLIC_URL);
+    // Callback URLs are PUBLIC_URL + path + `?t=<token>`: a query or fragment of its own would be mangled or swallow the token.
+    if (url.search !== '' || url.hash !== '' || e.PUBLIC_URL.includes('?') || e.PUBLIC_URL.includes('#'))
+      problems.push('PUBLIC_URL: must not have a query (?…) or a fragment (#…); a path prefix is fine');
+    if (url.username !== '' || url.password !== '') problems.push('PUBLIC_URL: must not carry a user name or password');
+    // The callback tokens travel in these URLs: in the clear only on a network the operator vouches for.
+    if (url.protocol === 'http:' && production && !e.WEBHOOK_ALLOW_HTTP)
+      problems.push(
+        'PUBLIC_URL: must be https in production, since the callback tokens travel in it (set WEBHOOK_ALLOW_HTTP=true for an internal network)',
+      );
+  }
   const retryScheduleMs = parseSchedule(
     cleaned.WEBHOOK_RETRY_SCHEDULE_MS ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS,
     'WEBHOOK_RETRY_SCHEDULE_MS',
@@ -408,6 +449,8 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
     webhooks: {
       endpoints,
       signingKey,
+      previousSigningKeys,
+      analyticsApps: e.WEBHOOK_ANALYTICS_APPS,
       keyVersions,
       allowHttp: e.WEBHOOK_ALLOW_HTTP,
       retryScheduleMs,

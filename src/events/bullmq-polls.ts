@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** One recorded meeting's session whose recording is awaited. */
 export interface PollSession {
@@ -27,11 +28,18 @@ export interface BullMqPollsOptions {
   readonly poll: (session: PollSession) => Promise<boolean>;
   /** A poll that failed (BBB unreachable, …); it counts as one of the schedule's polls. */
   readonly onError?: (what: string, err: unknown) => void;
+  /** The worker's Redis errors, stalls and unexpected failures (worker-problems.ts). */
+  readonly onWorkerProblem?: (problem: WorkerProblem) => void;
 }
 
 const QUEUE_NAME = 'recording-polls';
-/** Finished polls are kept a day, so a late end signal for the same session does not start them again. */
+/** Finished polls are kept a day (their outcome is there to look at). */
 const KEEP_S = 86_400;
+/**
+ * A session's polls start once: `<prefix>:recording-polls-started:<job id>` (SET NX) outlives the job by far, so an end
+ * signal after the polls finished (BBB's callback after endMeeting, a replayed URL) starts no second round.
+ */
+const STARTED_S = 7 * 86_400;
 
 class NotYet extends Error {
   constructor() {
@@ -48,6 +56,9 @@ export class BullMqPolls implements PollScheduler {
   private readonly queue: Queue;
   private readonly worker: Worker;
   private readonly events: QueueEvents;
+  private readonly marks: Redis;
+  /** Poll errors onError has already reported (the worker's failed event then says nothing more). */
+  private readonly reported = new WeakSet<Error>();
   private readonly connections: Redis[] = [];
 
   constructor(private readonly opts: BullMqPollsOptions) {
@@ -57,17 +68,24 @@ export class BullMqPolls implements PollScheduler {
       return c;
     };
     this.queue = new Queue(QUEUE_NAME, { connection: connection(2), prefix: opts.prefix });
+    this.marks = connection(2);
     this.worker = new Worker(QUEUE_NAME, (job: Job<PollSession>) => this.process(job), {
       connection: connection(null),
       prefix: opts.prefix,
       concurrency: 5,
       // Started by run(), once whatever the polls call exists (a job due at start-up would otherwise find nothing to call).
       autorun: false,
+      maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: (attemptsMade: number) => opts.scheduleMs[attemptsMade] ?? 0 },
     });
-    this.worker.on('error', () => {});
+    watchWorker(
+      this.worker,
+      QUEUE_NAME,
+      opts.onWorkerProblem,
+      (err) => err instanceof NotYet || this.reported.has(err),
+    );
     this.events = new QueueEvents(QUEUE_NAME, { connection: connection(null), prefix: opts.prefix });
-    this.events.on('error', () => {});
+    watchConnectionErrors([this.queue, this.events], QUEUE_NAME, opts.onWorkerProblem);
   }
 
   /** Starts this replica's worker. */
@@ -81,6 +99,7 @@ export class BullMqPolls implements PollScheduler {
       found = await this.opts.poll(job.data);
     } catch (err) {
       this.opts.onError?.('recording poll', err);
+      if (err instanceof Error) this.reported.add(err);
       throw err;
     }
     if (!found) throw new NotYet();
@@ -93,14 +112,22 @@ export class BullMqPolls implements PollScheduler {
       .update(JSON.stringify([session.app, session.meetingId, session.nonce]))
       .digest('hex')
       .slice(0, 32)}`;
-    await this.queue.add('poll', session, {
-      jobId,
-      delay: first,
-      attempts: this.opts.scheduleMs.length,
-      backoff: { type: 'custom' },
-      removeOnComplete: { age: KEEP_S },
-      removeOnFail: { age: KEEP_S },
-    });
+    const mark = `${this.opts.prefix}:recording-polls-started:${jobId}`;
+    if ((await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX')) === null) return;
+    try {
+      await this.queue.add('poll', session, {
+        jobId,
+        delay: first,
+        attempts: this.opts.scheduleMs.length,
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: KEEP_S },
+        removeOnFail: { age: KEEP_S },
+      });
+    } catch (err) {
+      // Not started after all: the next end signal may try again.
+      await this.marks.del(mark).catch(() => undefined);
+      throw err;
+    }
   }
 
   async idle(): Promise<void> {
@@ -125,11 +152,13 @@ export class BullMqPolls implements PollScheduler {
     await this.worker.close();
     await this.events.close();
     await this.queue.close();
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await Promise.allSettled(this.connections.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
   }
 
   /** For tests: removes every key of this queue. */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
+    const marks = await this.marks.keys(`${this.opts.prefix}:recording-polls-started:*`);
+    if (marks.length > 0) await this.marks.del(...marks);
   }
 }

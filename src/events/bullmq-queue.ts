@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -10,10 +11,12 @@ import {
   type DeliveryQuery,
   type DeliveryQueue,
   type DeliveryRecord,
+  type EndpointRef,
   type EndpointStates,
   type QueueOptions,
 } from './delivery.js';
 import type { GatewayEvent } from './types.js';
+import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** Finished and failed jobs are kept this long: the retention is the delivery log (events.md §5.3). */
 const DELIVERY_LOG_RETENTION_S = 7 * 86_400;
@@ -31,6 +34,9 @@ class RetryLater extends Error {
   }
 }
 
+/** The end of a delivery that onAttempt has reported (410, schedule used up): BullMQ must not attempt it again. */
+class Reported extends UnrecoverableError {}
+
 export interface BullMqQueueOptions extends QueueOptions {
   readonly redisUrl: string;
   /** Namespaces the queue's keys in Redis (`<prefix>:webhooks:…`); tests use one per test. */
@@ -42,6 +48,8 @@ export interface BullMqQueueOptions extends QueueOptions {
    */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** The worker's Redis errors, stalls and unexpected failures (worker-problems.ts). */
+  readonly onWorkerProblem?: (problem: WorkerProblem) => void;
 }
 
 /**
@@ -71,10 +79,17 @@ export class BullMqQueue implements DeliveryQueue {
       concurrency: opts.concurrency ?? 10,
       ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
       ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
+      maxStalledCount: MAX_STALLED_COUNT,
       settings: { backoffStrategy: (_attemptsMade, _type, err) => (err instanceof RetryLater ? err.delayMs : 0) },
     });
-    // Failures are reported through onAttempt; without a listener an 'error' event would throw.
-    this.worker.on('error', () => {});
+    // A delivery's own failures (retry, 410, schedule used up) are reported through onAttempt; the rest here.
+    watchWorker(
+      this.worker,
+      QUEUE_NAME,
+      opts.onWorkerProblem,
+      (err) => err instanceof RetryLater || err instanceof Reported,
+    );
+    watchConnectionErrors([this.queue], QUEUE_NAME, opts.onWorkerProblem);
   }
 
   async enqueue(event: GatewayEvent): Promise<void> {
@@ -198,9 +213,9 @@ export class BullMqQueue implements DeliveryQueue {
     await job.log(JSON.stringify(attemptRecord(report, new Date()))).catch(() => undefined);
     this.opts.onAttempt?.(report);
     const reason = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? result.outcome);
-    if (result.outcome === 'gone') throw new UnrecoverableError(`endpoint answered 410 Gone; disabled`);
+    if (result.outcome === 'gone') throw new Reported(`endpoint answered 410 Gone; disabled`);
     if (result.outcome === 'failed') {
-      if (delay === undefined) throw new UnrecoverableError(`${reason}; retry schedule used up`);
+      if (delay === undefined) throw new Reported(`${reason}; retry schedule used up`);
       throw new RetryLater(delay, reason);
     }
     return result;
@@ -210,7 +225,7 @@ export class BullMqQueue implements DeliveryQueue {
   async close(force = false): Promise<void> {
     await this.worker.close(force);
     await this.queue.close();
-    await Promise.allSettled(this.connections.map((c) => c.quit()));
+    await Promise.allSettled(this.connections.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
   }
 
   /** For tests and operators: removes every key of this queue (its delivery log included). */
@@ -226,22 +241,25 @@ function redeliveryNumber(id: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** 410 state shared by every replica: `<prefix>:disabled:<app>`, removed by the operator to re-enable the endpoint. */
+/**
+ * 410 state shared by every replica: `<prefix>:disabled:<app>:<sha256(url), 16 hex>`, one key per app and URL, so a new URL
+ * in WEBHOOK_ENDPOINTS starts enabled; the operator deletes the key to re-enable the same URL.
+ */
 export class RedisEndpointStates implements EndpointStates {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
-  private key(app: string): string {
-    return `${this.prefix}:disabled:${app}`;
+  private key(e: EndpointRef): string {
+    return `${this.prefix}:disabled:${e.app}:${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}`;
   }
-  async isDisabled(app: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(app))) === 1;
+  async isDisabled(endpoint: EndpointRef): Promise<boolean> {
+    return (await this.redis.exists(this.key(endpoint))) === 1;
   }
-  async disable(app: string): Promise<void> {
-    await this.redis.set(this.key(app), new Date().toISOString());
+  async disable(endpoint: EndpointRef): Promise<void> {
+    await this.redis.set(this.key(endpoint), new Date().toISOString());
   }
-  async enable(app: string): Promise<void> {
-    await this.redis.del(this.key(app));
+  async enable(endpoint: EndpointRef): Promise<void> {
+    await this.redis.del(this.key(endpoint));
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../meetings/metadata-keys.js';
 import {
   eventId,
   mintCallbackToken,
@@ -8,6 +9,7 @@ import {
   type CallbackClaims,
   type CallbackKind,
 } from './callback-token.js';
+import { registerAnalyticsRoute } from './analytics.js';
 import type { GatewayEvent } from './types.js';
 
 const CALLBACK_PREFIX = '/bbb/callbacks/v1';
@@ -15,7 +17,11 @@ const CALLBACK_PREFIX = '/bbb/callbacks/v1';
  * The token travels in the query (`?t=`), not the path as in events.md §5.2: request logs keep the path and drop the query,
  * so the token never reaches a log line, and Fastify's 100-character path-parameter limit does not apply.
  */
-export const CALLBACK_ROUTES = new Set([`${CALLBACK_PREFIX}/ended`, `${CALLBACK_PREFIX}/recording-ready`]);
+export const CALLBACK_ROUTES = new Set([
+  `${CALLBACK_PREFIX}/ended`,
+  `${CALLBACK_PREFIX}/recording-ready`,
+  `${CALLBACK_PREFIX}/analytics`,
+]);
 
 /** The URL to register on BBB for one callback (PUBLIC_URL without a trailing slash). */
 export function callbackUrl(publicUrl: string, kind: CallbackKind, token: string): string {
@@ -23,28 +29,39 @@ export function callbackUrl(publicUrl: string, kind: CallbackKind, token: string
 }
 
 export interface CallbackRouteOptions {
-  readonly tokenKey: Uint8Array;
+  /** The keys callback tokens verify with: the current one first, then WEBHOOK_SIGNING_KEY_PREVIOUS's. */
+  readonly tokenKeys: readonly Uint8Array[];
   /** The secret BBB (or the balancer) signs recording-ready JWTs with: the gateway's own BBB_SECRET. */
   readonly bbbSecret: string | undefined;
   /** Adds the event to the delivery queue; answers quickly (BBB waits for the answer). */
   readonly emit: (event: GatewayEvent) => Promise<void>;
   readonly now?: () => Date;
   /** Called once per callback with whether it became an event (for metrics). */
-  readonly onCallback?: (kind: CallbackKind, outcome: 'accepted' | 'rejected') => void;
+  readonly onCallback?: (kind: CallbackKind, outcome: 'accepted' | 'rejected' | 'unconfirmed') => void;
   /** Called after an accepted end callback (the recording poll starts from here for recorded meetings). */
   readonly onEnded?: (claims: CallbackClaims) => void;
+  /**
+   * Asks BBB whether the token's session has really ended (end-confirmation.ts): an unsigned end callback is only a claim,
+   * and a leaked URL must not announce an end that has not happened. Throws when BBB cannot be asked.
+   */
+  readonly confirmEnded?: (claims: CallbackClaims) => Promise<boolean>;
+  /** Logs why a callback was not accepted (never the token); the answer to BBB says less. */
+  readonly onProblem?: (kind: CallbackKind, what: string, err?: unknown) => void;
 }
 
 /**
- * The parameters `createMeeting` adds to BBB's create (through MeetingEvents.createParams): `meetingEndedURL`, never `meta_endCallbackUrl`,
- * whose value is copied into metadata and recordings (events.md §1); and for recorded meetings the recording-ready URL,
- * which is visible in metadata but useless without BBB's JWT. Both tokens share one nonce: the session's.
+ * The parameters `createMeeting` adds to BBB's create (through MeetingEvents.register): `meetingEndedURL`, never
+ * `meta_endCallbackUrl`, whose value is copied into metadata and recordings (events.md §1); for recorded meetings the
+ * recording-ready URL, which is visible in metadata but useless without BBB's JWT; for apps in WEBHOOK_ANALYTICS_APPS
+ * `meetingKeepEvents=true` and the analytics URL (also useless without BBB's Bearer JWT). The tokens share one nonce and
+ * one issue time: the session's.
  */
 export function callbackCreateParams(
   publicUrl: string,
   tokenKey: Uint8Array,
-  meeting: { app: string; meetingId: string; record: boolean },
+  meeting: { app: string; meetingId: string; record: boolean; analytics?: boolean },
   nonce = newNonce(),
+  issuedAtMs = Date.now(),
 ): Record<string, string> {
   const url = (kind: CallbackKind) =>
     callbackUrl(
@@ -56,11 +73,15 @@ export function callbackCreateParams(
         meetingId: meeting.meetingId,
         nonce,
         ...(meeting.record ? { record: true } : {}),
+        issuedAtMs,
       }),
     );
   return {
     meetingEndedURL: url('ended'),
-    ...(meeting.record ? { 'meta_bbb-recording-ready-url': url('recording-ready') } : {}),
+    ...(meeting.record ? { [`meta_${RECORDING_READY_META_KEY}`]: url('recording-ready') } : {}),
+    ...(meeting.analytics
+      ? { meetingKeepEvents: 'true', [`meta_${ANALYTICS_CALLBACK_META_KEY}`]: url('analytics') }
+      : {}),
   };
 }
 
@@ -77,19 +98,53 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
 
+    const unauthorized = (reply: FastifyReply) =>
+      reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
     const claimsOr401 = (token: string | undefined, kind: CallbackKind, reply: FastifyReply) => {
-      const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKey, token, kind) : undefined;
+      const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind) : undefined;
       if (!claims) {
         opts.onCallback?.(kind, 'rejected');
-        void reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+        void unauthorized(reply);
       }
       return claims;
     };
     const timestamp = () => (opts.now ?? (() => new Date()))().toISOString();
 
+    registerAnalyticsRoute(scope, {
+      path: `${CALLBACK_PREFIX}/analytics`,
+      bbbSecret: opts.bbbSecret,
+      emit: opts.emit,
+      claimsOr401,
+      unauthorized,
+      timestamp,
+      ...(opts.onCallback ? { onCallback: opts.onCallback } : {}),
+    });
+
     scope.get<{ Querystring: Record<string, string | undefined> }>(`${CALLBACK_PREFIX}/ended`, async (req, reply) => {
       const claims = claimsOr401(req.query.t, 'ended', reply);
       if (!claims) return reply;
+      if (opts.confirmEnded) {
+        let ended: boolean;
+        try {
+          ended = await opts.confirmEnded(claims);
+        } catch (err) {
+          // BBB retries an end callback that did not get a 2xx (five attempts over ~8.5 min): the next one may get through.
+          opts.onCallback?.('ended', 'unconfirmed');
+          opts.onProblem?.('ended', 'the end callback could not be confirmed: BBB did not answer', err);
+          return reply
+            .code(503)
+            .type('application/json; charset=utf-8')
+            .send({ message: 'The gateway could not confirm the end with BBB; try again later.' });
+        }
+        if (!ended) {
+          opts.onCallback?.('ended', 'unconfirmed');
+          opts.onProblem?.('ended', 'an end callback arrived for a session BBB reports as running: no event');
+          return reply
+            .code(409)
+            .type('application/json; charset=utf-8')
+            .send({ message: 'BBB reports this meeting as still running: no end was announced.' });
+        }
+      }
       // Sent only by meta_endCallbackUrl-style registrations; a hint, never an identity (the token's meeting is the one).
       const marks = req.query.recordingmarks;
       await opts.emit({
@@ -135,7 +190,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         } catch (err) {
           if (err instanceof joseErrors.JOSEError) {
             opts.onCallback?.('recording-ready', 'rejected');
-            return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+            return unauthorized(reply);
           }
           throw err;
         }
@@ -145,7 +200,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
           payload.record_id === ''
         ) {
           opts.onCallback?.('recording-ready', 'rejected');
-          return reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
+          return unauthorized(reply);
         }
         await opts.emit({
           id: eventId('recording.ready', claims.app, claims.meetingId, claims.nonce, payload.record_id),

@@ -7,7 +7,7 @@ import { hmacSha256 } from './signing.js';
  * trusts the meetingID that BBB or a balancer appends; the token's is the one that counts.
  */
 
-export type CallbackKind = 'ended' | 'recording-ready';
+export type CallbackKind = 'ended' | 'recording-ready' | 'analytics';
 
 export interface CallbackClaims {
   readonly kind: CallbackKind;
@@ -18,6 +18,12 @@ export interface CallbackClaims {
   readonly nonce: string;
   /** Whether the meeting was created with record=true: after its end the gateway polls for the recording. */
   readonly record?: boolean;
+  /**
+   * When the token was minted (unix ms), just before the create call: the session's BBB createTime is not earlier, which
+   * is how the end callback's confirmation tells this session from an older one of the same meeting ID. Absent in tokens
+   * minted before it existed (they still verify).
+   */
+  readonly issuedAtMs?: number;
 }
 
 /** A key for callback tokens only, derived from the operator's key so it differs from every app's webhook secret. */
@@ -39,31 +45,50 @@ export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): stri
       m: claims.meetingId,
       n: claims.nonce,
       ...(claims.record ? { r: 1 } : {}),
+      ...(claims.issuedAtMs !== undefined ? { t: claims.issuedAtMs } : {}),
     }),
     'utf8',
   ).toString('base64url');
   return `${payload}.${hmacSha256(key, payload).toString('base64url')}`;
 }
 
-/** The claims of a token this gateway minted for `kind`, or `undefined` for anything else (tampered, other kind, garbage). */
-export function verifyCallbackToken(key: Uint8Array, token: string, kind: CallbackKind): CallbackClaims | undefined {
+/**
+ * The claims of a token this gateway minted for `kind`, or `undefined` for anything else (tampered, other kind, garbage).
+ * `keys`: the current key first, then the previous ones (WEBHOOK_SIGNING_KEY_PREVIOUS), so a key rotation does not break
+ * the tokens live meetings carry; new tokens are minted with the current key only.
+ */
+export function verifyCallbackToken(
+  keys: Uint8Array | readonly Uint8Array[],
+  token: string,
+  kind: CallbackKind,
+): CallbackClaims | undefined {
   if (token.length > 2048) return undefined;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
   const payload = token.slice(0, dot);
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = hmacSha256(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const matches = (key: Uint8Array) => {
+    const expected = hmacSha256(key, payload);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (!(keys instanceof Uint8Array ? [keys] : keys).some(matches)) return undefined;
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
-  const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown; r?: unknown };
+  const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown; r?: unknown; t?: unknown };
   if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string')
     return undefined;
-  return { kind, app: c.a, meetingId: c.m, nonce: c.n, ...(c.r === 1 ? { record: true } : {}) };
+  return {
+    kind,
+    app: c.a,
+    meetingId: c.m,
+    nonce: c.n,
+    ...(c.r === 1 ? { record: true } : {}),
+    ...(typeof c.t === 'number' && Number.isSafeInteger(c.t) ? { issuedAtMs: c.t } : {}),
+  };
 }
 
 /**

@@ -41,23 +41,32 @@ export interface AttemptReport extends AttemptResult {
   readonly nextDelayMs?: number;
 }
 
-/** Which apps' endpoints answered 410. In memory for one process, in Redis when replicas share a queue. */
+/** An endpoint as the 410 state knows it: the app and the URL that answered (a new URL for the app starts enabled). */
+export type EndpointRef = Pick<WebhookEndpoint, 'app' | 'url'>;
+
+/**
+ * Which endpoints answered 410, per app **and URL**: the operator changing an app's URL in WEBHOOK_ENDPOINTS re-enables it
+ * (the 410 was the old address's word). In memory for one process, in Redis when replicas share a queue.
+ */
 export interface EndpointStates {
-  isDisabled(app: string): Promise<boolean>;
-  disable(app: string): Promise<void>;
-  enable(app: string): Promise<void>;
+  isDisabled(endpoint: EndpointRef): Promise<boolean>;
+  disable(endpoint: EndpointRef): Promise<void>;
+  enable(endpoint: EndpointRef): Promise<void>;
 }
 
 export class MemoryEndpointStates implements EndpointStates {
   private readonly disabled = new Set<string>();
-  async isDisabled(app: string): Promise<boolean> {
-    return this.disabled.has(app);
+  private key(e: EndpointRef): string {
+    return JSON.stringify([e.app, e.url]);
   }
-  async disable(app: string): Promise<void> {
-    this.disabled.add(app);
+  async isDisabled(endpoint: EndpointRef): Promise<boolean> {
+    return this.disabled.has(this.key(endpoint));
   }
-  async enable(app: string): Promise<void> {
-    this.disabled.delete(app);
+  async disable(endpoint: EndpointRef): Promise<void> {
+    this.disabled.add(this.key(endpoint));
+  }
+  async enable(endpoint: EndpointRef): Promise<void> {
+    this.disabled.delete(this.key(endpoint));
   }
 }
 
@@ -124,7 +133,7 @@ export class Deliverer {
     // A test event goes to the endpoint whatever types it filters on: it is how an app checks its receiver.
     if (endpoint === undefined || (event.type !== TEST_EVENT_TYPE && !this.wants(event.app, event.type)))
       return { outcome: 'skipped' };
-    if (await this.opts.states.isDisabled(event.app)) return { outcome: 'disabled' };
+    if (await this.opts.states.isDisabled(endpoint)) return { outcome: 'disabled' };
     const body = webhookBody(event);
     const now = this.opts.now ?? Date.now;
     // The timestamp is the attempt's, the id the event's: receivers deduplicate on the id and check the timestamp's freshness.
@@ -166,7 +175,7 @@ export class Deliverer {
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { outcome: 'delivered', status, latencyMs };
       if (status === 410) {
-        await this.opts.states.disable(event.app);
+        await this.opts.states.disable(endpoint);
         return { outcome: 'gone', status, latencyMs };
       }
       const retryAfterMs =

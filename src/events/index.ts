@@ -17,9 +17,11 @@ import {
   type DeliveryQueue,
   type EndpointStates,
 } from './delivery.js';
+import { sessionHasEnded } from './end-confirmation.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
 import { TEST_EVENT_TYPE } from './types.js';
+import type { WorkerProblem } from './worker-problems.js';
 
 export { CALLBACK_ROUTES };
 
@@ -49,7 +51,7 @@ export async function createEvents(
   config: Config,
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
-  bbb: Pick<BbbClient, 'getRecordings'>,
+  bbb: Pick<BbbClient, 'getRecordings' | 'getMeetingInfo'>,
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
@@ -80,7 +82,9 @@ export async function createEvents(
     if (r.outcome === 'gone')
       log.warn(
         fields,
-        'webhook endpoint answered 410 Gone: deliveries to it are stopped until the operator enables it',
+        statesRedis
+          ? `webhook endpoint answered 410 Gone: deliveries to this URL are stopped until the operator enables it (delete ${prefix}:disabled:${r.app}:<url hash>) or configures another URL`
+          : 'webhook endpoint answered 410 Gone: deliveries to this URL are stopped until a restart or another URL in WEBHOOK_ENDPOINTS',
       );
     else if (r.outcome === 'failed')
       log.warn(
@@ -94,11 +98,24 @@ export async function createEvents(
       );
     else log.info(fields, `webhook ${r.outcome}`);
   };
-  const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
+  const onWorkerProblem = (p: WorkerProblem) => {
+    metrics.eventsWorkerProblems.inc({ queue: p.queue, kind: p.kind });
+    log.warn(
+      { queue: p.queue, kind: p.kind, jobId: p.jobId, reason: p.reason },
+      p.kind === 'error'
+        ? 'events worker: Redis error (deliveries and polls wait until Redis is back)'
+        : p.kind === 'stalled'
+          ? 'events worker: a job stalled and is taken over'
+          : 'events worker: a job failed unexpectedly',
+    );
+  };
+  const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt, onWorkerProblem };
   const queue: DeliveryQueue =
     redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
+  // A rotated-out key still verifies the tokens live meetings carry (WEBHOOK_SIGNING_KEY_PREVIOUS); new ones use the current.
+  const tokenKeys = [tokenKey, ...wh.previousSigningKeys.map(callbackKeyFrom)];
   // With Redis the recording polls are delayed jobs (they survive restarts; one replica runs each); the worker starts below,
   // once `meetings` exists.
   const pollError = (what: string, err: unknown) =>
@@ -111,6 +128,7 @@ export async function createEvents(
           scheduleMs: wh.recordingPollScheduleMs,
           poll: (s) => meetings.pollOnce(s),
           onError: pollError,
+          onWorkerProblem,
         })
       : undefined;
   const meetings: MeetingEvents = new MeetingEvents({
@@ -121,14 +139,18 @@ export async function createEvents(
     pollScheduleMs: wh.recordingPollScheduleMs,
     ...(polls ? { scheduler: polls } : {}),
     onError: pollError,
+    analyticsApps: new Set(wh.analyticsApps),
   });
   polls?.run();
   await registerCallbackRoutes(app, {
-    tokenKey,
+    tokenKeys,
     bbbSecret: config.bbb?.secret,
     emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
+    confirmEnded: (c) => sessionHasEnded(bbb, c),
+    onProblem: (kind, what, err) =>
+      log.warn({ kind, ...(err !== undefined ? { errName: err instanceof Error ? err.name : typeof err } : {}) }, what),
   });
   return {
     queue,

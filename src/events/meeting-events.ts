@@ -1,10 +1,5 @@
 import type { BbbClient, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
-import {
-  APP_META_KEY,
-  EVENTS_NONCE_META_KEY,
-  RECORD_META_KEY,
-  RECORDING_READY_META_KEY,
-} from '../meetings/metadata-keys.js';
+import { APP_META_KEY, EVENTS_NONCE_META_KEY, RECORD_META_KEY } from '../meetings/metadata-keys.js';
 import { callbackCreateParams } from './callback-routes.js';
 import { eventId, newNonce } from './callback-token.js';
 import type { PollScheduler } from './bullmq-polls.js';
@@ -22,7 +17,13 @@ export interface MeetingEventsOptions {
   readonly now?: () => Date;
   /** With REDIS_URL: the polls as delayed BullMQ jobs (they survive a restart; one replica polls); else this process's timers. */
   readonly scheduler?: PollScheduler;
+  /** WEBHOOK_ANALYTICS_APPS: their meetings also register the analytics callback (and meetingKeepEvents). */
+  readonly analyticsApps?: ReadonlySet<string>;
 }
+
+/** Sessions whose polls this process started are remembered this long (and at most MAX_STARTED), so a late end signal starts none. */
+const STARTED_RETENTION_MS = 7 * 86_400_000;
+const MAX_STARTED = 100_000;
 
 /** What createMeeting adds to BBB's create: plain parameters (meetingEndedURL) and metadata (without `meta_`). */
 export interface CallbackRegistration {
@@ -44,20 +45,34 @@ export class MeetingEvents {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Sessions (app, meeting, nonce) being polled, so a second end signal does not start a second poll. */
   private readonly polling = new Set<string>();
+  /** Sessions whose polls were started (by when), so an end signal after the polls finished does not start them again. */
+  private readonly started = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private closed = false;
 
   constructor(private readonly opts: MeetingEventsOptions) {}
 
-  /** The callback URLs for one new meeting and the nonce they share (kept as reserved metadata for endMeeting). */
+  /**
+   * The callback URLs for one new meeting and the nonce they share (kept as reserved metadata for endMeeting): plain
+   * parameters (meetingEndedURL, meetingKeepEvents) go to `options`, which replace any the app or the operator set.
+   */
   register(app: string, meetingId: string, record: boolean): CallbackRegistration {
     const nonce = newNonce();
-    const params = callbackCreateParams(this.opts.publicUrl(), this.opts.tokenKey, { app, meetingId, record }, nonce);
-    const options: Array<[string, string]> = [['meetingEndedURL', params.meetingEndedURL!]];
+    const analytics = this.opts.analyticsApps?.has(app) ?? false;
+    const params = callbackCreateParams(
+      this.opts.publicUrl(),
+      this.opts.tokenKey,
+      { app, meetingId, record, analytics },
+      nonce,
+      (this.opts.now ?? (() => new Date()))().getTime(),
+    );
+    const options: Array<[string, string]> = [];
     const meta: Record<string, string> = { [EVENTS_NONCE_META_KEY]: nonce };
-    const ready = params[`meta_${RECORDING_READY_META_KEY}`];
-    if (ready !== undefined) meta[RECORDING_READY_META_KEY] = ready;
+    for (const [name, value] of Object.entries(params)) {
+      if (name.startsWith('meta_')) meta[name.slice('meta_'.length)] = value;
+      else options.push([name, value]);
+    }
     return { nonce, options, meta };
   }
 
@@ -103,9 +118,21 @@ export class MeetingEvents {
       return;
     }
     const key = JSON.stringify([app, meetingId, nonce]);
-    if (this.polling.has(key)) return;
+    if (this.polling.has(key) || !this.firstStart(key)) return;
     this.polling.add(key);
     this.schedule(key, app, meetingId, nonce, 0);
+  }
+
+  /** True the first time a session's polls start (BBB's end callback after endMeeting, a replayed URL: no second round). */
+  private firstStart(key: string): boolean {
+    const now = Date.now();
+    for (const [k, at] of this.started) {
+      if (this.started.size < MAX_STARTED && at >= now - STARTED_RETENTION_MS) break;
+      this.started.delete(k);
+    }
+    if (this.started.has(key)) return false;
+    this.started.set(key, now);
+    return true;
   }
 
   private schedule(key: string, app: string, meetingId: string, nonce: string, index: number): void {

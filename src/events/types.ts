@@ -20,3 +20,35 @@ export interface GatewayEvent {
   readonly timestamp: string;
   readonly data: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * `data` of a `meeting.summary` event (the analytics callback, WEBHOOK_ANALYTICS_APPS): the shape agreed with the GraphQL
+ * subscriptions (MeetingSummaryEvent). Times ISO 8601 UTC, durations in seconds.
+ */
+export interface MeetingSummaryData {
+  /** The gateway's (app's) meeting ID, from the callback token — never BBB's field. */
+  meetingId: string;
+  internalMeetingId: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  attendees: Array<{
+    /** The app's userID on join (bbbevents' ext_user_id). */
+    userId: string | null;
+    name: string;
+    moderator: boolean;
+    durationSeconds: number;
+    joins: string[];
+    leaves: string[];
+    engagement: {
+      chats: number;
+      talks: number;
+      raiseHands: number;
+      emojis: number;
+      pollVotes: number;
+      talkTimeSeconds: number;
+    };
+  }>;
+  pollCount: number;
+  fileCount: number;
+}

@@ -6,6 +6,7 @@ import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { callerOf } from './meeting.resolver.js';
 import {
+  appVisibleAttempt,
   WebhookDelivery,
   WebhookDeliveryConnection,
   WebhookDeliveryStatus,
@@ -75,8 +76,7 @@ export class WebhookResolver {
       delivered: result.outcome === 'delivered',
       outcome: result.outcome,
       status: result.status,
-      error: result.error,
-      latencyMs: result.latencyMs,
+      ...appVisibleAttempt(result),
     });
   }
 

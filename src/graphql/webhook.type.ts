@@ -44,12 +44,37 @@ export class WebhookTestResult {
   })
   status?: number | undefined;
 
-  @Field(() => String, { nullable: true, description: 'Why there is no status: `ETIMEDOUT` (15 s), `ECONNREFUSED`, …' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why there is no status: `no HTTP answer` (refused, unreachable, or no answer within 15 s). The details are in the gateway log only: they would describe its network.',
+  })
   error?: string | undefined;
 
-  @Field(() => Int, { nullable: true, description: 'How long the endpoint took to answer, in milliseconds.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long the endpoint took to answer, in milliseconds; null when it did not answer.',
+  })
   latencyMs?: number | undefined;
 }
+
+/**
+ * What an app may learn of an attempt that got no HTTP answer: one coarse reason, and no latency. The network error
+ * (ECONNREFUSED, ETIMEDOUT, ENOTFOUND, EHOSTUNREACH) and its timing would let sendTestWebhook and the delivery log map the
+ * gateway's network; the log keeps them for the operator.
+ */
+export function appVisibleAttempt(a: {
+  status?: number | undefined;
+  error?: string | undefined;
+  latencyMs?: number | undefined;
+}): {
+  error: string | undefined;
+  latencyMs: number | undefined;
+} {
+  if (a.status === undefined && a.error !== undefined) return { error: NO_ANSWER, latencyMs: undefined };
+  return { error: a.error, latencyMs: a.latencyMs };
+}
+const NO_ANSWER = 'no HTTP answer';
 
 /** The delivery log's states; the values are the queue's own words. */
 export enum WebhookDeliveryStatus {
@@ -90,10 +115,17 @@ export class WebhookAttempt {
   })
   statusCode?: number | undefined;
 
-  @Field(() => Int, { nullable: true, description: 'How long your endpoint took to answer, in milliseconds.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long your endpoint took to answer, in milliseconds; null when it did not answer.',
+  })
   latencyMs?: number | undefined;
 
-  @Field(() => String, { nullable: true, description: 'Why there is no status: `ETIMEDOUT` (15 s), `ECONNREFUSED`, …' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why there is no status: `no HTTP answer` (refused, unreachable, or no answer within 15 s; the details are in the gateway log only).',
+  })
   error?: string | undefined;
 }
 
@@ -133,7 +165,7 @@ export class WebhookDelivery {
   @Field(() => String, {
     nullable: true,
     description:
-      'Why the last attempt failed (`HTTP 500`, `ETIMEDOUT`, `410 Gone: endpoint disabled`, …); null when it succeeded or none was made.',
+      'Why the last attempt failed (`HTTP 500`, `no HTTP answer`, `410 Gone: endpoint disabled`, …); null when it succeeded or none was made.',
   })
   lastError?: string | undefined;
 
@@ -150,8 +182,7 @@ export class WebhookDelivery {
         at: new Date(a.at),
         outcome: a.outcome,
         statusCode: a.status,
-        latencyMs: a.latencyMs,
-        error: a.error,
+        ...appVisibleAttempt(a),
       }),
     );
     const last = r.attempts.at(-1);
@@ -164,7 +195,7 @@ export class WebhookDelivery {
       attemptCount: attempts.length,
       attempts,
       lastStatusCode: last?.status,
-      lastLatencyMs: last?.latencyMs,
+      lastLatencyMs: last === undefined ? undefined : appVisibleAttempt(last).latencyMs,
       lastError: last === undefined ? undefined : lastError(last),
       nextAttemptAt:
         r.status === 'pending' && last?.nextDelayMs !== undefined
@@ -185,7 +216,7 @@ function lastError(a: AttemptRecord): string | undefined {
     case 'skipped':
       return 'no endpoint for this event type; nothing sent';
     default:
-      return a.error ?? (a.status !== undefined ? `HTTP ${a.status}` : 'failed');
+      return appVisibleAttempt(a).error ?? (a.status !== undefined ? `HTTP ${a.status}` : 'failed');
   }
 }
 

@@ -106,7 +106,9 @@ export class MeetingService {
       name: valid.name,
       attendeePW: attendeePass,
       moderatorPW: moderatorPass,
-      options: callbacks ? [...options.filter(([name]) => name !== 'meetingEndedURL'), ...callbacks.options] : options,
+      options: callbacks
+        ? [...options.filter(([name]) => !callbacks.options.some(([own]) => own === name)), ...callbacks.options]
+        : options,
       meta: callbacks ? { ...meta, ...callbacks.meta } : meta,
       ...(valid.presentations ? { presentations: valid.presentations.map(toDocument) } : {}),
     });

@@ -22,6 +22,9 @@ export const EVENTS_NONCE_META_KEY = 'bbb-interface-events-nonce';
 /** The recording-ready callback the gateway registers (BBB reads it under this name; it shows in recording metadata). */
 export const RECORDING_READY_META_KEY = 'bbb-recording-ready-url';
 
+/** The analytics callback the gateway registers for apps in WEBHOOK_ANALYTICS_APPS (BBB's post_events reads it). */
+export const ANALYTICS_CALLBACK_META_KEY = 'analytics-callback-url';
+
 /** What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); it drops any other key without a word. */
 export const META_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 

@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   /** BBB callbacks (and later the gateway's own sources) turned into events, or refused. */
   readonly eventsReceived: Counter<'source' | 'kind' | 'outcome'>;
   readonly webhookDeliveries: Counter<'app' | 'type' | 'outcome'>;
+  /** Problems of the BullMQ workers (queue webhooks or recording-polls; kind error, failed, stalled). */
+  readonly eventsWorkerProblems: Counter<'queue' | 'kind'>;
   readonly webhookDuration: Histogram<'app' | 'outcome'>;
   /** Deliveries waiting, retrying or in flight; exported only once watchWebhookQueueDepth is called (with WEBHOOK_ENDPOINTS). */
   readonly webhookQueueDepth: Gauge;
@@ -91,7 +93,7 @@ export function createMetrics(): GatewayMetrics {
 
   const eventsReceived = new Counter({
     name: `${METRIC_PREFIX}events_received_total`,
-    help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready) and outcome (accepted, rejected).',
+    help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready, analytics) and outcome (accepted, rejected, unconfirmed: an end BBB did not confirm).',
     labelNames: ['source', 'kind', 'outcome'] as const,
     registers,
   });
@@ -99,6 +101,12 @@ export function createMetrics(): GatewayMetrics {
     name: `${METRIC_PREFIX}webhook_deliveries_total`,
     help: 'Webhook delivery attempts, by app, event type and outcome (delivered, failed, gone, disabled, skipped).',
     labelNames: ['app', 'type', 'outcome'] as const,
+    registers,
+  });
+  const eventsWorkerProblems = new Counter({
+    name: `${METRIC_PREFIX}events_worker_problems_total`,
+    help: 'Problems of the events queue workers (BullMQ), by queue (webhooks, recording-polls) and kind (error: Redis; failed: a job failed unexpectedly; stalled: a job taken over after its worker stopped).',
+    labelNames: ['queue', 'kind'] as const,
     registers,
   });
   const webhookDuration = new Histogram({
@@ -130,6 +138,7 @@ export function createMetrics(): GatewayMetrics {
         registry.registerMetric(webhookQueueDepth);
     },
     eventsReceived,
+    eventsWorkerProblems,
     webhookDeliveries,
     webhookDuration,
     httpRequests,

@@ -92,12 +92,16 @@ export function renderJoinPage(state: SimulatorState, sessionToken: string, orig
       ),
     };
   }
-  const attendee = state.addAttendee(meeting, {
-    userID: session.externalUserID,
-    fullName: session.fullName,
-    role: session.role,
-    customdata: session.customdata,
-  });
+  const attendee = state.addAttendee(
+    meeting,
+    {
+      userID: session.externalUserID,
+      fullName: session.fullName,
+      role: session.role,
+      customdata: session.customdata,
+    },
+    now,
+  );
   const welcome = meeting.welcome
     ? `<p id="welcome">${escapeHtml(substitute(meeting.welcome, meeting.name, meeting.voiceBridge, origin))}</p>\n`
     : '';

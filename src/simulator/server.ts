@@ -199,20 +199,25 @@ class SimulatorCore implements Simulator {
       jwtAlgorithm: config.mode === 'scalelite' ? 'HS512' : 'HS256',
       retryScheduleMs: config.callbackRetryScheduleMs,
       clock: config.clock,
+      scalelite: config.mode === 'scalelite',
+      // BBB's post_events step runs once the meeting's events are archived: here after the recording processing time.
+      analyticsDelayMs: config.recordingProcessingMs,
     });
     this.state = new SimulatorState({
       expireIfNoUserJoinedMs: config.expireIfNoUserJoinedMs,
       endedMeetingLingerMs: config.endedMeetingLingerMs,
       timeZone: config.timeZone,
       recordingProcessingMs: config.recordingProcessingMs,
-      onEnded: (m) =>
+      onEnded: (m, attendees) => {
         this.sender.meetingEnded({
           meetingID: m.meetingID,
           isBreakout: m.isBreakout,
           params: m.params,
           metadata: m.metadata,
           recordingMarks: m.record && m.hasUserJoined,
-        }),
+        });
+        this.sender.analytics(m, attendees);
+      },
       onRecorded: (m, rec) => this.recorded(m.meetingID, rec.recordID, rec.metadata),
     });
   }
@@ -334,7 +339,7 @@ class SimulatorCore implements Simulator {
     if (user.role !== 'MODERATOR' && user.role !== 'VIEWER') {
       throw new Error(`connectUser: role must be MODERATOR or VIEWER, got ${String(user.role)}.`);
     }
-    this.state.addAttendee(meeting, user);
+    this.state.addAttendee(meeting, user, now);
     this.armExpiry();
   }
 

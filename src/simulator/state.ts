@@ -13,6 +13,8 @@ export interface Attendee {
   role: 'MODERATOR' | 'VIEWER';
   isPresenter: boolean;
   customdata: Array<[string, string]>;
+  /** Epoch ms the client entered (the analytics callback's join time). */
+  joinedAt: number;
 }
 
 /** One `<document>` of a presentation module, as BBB would fetch it. */
@@ -81,8 +83,11 @@ export interface StateConfig {
   timeZone: string;
   /** A new recording stays `processing` this long (the server publishes it); 0: published at once. */
   recordingProcessingMs?: number;
-  /** Told when a meeting ends (end call or expiry), and when a recording was made of it (callbacks.ts acts on these). */
-  onEnded?: (meeting: Meeting) => void;
+  /**
+   * Told when a meeting ends (end call or expiry), with the attendees it had at the end, and when a recording was made of
+   * it (callbacks.ts acts on these).
+   */
+  onEnded?: (meeting: Meeting, attendees: readonly Attendee[]) => void;
   onRecorded?: (meeting: Meeting, recording: SimRecording) => void;
 }
 
@@ -148,10 +153,11 @@ export class SimulatorState {
   private markEnded(meeting: Meeting, at: number): void {
     meeting.endedAt = at;
     meeting.endTime = at;
+    const present = meeting.attendees;
     meeting.attendees = [];
     // BBB records only a meeting created with record=true that somebody joined; processing is instant here.
     // BBB calls the end URL at once; the recording follows (after processing).
-    this.config.onEnded?.(meeting);
+    this.config.onEnded?.(meeting, present);
     if (meeting.record && meeting.hasUserJoined) this.recordEnded(meeting, at);
   }
 
@@ -345,7 +351,11 @@ export class SimulatorState {
   }
 
   /** The HTML5 client connected: the user is an attendee and the meeting runs. */
-  addAttendee(meeting: Meeting, user: SimulatedUser & { customdata?: Array<[string, string]> }): Attendee {
+  addAttendee(
+    meeting: Meeting,
+    user: SimulatedUser & { customdata?: Array<[string, string]> },
+    now = Date.now(),
+  ): Attendee {
     const userID = user.userID || `w_${randomLowerAlnum(12)}`;
     meeting.joinedUserIDs.add(userID);
     const existing = meeting.attendees.find((a) => a.userID === userID);
@@ -358,6 +368,7 @@ export class SimulatorState {
       role: user.role,
       isPresenter,
       customdata: user.customdata ?? [],
+      joinedAt: now,
     };
     meeting.attendees.push(attendee);
     meeting.hasUserJoined = true;

@@ -61,8 +61,11 @@ export interface SimulatorClock {
   clearTimeout(timer: unknown): void;
 }
 
-/** The callbacks the simulator makes: `ended` (meetingEndedURL / meta_endCallbackUrl), `recording-ready`. */
-export type CallbackKind = 'ended' | 'recording-ready';
+/**
+ * The callbacks the simulator makes: `ended` (meetingEndedURL / meta_endCallbackUrl), `recording-ready`, and `analytics`
+ * (meta_analytics-callback-url of a meeting created with meetingKeepEvents=true).
+ */
+export type CallbackKind = 'ended' | 'recording-ready' | 'analytics';
 
 /** One callback attempt the simulator made (or, with `lost`, was told to lose). */
 export interface FiredCallback {

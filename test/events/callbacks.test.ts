@@ -73,6 +73,7 @@ describe('callback parameters for create', () => {
       meetingId: 'room 1',
       nonce: 'nonce-1',
       record: true,
+      issuedAtMs: expect.any(Number),
     });
     const rec = new URL(params['meta_bbb-recording-ready-url']!);
     expect(rec.pathname).toBe('/bbb/callbacks/v1/recording-ready');
@@ -82,6 +83,7 @@ describe('callback parameters for create', () => {
       meetingId: 'room 1',
       nonce: 'nonce-1',
       record: true,
+      issuedAtMs: expect.any(Number),
     });
   });
 });

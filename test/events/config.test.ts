@@ -51,6 +51,8 @@ describe('webhook configuration', () => {
         { app: 'other', url: 'https://other.example.org/h', types: ['recording.ready'] },
       ],
       signingKey: KEY,
+      previousSigningKeys: [],
+      analyticsApps: [],
       keyVersions: [2, 1],
       allowHttp: false,
       retryScheduleMs: [5, 10, 20],
@@ -77,10 +79,13 @@ describe('webhook configuration', () => {
       WEBHOOK_SIGNING_KEY: KEY,
       WEBHOOK_ENDPOINTS: 'lms=http://lms.internal/h',
     };
+    // PUBLIC_URL carries the callback tokens: the same rule, the same switch.
     expect(problems(env)).toEqual([
       expect.stringMatching(/^WEBHOOK_ENDPOINTS: entry 1 \(lms\): must be https in production/),
+      expect.stringMatching(/^PUBLIC_URL: must be https in production/),
     ]);
     expect(loadConfig({ ...env, WEBHOOK_ALLOW_HTTP: 'true' }).webhooks.allowHttp).toBe(true);
+    expect(loadConfig({ ...env, WEBHOOK_ALLOW_HTTP: 'true' }).publicUrl).toBe('http://gw.internal:4000');
     expect(
       loadConfig({ WEBHOOK_SIGNING_KEY: KEY, WEBHOOK_ENDPOINTS: 'lms=http://127.0.0.1:9/h' }).webhooks.endpoints,
     ).toHaveLength(1);
@@ -116,5 +121,41 @@ describe('webhook configuration', () => {
     expect(text).not.toContain('secret-path');
     expect(text).not.toContain('short-key-secret');
     expect(text).not.toContain('pw@');
+  });
+
+  it('refuses a PUBLIC_URL with a query, a fragment or credentials (a path prefix is fine)', () => {
+    for (const [url, problem] of [
+      ['https://gw.example.org/?x=1', /^PUBLIC_URL: must not have a query/],
+      ['https://gw.example.org/#top', /^PUBLIC_URL: must not have a query/],
+      ['https://gw.example.org/?', /^PUBLIC_URL: must not have a query/],
+      ['https://user:pw@gw.example.org', /^PUBLIC_URL: must not carry a user name/],
+    ] as const)
+      expect(problems({ PUBLIC_URL: url })).toEqual([expect.stringMatching(problem)]);
+    expect(loadConfig({ PUBLIC_URL: 'https://example.org/gateway' }).publicUrl).toBe('https://example.org/gateway');
+  });
+
+  it('reads WEBHOOK_ANALYTICS_APPS (token names) and WEBHOOK_SIGNING_KEY_PREVIOUS (keys that only verify)', () => {
+    const old = 'o'.repeat(32);
+    const c = loadConfig({
+      API_TOKENS: 'lms:lms-token-0000000001',
+      WEBHOOK_SIGNING_KEY: KEY,
+      WEBHOOK_SIGNING_KEY_PREVIOUS: `${old}, ${'p'.repeat(40)}`,
+      WEBHOOK_ANALYTICS_APPS: 'lms',
+    });
+    expect(c.webhooks.analyticsApps).toEqual(['lms']);
+    expect(c.webhooks.previousSigningKeys).toEqual([old, 'p'.repeat(40)]);
+    const text = problems({
+      API_TOKENS: 'lms:lms-token-0000000001',
+      WEBHOOK_SIGNING_KEY: KEY,
+      WEBHOOK_SIGNING_KEY_PREVIOUS: `short-old-key,${KEY}`,
+      WEBHOOK_ANALYTICS_APPS: 'lms,ghost',
+    }).join('\n');
+    expect(text).toContain('WEBHOOK_SIGNING_KEY_PREVIOUS: key 1 must be at least 32 bytes');
+    expect(text).toContain('WEBHOOK_SIGNING_KEY_PREVIOUS: key 2 is the current WEBHOOK_SIGNING_KEY');
+    expect(text).toContain('WEBHOOK_ANALYTICS_APPS: "ghost" is not a token name');
+    expect(text).not.toContain('short-old-key');
+    expect(problems({ WEBHOOK_ANALYTICS_APPS: 'lms' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_ANALYTICS_APPS: needs WEBHOOK_SIGNING_KEY/),
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { BullMqQueue, RedisEndpointStates } from '../../src/events/bullmq-queue.js';
+import type { WorkerProblem } from '../../src/events/worker-problems.js';
 import {
   Deliverer,
   InProcessQueue,
@@ -130,17 +131,31 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     await reports.until((all) => all.length === 1);
     expect(reports.all[0]).toMatchObject({ outcome: 'gone', status: 410 });
     expect(reports.all[0]!.nextDelayMs).toBeUndefined();
-    expect(await states.isDisabled('lms')).toBe(true);
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks` })).toBe(true);
 
     await queue.enqueue(event());
     await reports.until((all) => all.length === 2);
     expect(reports.all[1]).toMatchObject({ outcome: 'disabled' });
     expect(receiver.received).toHaveLength(1);
 
-    await states.enable('lms');
+    await states.enable({ app: 'lms', url: `${url}/hooks` });
     await queue.enqueue(event());
     await reports.until((all) => all.length === 3);
     expect(reports.all[2]).toMatchObject({ outcome: 'delivered' });
+  });
+
+  it("keeps the 410 state per endpoint URL: the app's endpoint moved to a new URL (a config change) is enabled", async () => {
+    receiver.answer({ status: 410 });
+    const { reports, queue, states } = setUp([10]);
+    await queue.enqueue(event());
+    await reports.until((all) => all.length === 1);
+    expect(reports.all[0]).toMatchObject({ outcome: 'gone' });
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks` })).toBe(true);
+    expect(await states.isDisabled({ app: 'lms', url: `${url}/hooks-v2` })).toBe(false);
+    // The gateway restarted with the new WEBHOOK_ENDPOINTS: same states (Redis), new URL.
+    const moved = new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks-v2`, types: [] }], secrets, states });
+    expect(await moved.attempt(event())).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hooks', '/hooks-v2']);
   });
 
   it('honours Retry-After on 503 instead of the schedule', async () => {
@@ -255,8 +270,10 @@ describe('a replica killed mid-delivery', () => {
     prefixes.push(prefix);
     const states = new MemoryEndpointStates();
     const reports = new Reports<AttemptReport>();
+    const problems = new Reports<WorkerProblem>();
     const make = () =>
       new CrashableQueue({
+        onWorkerProblem: problems.push,
         deliverer: new Deliverer({ endpoints: [{ app: 'lms', url: `${url}/hooks`, types: [] }], secrets, states }),
         retryScheduleMs: [10],
         redisUrl: REDIS_URL,
@@ -279,11 +296,38 @@ describe('a replica killed mid-delivery', () => {
       await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
       expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([e.id, e.id]);
       expect(receiver.received[1]!.error).toBeUndefined();
+      // The takeover is visible (logs and metrics are fed from this): the job stalled once, and was not given up.
+      await problems.until((all) => all.some((p) => p.kind === 'stalled'));
+      expect(problems.all.filter((p) => p.kind === 'stalled')).toEqual([
+        { queue: 'webhooks', kind: 'stalled', jobId: e.id, reason: expect.stringMatching(/lock/) },
+      ]);
+      expect(problems.all.filter((p) => p.kind === 'failed')).toEqual([]);
     } finally {
       await replica2?.obliterate();
       // Closing the receiver first ends replica 1's hung request, which its worker waits for while closing.
       await receiver.close();
       await Promise.allSettled([replica1.close(true), replica2?.close()]);
+    }
+  });
+});
+
+describe('worker problems', () => {
+  it("a worker that cannot reach Redis reports it (no secret: the URL's password never shows), and closes", async () => {
+    const problems = new Reports<WorkerProblem>();
+    const queue = new BullMqQueue({
+      deliverer: new Deliverer({ endpoints: [], secrets, states: new MemoryEndpointStates() }),
+      retryScheduleMs: [10],
+      redisUrl: 'redis://:hunter2-redis-password@127.0.0.1:1',
+      prefix: `test-webhooks-${randomUUID()}`,
+      onWorkerProblem: problems.push,
+    });
+    try {
+      await problems.until((all) => all.some((p) => p.kind === 'error'));
+      const problem = problems.all.find((p) => p.kind === 'error')!;
+      expect(problem).toEqual({ queue: 'webhooks', kind: 'error', reason: expect.stringMatching(/ECONNREFUSED/) });
+      expect(JSON.stringify(problems.all)).not.toContain('hunter2');
+    } finally {
+      await queue.close(true);
     }
   });
 });

@@ -57,7 +57,13 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     const ended = new URL(params['meetingEndedURL']!);
     expect(ended.origin + ended.pathname).toBe(`${stack.url}/bbb/callbacks/v1/ended`);
     const claims = verifyCallbackToken(key, ended.searchParams.get('t')!, 'ended');
-    expect(claims).toEqual({ kind: 'ended', app: 'lms', meetingId: m.meetingId, nonce: expect.any(String) });
+    expect(claims).toEqual({
+      kind: 'ended',
+      app: 'lms',
+      meetingId: m.meetingId,
+      nonce: expect.any(String),
+      issuedAtMs: expect.any(Number),
+    });
     // This meeting's delivery, whichever of the other tests' deliveries came before it.
     const forMeeting = () =>
       lms.received.find((x) => (x.verified as Verified | undefined)?.data['meetingId'] === m.meetingId);

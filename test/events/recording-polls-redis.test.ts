@@ -94,4 +94,26 @@ describe('recording polls on Redis', () => {
     expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     expect(lms.received.every((r) => r.error === undefined)).toBe(true);
   });
+
+  it('a session polls once: an end signal after its polls finished (and their job was removed) starts none', async () => {
+    const s = stacks[0] ?? (await start());
+    const m = (await gql<CreateMeetingMutation>(s, CREATE, { input: { name: 'Polled once', record: true } })).body.data!
+      .createMeeting;
+    const join = await gql<JoinUrlQuery>(s, JOIN, {
+      input: { meetingId: m.meetingId, createTime: m.createTime, name: 'Ada', role: 'MODERATOR' },
+    });
+    expect((await openJoinLink(join.body.data!.joinUrl)).status).toBeLessThan(400);
+    expect((await gql(s, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
+    await sim.callbacksIdle();
+    await s.gateway.events!.meetings.pollsScheduled();
+    await s.gateway.events!.meetings.idle();
+    // The finished job is gone (its retention ran out, or an operator cleaned the queue); BBB's end URL is called again.
+    await polls.clean(0, 1000, 'completed');
+    const endedUrl = sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === m.meetingId)!.params[
+      'meetingEndedURL'
+    ]!;
+    expect((await fetch(endedUrl)).status).toBe(204);
+    await s.gateway.events!.meetings.pollsScheduled();
+    expect(await polls.getJobCounts('delayed', 'waiting', 'active')).toEqual({ delayed: 0, waiting: 0, active: 0 });
+  });
 });

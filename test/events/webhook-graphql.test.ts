@@ -1,13 +1,18 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import type {
   CreateMeetingMutation,
   IssueAccessTokenMutation,
   SendTestWebhookMutation,
+  WebhookDeliveriesQuery,
   WebhookEndpointQuery,
 } from '../generated/graphql.js';
 import { deriveAppSecret } from '../../src/events/signing.js';
-import { CREATE, ISSUE_TOKEN, SEND_TEST_WEBHOOK, WEBHOOK_ENDPOINT } from '../helpers/operations.js';
+import { CREATE, ISSUE_TOKEN, SEND_TEST_WEBHOOK, WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINT } from '../helpers/operations.js';
+import { waitFor } from '../ops/support/ops-helpers.js';
 import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { Receiver } from './support/receiver.js';
 
@@ -138,5 +143,57 @@ describe('GraphQL webhookEndpoint and sendTestWebhook', () => {
       expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
       expect(JSON.stringify(res.body)).not.toContain('whsec_');
     }
+  });
+});
+
+describe('an endpoint that does not answer', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // A port nobody listens on any more: connections are refused.
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    server.close();
+    await once(server, 'close');
+    stack = await startStack({
+      env: {
+        WEBHOOK_ENDPOINTS: `lms=http://127.0.0.1:${port}/hooks`,
+        WEBHOOK_SIGNING_KEY: SIGNING_KEY,
+        WEBHOOK_RETRY_SCHEDULE_MS: '10',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('is reported to the app coarsely (no network details, no timing), the details only in the log', async () => {
+    const res = await gql<SendTestWebhookMutation>(stack, SEND_TEST_WEBHOOK, {}, TOKENS.lms);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.sendTestWebhook).toEqual({
+      eventId: expect.any(String),
+      delivered: false,
+      outcome: 'failed',
+      status: null,
+      error: 'no HTTP answer',
+      latencyMs: null,
+    });
+    // The delivery log says no more.
+    expect((await gql(stack, CREATE, { input: { name: 'Nobody listens' } }, TOKENS.lms)).body.errors).toBeUndefined();
+    const failed = async () =>
+      (await gql<WebhookDeliveriesQuery>(stack, WEBHOOK_DELIVERIES, { status: 'FAILED' }, TOKENS.lms)).body.data!
+        .webhookDeliveries.nodes;
+    await waitFor(async () => (await failed()).length > 0, 'the failed delivery');
+    const [delivery] = await failed();
+    expect(delivery!.lastError).toBe('no HTTP answer');
+    expect(delivery!.lastLatencyMs).toBeNull();
+    expect(delivery!.attempts.map((a) => [a.error, a.latencyMs])).toEqual([
+      ['no HTTP answer', null],
+      ['no HTTP answer', null],
+    ]);
+    expect(JSON.stringify(delivery)).not.toContain('ECONNREFUSED');
+    expect(stack.logs.filter((l) => l.includes('ECONNREFUSED')).length).toBeGreaterThanOrEqual(3);
   });
 });

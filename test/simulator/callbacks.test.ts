@@ -11,6 +11,7 @@ interface Hit {
   method: string;
   path: string;
   contentType?: string;
+  authorization?: string;
   body: string;
 }
 
@@ -26,6 +27,7 @@ class Catcher {
         method: req.method ?? '',
         path: req.url ?? '',
         contentType: req.headers['content-type'],
+        ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
         body: Buffer.concat(chunks).toString('utf8'),
       });
       res.writeHead(this.script.shift() ?? 200).end();
@@ -197,5 +199,78 @@ describe('simulator: the callbacks BBB makes', () => {
     await expect(
       jwtVerify(jwt, new TextEncoder().encode(scalelite.secret), { algorithms: ['HS512'] }),
     ).resolves.toBeDefined();
+  });
+
+  it('POSTs the analytics summary once after a meeting created with meetingKeepEvents ends (JSON, HS512 Bearer with exp)', async () => {
+    catcher.script = [500];
+    await create(sim, {
+      meetingID: 'cb-analytics',
+      meetingKeepEvents: 'true',
+      'meta_analytics-callback-url': `${catcher.url}/analytics?t=x`,
+      meta_gl_listed: 'true',
+    });
+    sim.connectUser('cb-analytics', { userID: 'u-1', fullName: 'Ada', role: 'MODERATOR' });
+    await callSimulator(sim, 'end', { meetingID: 'cb-analytics', password: 'mp' });
+    await sim.callbacksIdle();
+    const hits = catcher.hits.filter((h) => h.path === '/analytics?t=x');
+    // One attempt, even though it got a 500 (post_events sends once).
+    expect(hits).toHaveLength(1);
+    expect(sim.callbacks.filter((c) => c.kind === 'analytics').map((c) => c.status)).toEqual([500]);
+    const hit = hits[0]!;
+    expect([hit.method, hit.contentType]).toEqual(['POST', 'application/json']);
+    const bearer = /^Bearer (.+)$/.exec(hit.authorization ?? '')![1]!;
+    expect(decodeProtectedHeader(bearer)).toEqual({ typ: 'JWT', alg: 'HS512' });
+    const { payload } = await jwtVerify(bearer, new TextEncoder().encode(sim.secret), { algorithms: ['HS512'] });
+    expect(payload.exp! - Date.now() / 1000).toBeGreaterThan(24 * 3600 - 60);
+    const body = JSON.parse(hit.body) as { data: { metadata: Record<string, string> } };
+    expect(body).toEqual({
+      version: '1.0',
+      meeting_id: 'cb-analytics',
+      internal_meeting_id: expect.stringMatching(/^[0-9a-f]{40}-\d+$/),
+      data: {
+        metadata: expect.any(Object),
+        duration: expect.any(Number),
+        start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+00:00$/),
+        finish: expect.stringMatching(/\+00:00$/),
+        attendees: [
+          {
+            ext_user_id: 'u-1',
+            name: 'Ada',
+            moderator: true,
+            joins: [expect.stringMatching(/\+00:00$/)],
+            leaves: [expect.stringMatching(/\+00:00$/)],
+            duration: expect.any(Number),
+            recent_talking_time: 0,
+            engagement: { chats: 0, talks: 0, raisehand: 0, emojis: 0, poll_votes: 0, talk_time: 0 },
+          },
+        ],
+        files: [],
+        polls: [],
+      },
+    });
+    // The script drops gl_* keys and underscores the rest (meetingName → meeting_name).
+    expect(body.data.metadata).toMatchObject({ meeting_id: 'cb-analytics', meeting_name: 'Callbacks' });
+    expect(Object.keys(body.data.metadata).some((k) => k.startsWith('gl_'))).toBe(false);
+  });
+
+  it('sends no analytics without meetingKeepEvents=true, and Scalelite adds its request fields', async () => {
+    await create(sim, { meetingID: 'cb-no-keep', 'meta_analytics-callback-url': `${catcher.url}/none` });
+    await callSimulator(sim, 'end', { meetingID: 'cb-no-keep', password: 'mp' });
+    await create(scalelite, {
+      meetingID: 'cb-sl-analytics',
+      meetingKeepEvents: 'true',
+      'meta_analytics-callback-url': `${catcher.url}/sl`,
+    });
+    await callSimulator(scalelite, 'end', { meetingID: 'cb-sl-analytics', password: 'mp' });
+    await sim.callbacksIdle();
+    await scalelite.callbacksIdle();
+    expect(catcher.hits.filter((h) => h.path === '/none')).toEqual([]);
+    const sl = catcher.hits.filter((h) => h.path === '/sl');
+    expect(sl).toHaveLength(1);
+    expect(JSON.parse(sl[0]!.body)).toMatchObject({
+      meeting_id: 'cb-sl-analytics',
+      controller: 'bigbluebutton_api',
+      action: 'analytics_callback',
+    });
   });
 });
