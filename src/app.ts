@@ -2,27 +2,22 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import Fastify, {
-  LogController,
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo from '@as-integrations/fastify';
 import type { DestinationStream } from 'pino';
-import { Authenticator, UNAUTHENTICATED_MESSAGE } from './auth/authenticator.js';
+import { Authenticator } from './auth/authenticator.js';
 import { createBbbClient } from './bbb/client.js';
 import { BbbError } from './bbb/errors.js';
 import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
-import { GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from './errors.js';
+import { GatewayError, invalidJson, publicMessage, unauthenticated } from './errors.js';
+import { registerErrorHandlers } from './http/error-handler.js';
 import { CALLBACK_ROUTES, createEvents, type Events } from './events/index.js';
 import type { GatewayContext } from './graphql/context.js';
-import { mayRunWithoutToken, operationAuthorizer, unauthenticatedMessage } from './graphql/auth-plugin.js';
+import { mayRunWithoutToken, operationAuthorizer } from './graphql/auth-plugin.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './graphql/limits.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
@@ -37,7 +32,6 @@ import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { operationObserverPlugin } from './observability/graphql-operation-plugin.js';
 import { scrubbingLogStream } from './observability/log-stream.js';
 import { createMetrics } from './observability/metrics.js';
-import { loggableMessage, observationOf } from './observability/request-context.js';
 import { noteBbbIds } from './observability/bbb-ids.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { buildGatewaySchema } from './graphql/schema.js';
@@ -130,22 +124,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     clientErrorHandler,
   });
 
-  // Set before any route is added: a route keeps the error handler that was in force when it was registered.
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    sendError(
-      req,
-      reply,
-      new GatewayError(
-        'NOT_FOUND',
-        `No route ${req.method} ${path}. The gateway serves POST /create, POST /join and GraphQL at /graphql.`,
-      ),
-    );
-  });
-
-  app.setErrorHandler((error: FastifyError, req, reply) => {
-    sendError(req, reply, fromFastifyError(error, config.http.bodyLimitBytes));
-  });
+  registerErrorHandlers(app, { bodyLimitBytes: config.http.bodyLimitBytes });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -230,7 +209,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(FORM_TYPES.test(req.headers['content-type'] ?? '') ? formNotJson() : badJson(), undefined);
+      done(FORM_TYPES.test(req.headers['content-type'] ?? '') ? formNotJson() : invalidJson(), undefined);
     }
   });
 
@@ -286,9 +265,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       // Apollo's own wording tells the reader to pass an option to ApolloServer; an operator sets an env variable.
       if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED')
         return { ...formatted, message: INTROSPECTION_OFF_MESSAGE, extensions };
-      return code === 'INTERNAL_SERVER_ERROR'
-        ? { ...formatted, message: MASKED_INTERNAL_MESSAGE, extensions }
-        : { ...formatted, extensions };
+      return { ...formatted, message: publicMessage(code, formatted.message), extensions };
     },
   });
   await apollo.start();
@@ -303,8 +280,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       req.method === 'GET'
         ? (req.query as { query?: unknown }).query
         : (req.body as { query?: unknown } | undefined)?.query;
-    if (batch || !mayRunWithoutToken(query, config.graphql))
-      throw new GatewayError('UNAUTHENTICATED', unauthenticatedMessage(accessRefusal));
+    if (batch || !mayRunWithoutToken(query, config.graphql)) throw unauthenticated(accessRefusal);
   });
 
   await app.register(fastifyApollo(apollo), {
@@ -352,7 +328,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
 
   registerLegacyRoutes(app, {
     meetings,
-    callerOf: (req) => requireCaller(callerOfRequest(req), UNAUTHENTICATED_MESSAGE),
+    callerOf: (req) => requireCaller(callerOfRequest(req)),
   });
 
   let lastReady: boolean | undefined;
@@ -458,10 +434,6 @@ function secretsOf(config: Config): string[] {
 const INTROSPECTION_OFF_MESSAGE =
   'GraphQL introspection (__schema, __type) is off on this gateway; set GRAPHQL_INTROSPECTION=true (or GRAPHQL_SANDBOX=true) to turn it on.';
 
-function badJson(): GatewayError {
-  return new GatewayError('BAD_USER_INPUT', 'The request body is not valid JSON.');
-}
-
 /** An HTML form's encodings: such a body was never JSON, so say what to send instead of "not valid JSON". */
 const FORM_TYPES = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
 
@@ -470,59 +442,4 @@ function formNotJson(): GatewayError {
     'BAD_USER_INPUT',
     'The request body must be JSON (Content-Type: application/json), not a form.',
   );
-}
-
-/** Fastify's own errors (parsing, limits) and ours, mapped onto the one table; anything else is masked. */
-function fromFastifyError(error: FastifyError, bodyLimitBytes: number): GatewayError {
-  if (error instanceof GatewayError || error instanceof BbbError) return toGatewayError(error);
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError(
-        'PAYLOAD_TOO_LARGE',
-        `The request body is larger than the limit of ${bodyLimitBytes} bytes.`,
-      );
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return badJson();
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GatewayError('BAD_USER_INPUT', 'The request body is empty; send a JSON object.');
-    default:
-      break;
-  }
-  if (error instanceof SyntaxError) return badJson();
-  const status = error.statusCode;
-  if (status !== undefined && status >= 400 && status < 500) {
-    const code =
-      status === 401
-        ? 'UNAUTHENTICATED'
-        : status === 403
-          ? 'FORBIDDEN'
-          : status === 404
-            ? 'NOT_FOUND'
-            : status === 413
-              ? 'PAYLOAD_TOO_LARGE'
-              : status === 429
-                ? 'RATE_LIMITED'
-                : 'BAD_USER_INPUT';
-    return new GatewayError(code, error.message.endsWith('.') ? error.message : `${error.message}.`, { status });
-  }
-  return toGatewayError(error);
-}
-
-/** REST callers get `{"message"}`; GraphQL callers get a GraphQL-shaped error with the same code. */
-function sendError(req: FastifyRequest, reply: FastifyReply, err: GatewayError): void {
-  const observation = observationOf(req);
-  if (observation !== undefined) {
-    observation.errorCode = err.code;
-    if (err.status < 500) observation.errorMessage = loggableMessage(err.message);
-  }
-  if (err.status >= 500 && err.code !== 'SHUTTING_DOWN')
-    req.log.error({ err: err.cause ?? err, code: err.code }, 'request failed');
-  if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
-  if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
-  const message = err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message;
-  const isGraphQL = req.url.split('?')[0] === '/graphql';
-  void reply
-    .code(err.status)
-    .type('application/json; charset=utf-8')
-    .send(isGraphQL ? { errors: [{ message, extensions: { code: err.code } }] } : { message });
 }

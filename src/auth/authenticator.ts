@@ -1,9 +1,6 @@
 import type { Caller } from '../meetings/meeting-service.js';
 import { findApp, tokenFromHeader, type TokenEntry } from './tokens.js';
 
-export const UNAUTHENTICATED_MESSAGE =
-  'Missing or unknown API token: send it as `Authorization: <token>` or `Authorization: Bearer <token>`.';
-
 /** Turns an Authorization header into the calling app, or undefined. Tokens are never logged or echoed. */
 export class Authenticator {
   private readonly allMeetings: ReadonlySet<string>;

@@ -1,4 +1,5 @@
 import { BbbError, BbbFailedError, BbbMisconfiguredError } from '../bbb/errors.js';
+import { safeMessageKey } from '../bbb/rules.js';
 import type { ApiVersion } from '../bbb/types.js';
 
 type Readiness =
@@ -89,8 +90,7 @@ function reasonFor(err: unknown): string {
     return `BigBlueButton rejected the checksum of ${err.call}: BBB_SECRET (or BBB_CHECKSUM_ALGORITHM) does not match the server's (bbb-conf --secret).`;
   }
   // BBB's own message text may echo its configuration; only the call and the messageKey are repeated.
-  if (err instanceof BbbFailedError)
-    return `BigBlueButton refused ${err.call} (${/^[a-zA-Z][a-zA-Z0-9]{0,63}$/.test(err.messageKey) ? err.messageKey : 'unknownError'}).`;
+  if (err instanceof BbbFailedError) return `BigBlueButton refused ${err.call} (${safeMessageKey(err.messageKey)}).`;
   // The adapter's other messages name the call and the server's origin, never a query string or the secret.
   if (err instanceof ProbeTimeout || err instanceof BbbError) return err.message;
   return 'The readiness probe failed in an unexpected way; the error was logged.';

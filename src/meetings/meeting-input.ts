@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { badInput } from '../errors.js';
+import { CREATE_TIME_PATTERN, isPlausibleCreateTime } from '../bbb/rules.js';
+import { badInput, type FieldProblem } from '../errors.js';
 import { META_KEY_PATTERN, reservedMetadataKeyReason } from './metadata-keys.js';
 
 /**
@@ -313,7 +314,11 @@ export const joinMeetingSchema = z
     role: z.enum(['MODERATOR', 'VIEWER']).nullish(),
     createTime: z
       .string()
-      .regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
+      .regex(CREATE_TIME_PATTERN, 'must be the createTime the create call returned (digits only, epoch milliseconds)')
+      .refine(
+        (s) => !CREATE_TIME_PATTERN.test(s) || isPlausibleCreateTime(s),
+        'is not a createTime BigBlueButton returns (epoch milliseconds, e.g. 1796082467065): send the createTime the create call returned',
+      ),
     userId: z
       .string()
       .check(minUnits(1, 'must not be empty when given'))
@@ -412,11 +417,15 @@ export function fieldName(field: string, style: FieldStyle): string {
   return style === 'snake' ? (SNAKE[field] ?? field) : field;
 }
 
-/** Parses with a schema; on failure throws one BAD_USER_INPUT naming every bad field, e.g. `name must not be empty.` */
+/**
+ * Parses with a schema; on failure throws one BAD_USER_INPUT naming every bad field, e.g. `name must not be empty.`, with
+ * each field and its sentence in `fields`.
+ */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, style: FieldStyle): z.output<S> {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const sentences = result.error.issues.map((issue) => {
+  const fields = new Map<string, FieldProblem>();
+  for (const issue of result.error.issues) {
     const field = issue.path.length > 0 ? issue.path.map((p) => fieldName(String(p), style)).join('.') : 'the input';
     const message =
       issue.code === 'invalid_type'
@@ -424,9 +433,11 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, style: 
           ? 'is required'
           : `must be ${expectedName(issue.expected)}`
         : issue.message;
-    return `${field} ${message}.`;
-  });
-  throw badInput([...new Set(sentences)].join(' '));
+    fields.set(`${field} ${message}`, { field, message: `${field} ${message}.` });
+  }
+  // One sentence naming every bad field, and each field with its own sentence (GraphQL's `extensions.fields`).
+  const problems = [...fields.values()];
+  throw badInput(problems.map((p) => p.message).join(' '), problems);
 }
 
 function expectedName(expected: string): string {

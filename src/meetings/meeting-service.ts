@@ -161,9 +161,12 @@ export class MeetingService {
       );
     }
     if (info.createTime !== valid.createTime) {
+      // Only an earlier createTime can be an earlier session's; a later one never belonged to this meeting.
       throw new GatewayError(
         'CONFLICT',
-        'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.',
+        BigInt(valid.createTime) < BigInt(info.createTime)
+          ? 'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.'
+          : 'The createTime does not match the running meeting, and no earlier session of it had this createTime either (it is later than the running one). Use the createTime the create call returned.',
       );
     }
     return this.bbb.joinUrl({
@@ -205,12 +208,8 @@ export class MeetingService {
   async insertDocument(caller: Caller, input: InsertDocumentInput, style: FieldStyle = 'camel'): Promise<void> {
     const valid = validate(insertDocumentSchema, input, style);
     await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
-    try {
-      await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
-    } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
-      throw err;
-    }
+    // A meeting that ended since is BBB's notFound, answered NOT_FOUND about the meeting by errors.ts.
+    await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
   }
 
   /** A chat message from the server into a running meeting of this app (BBB 3.0's sendChatMessage). */
@@ -220,7 +219,6 @@ export class MeetingService {
     try {
       await this.bbb.sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
     } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
       // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
       if (
         (err instanceof BbbProtocolError && err.statusCode === 404) ||
@@ -243,9 +241,6 @@ export class MeetingService {
       await this.bbb.end(id);
       // The gateway knows first: BBB's end callback for this session gives the same event ID, so one event.
       await this.events?.endedByGateway(id, info);
-    } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
-      throw err;
     } finally {
       this.infoCache.invalidate(id);
     }
@@ -263,10 +258,7 @@ export class MeetingService {
         ? await this.bbb.getMeetingInfo(meetingId)
         : await this.infoCache.get(meetingId, expectCreateTime);
     } catch (err) {
-      if (err instanceof BbbNotFoundError) {
-        this.infoCache.invalidate(meetingId);
-        throw meetingNotFound();
-      }
+      if (err instanceof BbbNotFoundError) this.infoCache.invalidate(meetingId);
       throw err;
     }
     // Another app's meeting is reported exactly like a missing one, so IDs cannot be probed across apps.

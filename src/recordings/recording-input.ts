@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecordingState } from '../bbb/types.js';
+import { RECORDING_STATES } from '../bbb/rules.js';
 import {
   maxUnits,
   meetingIdSchema,
@@ -9,14 +9,6 @@ import {
 } from '../meetings/meeting-input.js';
 
 /** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
-
-const RECORDING_STATES = [
-  'processing',
-  'processed',
-  'published',
-  'unpublished',
-  'deleted',
-] as const satisfies readonly RecordingState[];
 
 /** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GatewayError, badInput } from '../errors.js';
+import { badInput, unauthenticated } from '../errors.js';
 import type { Caller, MeetingService } from '../meetings/meeting-service.js';
 import { LOCK_SETTINGS, fieldName, metadataEntrySchema, userdataEntrySchema } from '../meetings/meeting-input.js';
 
@@ -185,7 +185,7 @@ function jsonObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-export function requireCaller(caller: Caller | undefined, message: string): Caller {
-  if (!caller) throw new GatewayError('UNAUTHENTICATED', message);
+export function requireCaller(caller: Caller | undefined): Caller {
+  if (!caller) throw unauthenticated();
   return caller;
 }
