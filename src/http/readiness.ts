@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import { BbbError, BbbFailedError, BbbMisconfiguredError } from '../bbb/errors.js';
 import { safeMessageKey } from '../bbb/rules.js';
-import type { ApiVersion } from '../bbb/types.js';
+import type { ApiVersion, BbbClient } from '../bbb/types.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 
 type Readiness =
   | { ready: true; bbb: { apiVersion?: string; bbbVersion?: string }; checkedAt: string }
@@ -76,6 +79,41 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
       return pending;
     },
   };
+}
+
+/**
+ * The gateway's readiness: BBB's API root tells the versions, and a signed isMeetingRunning on an ID no one uses
+ * (Scalelite's probe) fails with checksumError when BBB_SECRET or the algorithm is wrong, which the unsigned root cannot
+ * notice. Every result sets `bbb_interface_bbb_up`; a change between ready and not ready is logged once.
+ */
+export function createBbbReadinessCheck(
+  client: Pick<BbbClient, 'apiVersion' | 'isMeetingRunning'>,
+  options: { timeoutMs: number; cacheMs: number; log: FastifyBaseLogger; metrics: GatewayMetrics },
+): ReadinessCheck {
+  const { log, metrics } = options;
+  let lastReady: boolean | undefined;
+  return createReadinessCheck({
+    probe: async () => {
+      const [version] = await Promise.all([
+        client.apiVersion(),
+        client.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`),
+      ]);
+      return version;
+    },
+    timeoutMs: options.timeoutMs,
+    cacheMs: options.cacheMs,
+    onResult: (result, err) => {
+      metrics.bbbUp.set(result.ready ? 1 : 0);
+      if (result.ready === lastReady) return;
+      lastReady = result.ready;
+      if (result.ready) log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
+      else
+        log.warn(
+          { reason: result.reason, err: err instanceof BbbError ? undefined : err },
+          'not ready: BigBlueButton does not answer a signed call as expected',
+        );
+    },
+  });
 }
 
 class ProbeTimeout extends Error {
