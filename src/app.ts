@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { AccessTokens } from './auth/access-tokens.js';
-import { Authenticator } from './auth/authenticator.js';
-import { requestIdentity } from './auth/caller.js';
+import { requestIdentity, requireCaller } from './auth/caller.js';
 import { createBbbClient } from './bbb/client.js';
 import type { BbbCallEvent, BbbClient } from './bbb/types.js';
 import type { Config } from './config.js';
@@ -26,7 +25,7 @@ import { loggerOptions, requestIdOf } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { RecordingService } from './recordings/recording-service.js';
-import { registerLegacyRoutes, requireCaller } from './rest/legacy-routes.js';
+import { registerLegacyRoutes } from './rest/legacy-routes.js';
 
 export interface GatewayDeps {
   /** Use this BBB client instead of building one from `config.bbb` (tests observe calls this way). */
@@ -79,7 +78,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   drain.closeConnectionsWhileDraining();
 
   const accessTokens = config.accessTokens.signingKeys.length > 0 ? new AccessTokens(config.accessTokens) : undefined;
-  const identity = requestIdentity(new Authenticator(config.tokens, config.allMeetingsApps), accessTokens);
+  const identity = requestIdentity(config, accessTokens);
   const metrics = createMetrics();
   bbbEvents.push(bbbCallObserver(metrics, app.log));
   identity.registerAccessTokens(app, GRAPHQL_PATH);
@@ -118,7 +117,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   });
 
   registerDevPages(app, { ...config, graphqlPath: GRAPHQL_PATH, meetings, accessTokens, demoApp: deps.demoApp });
-  registerLegacyRoutes(app, { meetings, callerOf: (req) => requireCaller(identity.authOf(req).caller) });
+  registerLegacyRoutes(app, { meetings, callerOf: (req) => requireCaller(identity.authOf(req)) });
   const readiness = createBbbReadinessCheck(probeClient, { ...config.readiness, log: app.log, metrics });
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
   await app.ready();

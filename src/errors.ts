@@ -85,16 +85,6 @@ export function badInput(message: string, fields?: readonly FieldProblem[]): Gat
   return new GatewayError('BAD_USER_INPUT', message, fields === undefined ? undefined : { fields });
 }
 
-/** The UNAUTHENTICATED of every face (REST, GraphQL, the second lock in the resolvers): one sentence per reason. */
-export function unauthenticated(accessRefusal?: string): GatewayError {
-  return new GatewayError(
-    'UNAUTHENTICATED',
-    accessRefusal === undefined
-      ? 'Missing or unknown API token: send it as `Authorization: <token>` or `Authorization: Bearer <token>`.'
-      : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`,
-  );
-}
-
 export function meetingNotFound(): GatewayError {
   return new GatewayError(
     'NOT_FOUND',

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../secrets.js';
 import { hmacSha256 } from './signing.js';
 
 /**
@@ -53,7 +54,7 @@ export function verifyCallbackToken(key: Uint8Array, token: string, kind: Callba
   const payload = token.slice(0, dot);
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
   const expected = hmacSha256(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!constantTimeEqual(given, expected)) return undefined;
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -1,5 +1,6 @@
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { GatewayError, unauthenticated } from '../errors.js';
+import { unauthenticated } from '../auth/caller.js';
+import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
 import { toGraphQLError } from './errors.js';

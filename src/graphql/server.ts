@@ -4,9 +4,9 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import fastifyApollo from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import type { RequestAuth } from '../auth/caller.js';
+import { unauthenticated, type RequestAuth } from '../auth/caller.js';
 import type { Config } from '../config.js';
-import { publicMessage, unauthenticated } from '../errors.js';
+import { publicMessage } from '../errors.js';
 import { operationObserverPlugin } from '../observability/graphql-operation-plugin.js';
 import { mayRunWithoutToken, operationAuthorizer } from './auth-plugin.js';
 import type { GatewayContext } from './context.js';

@@ -1,40 +1,26 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { sha256 } from '../auth/tokens.js';
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../auth/caller.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
 import { GatewayError, badInput, meetingNotFound } from '../errors.js';
+import { constantTimeEqual, sha256 } from '../secrets.js';
 import type { MeetingEvents } from '../events/meeting-events.js';
+import { APP_META_KEY, isVisible, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from '../isolation.js';
+import { fieldName, validate, type FieldStyle } from '../validation.js';
 import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
-import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
-  fieldName,
   insertDocumentSchema,
   joinMeetingSchema,
   sendChatMessageSchema,
   type InsertDocumentInput,
   type SendChatMessageInput,
   meetingIdArgSchema,
-  validate,
   type CreateMeetingInput,
-  type FieldStyle,
   type JoinMeetingInput,
   type ValidCreateMeeting,
 } from './meeting-input.js';
-
-/** Who is calling: the app name of the token, and whether the operator let it see every meeting on the server. */
-export interface Caller {
-  readonly app: string;
-  readonly allMeetings: boolean;
-}
-
-/**
- * The metadata key that tags a meeting with the app that created it (sent as `meta_bbb-interface-app`; BBB stores keys
- * lowercased, and this one already is). The tag lives on the BBB server, so any gateway replica can enforce isolation.
- * The rule for every reserved key is in metadata-keys.ts.
- */
-export { APP_META_KEY };
 
 export interface CreatedMeeting {
   meetingId: string;
@@ -327,10 +313,6 @@ function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbR
   return waitingRoom === 'ALL_VIEWERS' || isGuest;
 }
 
-export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): boolean {
-  return caller.allMeetings || info.metadata[APP_META_KEY] === caller.app;
-}
-
 /** 16 URL-safe characters from 96 random bits; well inside BBB's 2-64. */
 function generatePassword(): string {
   return randomBytes(12).toString('base64url');
@@ -346,8 +328,8 @@ function roleForPassword(
 ): BbbRole | undefined {
   const p = sha256(presented);
   const known = passwordDigests(info);
-  const isModerator = known.moderator !== undefined && timingSafeEqual(p, known.moderator);
-  const isAttendee = known.attendee !== undefined && timingSafeEqual(p, known.attendee);
+  const isModerator = known.moderator !== undefined && constantTimeEqual(p, known.moderator);
+  const isAttendee = known.attendee !== undefined && constantTimeEqual(p, known.attendee);
   if (isModerator) return 'MODERATOR';
   if (isAttendee) return 'VIEWER';
   return undefined;

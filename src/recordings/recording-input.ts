@@ -5,10 +5,11 @@ import {
   meetingIdSchema,
   metadataEntrySchema,
   minUnits,
+  noControl,
   uniqueMetadataKeys,
-} from '../meetings/meeting-input.js';
+} from '../validation.js';
 
-/** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
+/** Validation of the recording operations; messages follow validation.ts (`<field> <sentence>.`). */
 
 /** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
 export const MAX_PAGE_SIZE = 100;
@@ -18,10 +19,6 @@ const MAX_RECORD_IDS = 100;
 /** Most metadata entries, and their encoded size, one updateRecordingMetadata may send: they travel in the same URL. */
 const MAX_METADATA_ENTRIES = 20;
 const MAX_METADATA_ENCODED_BYTES = 4096;
-
-// eslint-disable-next-line no-control-regex -- the control characters are what this rule is about
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const noControl = (s: string) => !CONTROL.test(s);
 
 const recordId = z
   .string()
@@ -55,13 +52,10 @@ export const listRecordingsSchema = z.object({
 
 export type ListRecordingsInput = z.input<typeof listRecordingsSchema>;
 
-// The same key rules as createMeeting's metadata (meeting-input.ts, metadata-keys.ts).
-const metadataEntry = metadataEntrySchema;
-
 export const updateMetadataSchema = z.object({
   recordIds: recordIdsSchema,
   metadata: z
-    .array(metadataEntry)
+    .array(metadataEntrySchema)
     .min(1, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
     .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
     .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })

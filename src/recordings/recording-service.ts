@@ -1,7 +1,8 @@
 import type { BbbClient, GetRecordingsParams, Recording, RecordingState } from '../bbb/types.js';
 import { GatewayError, recordingNotFound } from '../errors.js';
-import { validate } from '../meetings/meeting-input.js';
-import { APP_META_KEY, isVisible, type Caller } from '../meetings/meeting-service.js';
+import { validate } from '../validation.js';
+import type { Caller } from '../auth/caller.js';
+import { appMetaFilter, isVisible } from '../isolation.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from './recording-cursor.js';
 import {
   MAX_PAGE_SIZE,
@@ -57,7 +58,7 @@ export class RecordingService {
     const filter: GetRecordingsParams = {
       ...(valid.meetingId ? { meetingID: [valid.meetingId] } : {}),
       ...(valid.states && valid.states.length > 0 ? { state: [...valid.states] } : {}),
-      ...this.metaFilter(caller),
+      ...appMetaFilter(caller),
     };
     const window = cursor
       ? await this.windowAround(filter, cursor, valid.first)
@@ -122,7 +123,7 @@ export class RecordingService {
     const found = await this.bbb.getRecordings({
       recordID: [...ids],
       state: EXISTING_STATES,
-      ...this.metaFilter(caller),
+      ...appMetaFilter(caller),
     });
     // BBB matches recordID as a prefix, so only exact matches count.
     const wanted = new Set(ids);
@@ -134,10 +135,6 @@ export class RecordingService {
     const missing = ids.find((id) => !byId.has(id));
     if (missing !== undefined) throw recordingNotFound(missing);
     return ids.map((id) => byId.get(id)!);
-  }
-
-  private metaFilter(caller: Caller): Pick<GetRecordingsParams, 'meta'> {
-    return caller.allMeetings ? {} : { meta: { [APP_META_KEY]: caller.app } };
   }
 
   /**
