@@ -49,10 +49,16 @@ export const metadataEntrySchema = z.object({
     .refine(noControl, 'must not contain control characters'),
 });
 
-export const uniqueMetadataKeys = {
-  check: (entries: Array<{ key: string }>) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length,
-  message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
-};
+const uniqueMetadataKeys = (entries: Array<{ key: string }>) =>
+  new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length;
+
+/** A list of metadata entries of `min` to `max` entries, each key once (BigBlueButton lowercases keys). */
+export function metadataListSchema(min: number, max: number) {
+  const size = min === 0 ? `must hold at most ${max} entries` : `must hold ${min} to ${max} entries`;
+  return z.array(metadataEntrySchema).min(min, size).max(max, size).refine(uniqueMetadataKeys, {
+    message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
+  });
+}
 
 const SNAKE: Record<string, string> = {
   attendeePass: 'attendee_pass',

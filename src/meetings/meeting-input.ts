@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { CREATE_TIME_PATTERN, isPlausibleCreateTime } from '../bbb/rules.js';
-import {
-  maxUnits,
-  meetingIdSchema,
-  metadataEntrySchema,
-  minUnits,
-  noControl,
-  uniqueMetadataKeys,
-} from '../validation.js';
+import { maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
 
 /**
  * The meeting operations' schemas (createMeeting, joinUrl, insertDocument, sendChatMessage), shared by GraphQL and REST;
@@ -204,11 +197,7 @@ export const createMeetingSchema = z
       .max(BBB_FEATURES.length, `must hold at most ${BBB_FEATURES.length} features`)
       .nullish(),
     waitingRoom: z.enum(WAITING_ROOMS).nullish(),
-    metadata: z
-      .array(metadataEntrySchema)
-      .max(MAX_CREATE_METADATA, `must hold at most ${MAX_CREATE_METADATA} entries`)
-      .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
-      .nullish(),
+    metadata: metadataListSchema(0, MAX_CREATE_METADATA).nullish(),
     presentations: presentationsSchema.nullish(),
     bbbParameters: z
       .array(

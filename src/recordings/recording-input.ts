@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { RECORDING_STATES } from '../bbb/rules.js';
-import {
-  maxUnits,
-  meetingIdSchema,
-  metadataEntrySchema,
-  minUnits,
-  noControl,
-  uniqueMetadataKeys,
-} from '../validation.js';
+import { maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
 
 /** Validation of the recording operations; messages follow validation.ts (`<field> <sentence>.`). */
 
@@ -54,19 +47,14 @@ export type ListRecordingsInput = z.input<typeof listRecordingsSchema>;
 
 export const updateMetadataSchema = z.object({
   recordIds: recordIdsSchema,
-  metadata: z
-    .array(metadataEntrySchema)
-    .min(1, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
-    .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
-    .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
-    .refine(
-      (entries) =>
-        entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <=
-        MAX_METADATA_ENCODED_BYTES,
-      {
-        message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL`,
-      },
-    ),
+  metadata: metadataListSchema(1, MAX_METADATA_ENTRIES).refine(
+    (entries) =>
+      entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <=
+      MAX_METADATA_ENCODED_BYTES,
+    {
+      message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL`,
+    },
+  ),
 });
 
 export type UpdateMetadataInput = z.input<typeof updateMetadataSchema>;
