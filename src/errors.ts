@@ -50,6 +50,14 @@ type Row = (typeof ERROR_TABLE)[ErrorKind];
 /** What `extensions.code` says: the kind's name, or the code its row gives. */
 export type ErrorCode = { [K in ErrorKind]: (typeof ERROR_TABLE)[K] extends { code: infer C } ? C : K }[ErrorKind];
 
+/** Codes of failures that are not the caller's (a 5xx status): their message is no help in the request line. */
+export const SERVER_SIDE_CODES: ReadonlySet<string> = new Set(
+  (Object.keys(ERROR_TABLE) as ErrorKind[]).flatMap((kind): string[] => {
+    const row: Row = ERROR_TABLE[kind];
+    return row.status < 500 ? [] : ['code' in row ? row.code : kind];
+  }),
+);
+
 const MASKED_INTERNAL_MESSAGE = 'Something went wrong inside the gateway; the error was logged with this request id.';
 
 /** One field a validation failure names, in the caller's spelling (`attendee_pass` on REST): a form shows it there. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { BbbNotFoundError, BbbUnavailableError } from '../../src/bbb/errors.js';
-import { ERROR_TABLE, errorAnswer, GatewayError, type ErrorKind } from '../../src/errors.js';
+import { ERROR_TABLE, errorAnswer, GatewayError, SERVER_SIDE_CODES, type ErrorKind } from '../../src/errors.js';
 
 /** The document that holds the error table (it may move to docs/errors.md: change it here only). */
 const ERROR_DOC = 'README.md';
@@ -87,5 +87,16 @@ describe('the one error path', () => {
     const answer = errorAnswer(bug);
     expect(answer).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', status: 500, serverSide: true, cause: bug });
     expect(answer.message).not.toContain('secret detail');
+  });
+});
+
+describe('SERVER_SIDE_CODES', () => {
+  it('are the codes of the 5xx rows', () => {
+    expect([...SERVER_SIDE_CODES].sort()).toEqual([
+      'BBB_ERROR',
+      'BBB_UNAVAILABLE',
+      'INTERNAL_SERVER_ERROR',
+      'SHUTTING_DOWN',
+    ]);
   });
 });
