@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
+import { CREATE_TIME_PATTERN } from '../bbb/rules.js';
 import { GatewayError, badInput, meetingNotFound } from '../errors.js';
 import { constantTimeEqual, sha256 } from '../secrets.js';
 import type { MeetingEvents } from '../events/meeting-events.js';
@@ -148,11 +149,12 @@ export class MeetingService {
     }
     if (info.createTime !== valid.createTime) {
       // Only an earlier createTime can be an earlier session's; a later one never belonged to this meeting.
+      const later = CREATE_TIME_PATTERN.test(info.createTime) && BigInt(valid.createTime) > BigInt(info.createTime);
       throw new GatewayError(
         'CONFLICT',
-        BigInt(valid.createTime) < BigInt(info.createTime)
-          ? 'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.'
-          : 'The createTime does not match the running meeting, and no earlier session of it had this createTime either (it is later than the running one). Use the createTime the create call returned.',
+        later
+          ? 'The createTime does not match the running meeting, and no earlier session of it had this createTime either (it is later than the running one). Use the createTime the create call returned.'
+          : 'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.',
       );
     }
     return this.bbb.joinUrl({
