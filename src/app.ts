@@ -70,7 +70,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     return503OnClosing: false,
     clientErrorHandler,
   });
-  registerErrorHandlers(app, { bodyLimitBytes: config.http.bodyLimitBytes });
+  registerErrorHandlers(app, { http: { bodyLimitBytes: config.http.bodyLimitBytes } });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

@@ -124,9 +124,15 @@ export interface ErrorAnswer {
   cause: unknown;
 }
 
+/**
+ * Where the error was caught. Only the HTTP layer (the REST error handler) sees fastify's own errors (body parsing, its
+ * 4xx); below it, in a resolver, an error that looks like one is a bug like any other, and is masked.
+ */
 export interface ErrorContext {
-  /** BODY_LIMIT_BYTES, named in the PAYLOAD_TOO_LARGE message. */
-  bodyLimitBytes?: number;
+  http?: {
+    /** BODY_LIMIT_BYTES, named in the PAYLOAD_TOO_LARGE message. */
+    bodyLimitBytes: number;
+  };
 }
 
 /** Turns anything thrown into the answer the caller gets. The one place that maps, masks and picks headers. */
@@ -159,7 +165,7 @@ export function publicMessage(code: unknown, message: string): string {
 function toGatewayError(err: unknown, context: ErrorContext): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof BbbError) return fromBbbError(err);
-  const fastify = fromFastifyError(err, context);
+  const fastify = context.http && fromFastifyError(err, context.http);
   if (fastify !== undefined) return fastify;
   return new GatewayError('INTERNAL_SERVER_ERROR', MASKED_INTERNAL_MESSAGE, { cause: err });
 }
@@ -193,16 +199,14 @@ function fromBbbError(err: BbbError): GatewayError {
 }
 
 /** Fastify's own errors (body parsing, limits, its 4xx), by their code and status; undefined for anything else. */
-function fromFastifyError(err: unknown, context: ErrorContext): GatewayError | undefined {
+function fromFastifyError(err: unknown, http: { bodyLimitBytes: number }): GatewayError | undefined {
   if (!(err instanceof Error)) return undefined;
   const { code, statusCode } = err as Error & { code?: unknown; statusCode?: unknown };
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new GatewayError(
         'PAYLOAD_TOO_LARGE',
-        context.bodyLimitBytes === undefined
-          ? 'The request body is larger than the limit.'
-          : `The request body is larger than the limit of ${context.bodyLimitBytes} bytes.`,
+        `The request body is larger than the limit of ${http.bodyLimitBytes} bytes.`,
       );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return invalidJson();

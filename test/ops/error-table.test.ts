@@ -82,6 +82,20 @@ describe('the one error path', () => {
     });
   });
 
+  it("reads fastify's own errors only where the HTTP layer caught them; below it they are bugs, masked", () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(errorAnswer(tooLarge, { http: { bodyLimitBytes: 1024 } })).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      message: 'The request body is larger than the limit of 1024 bytes.',
+    });
+    expect(errorAnswer(new SyntaxError('Unexpected token'), { http: { bodyLimitBytes: 1024 } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: 'The request body is not valid JSON.',
+    });
+    expect(errorAnswer(new SyntaxError('Unexpected token'))).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
   it('masks anything unexpected and keeps it only as the cause to log', () => {
     const bug = new TypeError('secret detail');
     const answer = errorAnswer(bug);
