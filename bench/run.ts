@@ -26,7 +26,7 @@ import {
 /**
  * `npm run bench`: the gateway, two bare baselines and the gateway with its join cache off, each in a child process
  * (`node dist/...`), driven over loopback by autocannon in this process, against the BBB simulator (also in this process).
- * Prints one table and writes it to bench/results/<date>.md. Scenarios and targets: README.md (Performance).
+ * Prints one table and writes it to bench/results/<date>.md. Scenarios and targets: bench/README.md.
  */
 
 const GATEWAY = 'dist/src/main.js';
@@ -39,7 +39,7 @@ const MIXED_OK = [200, 303];
 const WARM_POOL = 2_000;
 const MB = 1024 * 1024;
 /**
- * The heap limit README.md (Performance) recommends for deployment. Without it V8 sizes the heap from the machine's memory
+ * The heap limit bench/README.md recommends for deployment. Without it V8 sizes the heap from the machine's memory
  * and lets garbage pile up to several times the live heap before a full collection.
  */
 const RECOMMENDED_HEAP_FLAG = '--max-old-space-size=128';

@@ -204,7 +204,7 @@ const envSchema = z.object({
     .default('bbb-interface:events'),
 });
 
-/** The name of every variable `loadConfig` reads; README.md (Operations) must describe each one (test/ops checks). */
+/** The name of every variable `loadConfig` reads; docs/configuration.md must describe each one (test/ops checks). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 
 type Env = Record<string, string | undefined>;

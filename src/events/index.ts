@@ -23,7 +23,7 @@ import { TEST_EVENT_TYPE } from './types.js';
 
 export { CALLBACK_ROUTES };
 
-/** Where the queue and the endpoint states live in Redis (README: `bbb-interface:events:…`). */
+/** Where the queue and the endpoint states live in Redis (docs/webhooks.md: `bbb-interface:events:…`). */
 const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {

@@ -33,7 +33,7 @@ export interface CallbackRegistration {
  * until a published recording appears; its event ID is the callback's, so whichever comes first is the one event.
  *
  * Without a scheduler the polls run on this replica's timers: a restart loses the pending polls of meetings that ended
- * before it (the callback still arrives; see README). With REDIS_URL they are delayed BullMQ jobs (bullmq-polls.ts).
+ * before it (the callback still arrives; see docs/webhooks.md). With REDIS_URL they are delayed BullMQ jobs (bullmq-polls.ts).
  */
 export class MeetingEvents {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -5,11 +5,12 @@ import { createMetrics, METRIC_PREFIX } from '../../src/observability/metrics.js
 import { post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { parseLogs, waitFor } from './support/ops-helpers.js';
 
-const DOC = readFileSync('README.md', 'utf8');
-/** The configuration table of the Operations section (the README has other tables with codes in the first column). */
-const CONFIG_SECTION = DOC.slice(DOC.indexOf('### Configuration'), DOC.indexOf('### Endpoints'));
+/** Operations: the metrics table and the sample log line. */
+const DOC = readFileSync('docs/operations.md', 'utf8');
+/** The configuration table: docs/configuration.md holds it and no other table with variables in the first column. */
+const CONFIG_SECTION = readFileSync('docs/configuration.md', 'utf8');
 
-describe('README.md operations section', () => {
+describe('docs/configuration.md and docs/operations.md', () => {
   it.each(CONFIG_VARIABLES.map((name) => [name]))('has a configuration table row for %s', (name) => {
     expect(CONFIG_SECTION).toContain(`| \`${name}\` |`);
   });

@@ -3,8 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { BbbNotFoundError, BbbUnavailableError } from '../../src/bbb/errors.js';
 import { ERROR_TABLE, errorAnswer, GatewayError, SERVER_SIDE_CODES, type ErrorKind } from '../../src/errors.js';
 
-/** The document that holds the error table (it may move to docs/errors.md: change it here only). */
-const ERROR_DOC = 'README.md';
+/** The document that holds the error table (if it moves, change it here only). */
+const ERROR_DOC = 'docs/errors.md';
 
 const DOC = readFileSync(ERROR_DOC, 'utf8');
 /** The error table: the one whose header is `| code | HTTP | when |`, up to the first line that is not a table row. */
