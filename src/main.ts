@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createGateway, type Gateway } from './app.js';
-import { sha256 } from './auth/tokens.js';
+import { sha256 } from './secrets.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startSimulator, type Simulator } from './simulator/index.js';
 

@@ -1,5 +1,4 @@
-import * as crypto from 'node:crypto';
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, sha256 } from '../secrets.js';
 
 /** One calling application: its name travels in the request context and tags the meetings it creates. */
 export interface TokenEntry {
@@ -11,17 +10,6 @@ export interface TokenEntry {
 /** App names go into BBB metadata and logs, so they are kept to a safe alphabet. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MIN_TOKEN_LENGTH = 16;
-
-// crypto.hash (Node 20.12+) is the one-shot form, about twice as fast for short inputs; a namespace lookup rather than
-// a named import, which would fail to link on Node 20.11. Every request hashes its token, every join a password.
-const ONE_SHOT_HASH: ((algorithm: string, data: string, encoding: 'buffer') => Buffer) | undefined =
-  typeof crypto.hash === 'function' ? crypto.hash : undefined;
-
-export function sha256(text: string): Buffer {
-  return ONE_SHOT_HASH
-    ? ONE_SHOT_HASH('sha256', text, 'buffer')
-    : crypto.createHash('sha256').update(text, 'utf8').digest();
-}
 
 /**
  * Parses `API_TOKENS`: comma-separated `name:token` or `name:sha256:<64 hex>` pairs. Problems are returned, never the
@@ -64,7 +52,7 @@ export function parseTokenList(text: string): { tokens: TokenEntry[]; problems: 
       return;
     }
     const digest = hashed ? Buffer.from(hashed[1]!, 'hex') : sha256(rest);
-    if (tokens.some((t) => timingSafeEqual(t.sha256, digest))) {
+    if (tokens.some((t) => constantTimeEqual(t.sha256, digest))) {
       problems.push(`${where} ("${name}"): the same token is already given to another name`);
       return;
     }
@@ -80,7 +68,7 @@ export function parseTokenList(text: string): { tokens: TokenEntry[]; problems: 
 export function findApp(tokens: readonly TokenEntry[], presented: string): string | undefined {
   const digest = sha256(presented);
   let match: string | undefined;
-  for (const t of tokens) if (timingSafeEqual(t.sha256, digest) && match === undefined) match = t.name;
+  for (const t of tokens) if (constantTimeEqual(t.sha256, digest) && match === undefined) match = t.name;
   return match;
 }
 

@@ -14,6 +14,7 @@ import {
   type XmlNode,
 } from './parse.js';
 import { signQuery, type QueryParams } from './signing.js';
+import { META_KEY_PATTERN } from './rules.js';
 import {
   CHECKSUM_ALGORITHMS,
   type BbbCallEvent,
@@ -47,9 +48,6 @@ const RETRY_ERROR_CODES = [
   'ENETUNREACH',
   'EHOSTUNREACH',
 ];
-
-// Meta keys BBB accepts (ParamsProcessorUtil.processMetaParam); any other key is dropped by the server without a word.
-const META_KEY = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 
 interface ResolvedOptions {
   apiBase: string;
@@ -440,7 +438,7 @@ function presentationModules(documents: PresentationDocument[]): string {
 function metaParams(meta: Record<string, string> | undefined): Array<[string, string]> {
   if (meta === undefined) return [];
   return Object.entries(meta).map(([key, value]): [string, string] => {
-    if (!META_KEY.test(key)) {
+    if (!META_KEY_PATTERN.test(key)) {
       throw new RangeError(
         `The metadata key "${key}" cannot be sent to BigBlueButton: keys must match [a-zA-Z][a-zA-Z0-9-]*.`,
       );

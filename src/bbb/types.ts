@@ -166,7 +166,7 @@ export interface PlaybackFormat {
   preview: PlaybackImage[];
 }
 
-export type RecordingState = 'processing' | 'processed' | 'published' | 'unpublished' | 'deleted';
+export type { RecordingState } from './rules.js';
 
 export interface Recording {
   recordID: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
-import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../meetings/metadata-keys.js';
+import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../isolation.js';
 import {
   eventId,
   mintCallbackToken,

@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../secrets.js';
 import { hmacSha256 } from './signing.js';
 
 /**
@@ -67,10 +68,7 @@ export function verifyCallbackToken(
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
   const payload = token.slice(0, dot);
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const matches = (key: Uint8Array) => {
-    const expected = hmacSha256(key, payload);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const matches = (key: Uint8Array) => constantTimeEqual(given, hmacSha256(key, payload));
   if (!(keys instanceof Uint8Array ? [keys] : keys).some(matches)) return undefined;
   let claims: unknown;
   try {

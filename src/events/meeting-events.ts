@@ -1,5 +1,5 @@
 import type { BbbClient, CreateMeetingResult, MeetingInfo } from '../bbb/types.js';
-import { APP_META_KEY, EVENTS_NONCE_META_KEY, RECORD_META_KEY } from '../meetings/metadata-keys.js';
+import { APP_META_KEY, EVENTS_NONCE_META_KEY, RECORD_META_KEY } from '../isolation.js';
 import { callbackCreateParams } from './callback-routes.js';
 import { eventId, newNonce } from './callback-token.js';
 import type { PollScheduler } from './bullmq-polls.js';

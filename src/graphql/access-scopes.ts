@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js';
 import type { AccessGrant, AccessScope } from '../auth/access-tokens.js';
-import type { Caller } from '../meetings/meeting-service.js';
+import { requireCaller, type Caller } from '../auth/caller.js';
 import type { JoinMeetingInput } from '../meetings/meeting-input.js';
 
 /** The root fields an access token can reach, and the scope each needs. Every other field wants the app's API token. */
@@ -28,8 +28,8 @@ export function scopeRefusal(field: string, scopes: readonly AccessScope[]): Gat
 }
 
 /** Who an access-token request acts as, after its scope and its one meeting are checked: the app that minted the token. */
-export function accessCaller(grant: AccessGrant, caller: Caller | undefined, field: string, meetingId: string): Caller {
-  if (!caller) throw new GatewayError('UNAUTHENTICATED', 'Send a valid access token in the Authorization header.');
+export function accessCaller(grant: AccessGrant, given: Caller | undefined, field: string, meetingId: string): Caller {
+  const caller = requireCaller({ caller: given });
   const refusal = scopeRefusal(field, grant.scopes);
   if (refusal) throw refusal;
   if (meetingId !== grant.meetingId)

@@ -1,12 +1,5 @@
-import {
-  GraphQLError,
-  Kind,
-  parse,
-  type DocumentNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
-import { UNAUTHENTICATED_MESSAGE } from '../auth/authenticator.js';
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { unauthenticated } from '../auth/caller.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 import { isAppTokenOnlyName, scopeRefusal } from './access-scopes.js';
@@ -52,20 +45,8 @@ export function operationAuthorizer(options: AuthPluginOptions): (resolved: Reso
     }
     if (contextValue.caller) return;
     if (options.introspection && operation && isIntrospectionOnly(operation, fragmentsOf(document))) return;
-    throw new GraphQLError(unauthenticatedMessage(contextValue.accessRefusal), {
-      extensions: {
-        code: 'UNAUTHENTICATED',
-        http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
-      },
-    });
+    throw toGraphQLError(unauthenticated(contextValue.accessRefusal));
   };
-}
-
-/** Why a request has no caller: no or an unknown API token, or an access token refused for the reason given. */
-export function unauthenticatedMessage(accessRefusal: string | undefined): string {
-  return accessRefusal === undefined
-    ? UNAUTHENTICATED_MESSAGE
-    : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`;
 }
 
 export interface AnonymousGateOptions extends AuthPluginOptions {

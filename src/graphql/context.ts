@@ -1,9 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccessGrant } from '../auth/access-tokens.js';
-import type { Caller } from '../meetings/meeting-service.js';
+import type { Caller, RequestAuth } from '../auth/caller.js';
 
 /** Per-request GraphQL context. `caller` is undefined when the token is missing or unknown (refused in auth plugin). */
-export interface GatewayContext {
+export interface GatewayContext extends RequestAuth {
   caller: Caller | undefined;
   /**
    * Set when the request carries a valid access token (then `caller` is its app, never with allMeetings): only the

@@ -1,20 +1,36 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import { type GatewayError, MASKED_INTERNAL_MESSAGE, toGatewayError } from '../errors.js';
+import { errorAnswer, type ErrorAnswer } from '../errors.js';
 import type { GatewayContext } from './context.js';
 
-/** The GraphQL face of a GatewayError: `extensions.code` from the table and the HTTP status Apollo answers with. */
-export function toGraphQLError(err: GatewayError): GraphQLError {
-  const extensions: Record<string, unknown> = { code: err.code, http: { status: err.status } };
-  if (err.retryAfterSeconds !== undefined) {
-    extensions.retryAfterSeconds = err.retryAfterSeconds;
-    (extensions.http as { headers?: Map<string, string> }).headers = new Map([
-      ['retry-after', String(err.retryAfterSeconds)],
-    ]);
-  }
-  return new GraphQLError(err.code === 'INTERNAL_SERVER_ERROR' ? MASKED_INTERNAL_MESSAGE : err.message, {
+/**
+ * The GraphQL face of anything thrown (errors.ts decides code, status, headers and message): `extensions.code`, the
+ * HTTP status and headers Apollo answers with, `retryAfterSeconds` and every failing field of a validation failure.
+ */
+export function toGraphQLError(
+  thrown: unknown,
+  options: { nodes?: readonly ASTNode[]; extensions?: Record<string, unknown> } = {},
+): GraphQLError {
+  return graphQLErrorOf(errorAnswer(thrown), thrown, options);
+}
+
+function graphQLErrorOf(
+  answer: ErrorAnswer,
+  thrown: unknown,
+  options: { nodes?: readonly ASTNode[]; extensions?: Record<string, unknown> },
+): GraphQLError {
+  const headers = Object.entries(answer.headers);
+  const extensions: Record<string, unknown> = {
+    code: answer.code,
+    http: headers.length > 0 ? { status: answer.status, headers: new Map(headers) } : { status: answer.status },
+    ...options.extensions,
+  };
+  if (answer.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = answer.retryAfterSeconds;
+  if (answer.fields !== undefined) extensions.fields = answer.fields.map(({ field, message }) => ({ field, message }));
+  return new GraphQLError(answer.message, {
+    nodes: options.nodes,
     extensions,
-    originalError: err,
+    originalError: thrown instanceof Error ? thrown : undefined,
   });
 }
 
@@ -24,10 +40,8 @@ export const mapErrors: MiddlewareFn<GatewayContext> = async ({ context }, next)
     return await next();
   } catch (err) {
     if (err instanceof GraphQLError) throw err;
-    const mapped = toGatewayError(err);
-    if (mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.status >= 500) {
-      context.log.error({ err: mapped.cause ?? mapped, code: mapped.code }, 'operation failed');
-    }
-    throw toGraphQLError(mapped);
+    const answer = errorAnswer(err);
+    if (answer.serverSide) context.log.error({ err: answer.cause, code: answer.code }, 'operation failed');
+    throw graphQLErrorOf(answer, err, {});
   }
 };

@@ -16,7 +16,7 @@ import {
   type ComplexityEstimator,
 } from 'graphql-query-complexity';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { GatewayError } from '../errors.js';
+import { GatewayError, badInput } from '../errors.js';
 import { toGraphQLError } from './errors.js';
 import { fragmentsOf } from './fragments.js';
 
@@ -214,7 +214,7 @@ export function complexityLimitPlugin<TContext extends BaseContext>(
             try {
               await options.onMeasured(contextValue, measured);
             } catch (err) {
-              throw err instanceof GatewayError ? toGraphQLError(err) : err;
+              throw err instanceof GraphQLError ? err : toGraphQLError(err);
             }
           }
         },
@@ -224,9 +224,7 @@ export function complexityLimitPlugin<TContext extends BaseContext>(
 }
 
 function refusal(message: string, extensions: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 }, ...extensions },
-  });
+  return toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', message), { extensions });
 }
 
 /** The three measures in one walk of graphql-query-complexity; any failure to measure becomes a coded refusal. */
@@ -260,10 +258,7 @@ function measure(
   } catch (err) {
     if (err instanceof GraphQLError && err.message.startsWith('Variable "$')) {
       // graphql's own message names the variable and what is wrong with it, as execution would.
-      throw new GraphQLError(err.message, {
-        nodes: err.nodes,
-        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-      });
+      throw toGraphQLError(badInput(err.message), { nodes: err.nodes });
     }
     if (err instanceof GraphQLError && /maximum allowed number of nodes/.test(err.message)) {
       throw refusal(

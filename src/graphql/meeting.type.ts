@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Attendee as BbbAttendee, MeetingInfo } from '../bbb/types.js';
 import type { CreatedMeeting } from '../meetings/meeting-service.js';
-import { appMetadata, RECORD_META_KEY, waitingRoomOf } from '../meetings/metadata-keys.js';
+import { appMetadata, RECORD_META_KEY, waitingRoomOf } from '../isolation.js';
 import { WaitingRoom } from './meeting-options.js';
 
 export enum Role {

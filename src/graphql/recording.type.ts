@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver, URLResolver } from 'graphql-scalars';
 import type { PlaybackFormat as BbbPlaybackFormat, PlaybackImage, Recording as BbbRecording } from '../bbb/types.js';
 import type { RecordingEdge as ServiceEdge, RecordingPage } from '../recordings/recording-service.js';
-import { withoutCallbackKeys } from '../meetings/metadata-keys.js';
+import { withoutCallbackKeys } from '../isolation.js';
 import { MetadataEntry } from './meeting.type.js';
 
 /** GraphQL names in capitals; the values are BBB's own state words, so they pass to the adapter unchanged. */

@@ -2,10 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessGrant } from '../auth/access-tokens.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { RateLimiter } from './rate-limit.js';
+import {
+  createRateLimiter,
+  registerRateLimit,
+  type RateLimitCharge,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './rate-limit.js';
 
 /** Takes more points from an access token's own budget once an operation's cost is known; throws RATE_LIMITED. */
-export type AccessTokenCharge = (req: FastifyRequest, points: number) => Promise<void>;
+type AccessTokenCharge = (req: FastifyRequest, points: number) => Promise<void>;
 
 /**
  * A request with an access token counts twice: against its app's budget (the app limiter sees the token's app) and,
@@ -13,7 +19,7 @@ export type AccessTokenCharge = (req: FastifyRequest, points: number) => Promise
  * exhausts its own budget, not the whole app's. Like the app's, the budget is in BBB calls: one point on arrival, the
  * rest of an operation's estimate through the returned function. Register after the app limiter.
  */
-export function registerAccessTokenRateLimit(
+function registerAccessTokenRateLimit(
   app: FastifyInstance,
   limiter: RateLimiter,
   metrics: GatewayMetrics,
@@ -36,4 +42,40 @@ export function registerAccessTokenRateLimit(
     await charge(req, 1);
   });
   return charge;
+}
+
+export interface RateLimitsOptions extends Omit<RateLimitOptions, 'log' | 'metrics'> {
+  /** An access token's own budget; undefined without access tokens. */
+  accessTokenPoints: number | undefined;
+  exemptRoutes: ReadonlySet<string>;
+  grantOf: (req: FastifyRequest) => AccessGrant | undefined;
+}
+
+/**
+ * The app's budget, then (with access tokens) the token's own: both hooks registered here, in that order. Returns the
+ * charge of an operation's further points (to its app, then to its access token) and the limiter to close, or undefined
+ * when rate limiting is off.
+ */
+export async function registerRateLimits(
+  app: FastifyInstance,
+  metrics: GatewayMetrics,
+  options: RateLimitsOptions,
+): Promise<{ charge: RateLimitCharge; limiter: RateLimiter } | undefined> {
+  const limiter = await createRateLimiter({ ...options, log: app.log, metrics });
+  if (!limiter) return undefined;
+  const chargeApp = registerRateLimit(app, limiter, metrics, { exemptRoutes: options.exemptRoutes });
+  const chargeToken =
+    options.accessTokenPoints === undefined
+      ? undefined
+      : registerAccessTokenRateLimit(
+          app,
+          limiter.withBudget(options.accessTokenPoints, `${options.redisKeyPrefix}:access-token`),
+          metrics,
+          options.grantOf,
+        );
+  const charge: RateLimitCharge = async (req, reply, points) => {
+    await chargeApp(req, reply, points);
+    await chargeToken?.(req, points);
+  };
+  return { charge, limiter };
 }

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AccessScope, AccessTokens } from '../auth/access-tokens.js';
+import type { MeetingService } from '../meetings/meeting-service.js';
 
 /**
  * Development pages the gateway serves itself, from files on disk and npm packages, never from a CDN: the offline GraphQL
@@ -52,7 +54,7 @@ function packageDir(name: string): string | undefined {
  * GraphiQL at /graphiql, with React and GraphiQL's UMD builds read from node_modules: works without internet, where
  * Apollo Sandbox (loaded from Apollo's CDN) cannot. Returns false when the packages are not installed.
  */
-export function registerExplorer(app: FastifyInstance, graphqlPath: string): boolean {
+function registerExplorer(app: FastifyInstance, graphqlPath: string): boolean {
   const [graphiql, react, reactDom] = ['graphiql', 'react', 'react-dom'].map(packageDir);
   if (!graphiql || !react || !reactDom) return false;
   const assets: Record<string, string> = {
@@ -102,7 +104,7 @@ function exampleDir(): string | undefined {
   }
 }
 
-export interface ExampleOptions {
+interface ExampleOptions {
   /**
    * Plays the app's backend for the demo link: creates a meeting and mints an access token for it. Only `main.ts` on the
    * embedded simulator passes it.
@@ -111,7 +113,7 @@ export interface ExampleOptions {
 }
 
 /** The browser example at /examples/browser/ (index.html, app.js), plus /examples/browser/demo when a demo minter is given. */
-export function registerBrowserExample(app: FastifyInstance, options: ExampleOptions = {}): boolean {
+function registerBrowserExample(app: FastifyInstance, options: ExampleOptions = {}): boolean {
   const dir = exampleDir();
   if (!dir) return false;
   const file = (name: string) => readFileSync(join(dir, name), 'utf8');
@@ -126,4 +128,49 @@ export function registerBrowserExample(app: FastifyInstance, options: ExampleOpt
     );
   }
   return true;
+}
+
+/**
+ * The explorer with the sandbox (GRAPHQL_SANDBOX), and in development the browser example, with its demo token when a
+ * demo app is named and access tokens are on.
+ */
+export function registerDevPages(
+  app: FastifyInstance,
+  options: {
+    graphql: { sandbox: boolean };
+    nodeEnv: string;
+    graphqlPath: string;
+    meetings: MeetingService;
+    accessTokens: AccessTokens | undefined;
+    demoApp: string | undefined;
+  },
+): void {
+  const { meetings, accessTokens, demoApp } = options;
+  if (options.graphql.sandbox && !registerExplorer(app, options.graphqlPath))
+    app.log.debug('GraphiQL is not installed; the offline explorer is off');
+  if (options.nodeEnv !== 'development') return;
+  registerBrowserExample(app, {
+    demoToken: demoApp !== undefined && accessTokens ? demoTokenIssuer(meetings, accessTokens, demoApp) : undefined,
+  });
+}
+
+/** The demo's token: a meeting created for `app` and a ten-minute JOIN + READ_MEETING access token for a student in it. */
+function demoTokenIssuer(meetings: MeetingService, accessTokens: AccessTokens, app: string): () => Promise<string> {
+  return async () => {
+    const created = await meetings.createMeeting({ app, allMeetings: false }, { name: 'Browser example' });
+    const { meetingId, createTime } = created;
+    const grant = {
+      app,
+      meetingId,
+      createTime,
+      scopes: ['JOIN', 'READ_MEETING'] as AccessScope[],
+      role: 'VIEWER' as const,
+    };
+    return (
+      await accessTokens.issue(
+        { ...grant, name: 'Demo student', userId: undefined, avatar: undefined, isGuest: false },
+        600,
+      )
+    ).token;
+  };
 }

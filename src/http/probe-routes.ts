@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { sha256, tokenFromHeader } from '../auth/tokens.js';
+import { tokenFromHeader } from '../auth/tokens.js';
+import { matchesDigest, sha256 } from '../secrets.js';
 import { GatewayError } from '../errors.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -38,7 +38,7 @@ export function registerProbeRoutes(app: FastifyInstance, options: ProbeRoutesOp
   app.get('/metrics', async (req, reply) => {
     if (expected !== undefined) {
       const presented = tokenFromHeader(req.headers.authorization);
-      if (presented === undefined || !timingSafeEqual(sha256(presented), expected)) {
+      if (presented === undefined || !matchesDigest(presented, expected)) {
         throw new GatewayError(
           'UNAUTHENTICATED',
           'The metrics endpoint needs the header `Authorization: Bearer <METRICS_TOKEN>`.',

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import { BbbError, BbbFailedError, BbbMisconfiguredError } from '../bbb/errors.js';
-import type { ApiVersion } from '../bbb/types.js';
+import { safeMessageKey } from '../bbb/rules.js';
+import type { ApiVersion, BbbClient } from '../bbb/types.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 
 type Readiness =
   | { ready: true; bbb: { apiVersion?: string; bbbVersion?: string }; checkedAt: string }
@@ -77,6 +81,41 @@ export function createReadinessCheck(options: ReadinessOptions): ReadinessCheck 
   };
 }
 
+/**
+ * The gateway's readiness: BBB's API root tells the versions, and a signed isMeetingRunning on an ID no one uses
+ * (Scalelite's probe) fails with checksumError when BBB_SECRET or the algorithm is wrong, which the unsigned root cannot
+ * notice. Every result sets `bbb_interface_bbb_up`; a change between ready and not ready is logged once.
+ */
+export function createBbbReadinessCheck(
+  client: Pick<BbbClient, 'apiVersion' | 'isMeetingRunning'>,
+  options: { timeoutMs: number; cacheMs: number; log: FastifyBaseLogger; metrics: GatewayMetrics },
+): ReadinessCheck {
+  const { log, metrics } = options;
+  let lastReady: boolean | undefined;
+  return createReadinessCheck({
+    probe: async () => {
+      const [version] = await Promise.all([
+        client.apiVersion(),
+        client.isMeetingRunning(`bbb-interface-readiness-${randomUUID()}`),
+      ]);
+      return version;
+    },
+    timeoutMs: options.timeoutMs,
+    cacheMs: options.cacheMs,
+    onResult: (result, err) => {
+      metrics.bbbUp.set(result.ready ? 1 : 0);
+      if (result.ready === lastReady) return;
+      lastReady = result.ready;
+      if (result.ready) log.info({ bbb: result.bbb }, 'ready: BigBlueButton answers');
+      else
+        log.warn(
+          { reason: result.reason, err: err instanceof BbbError ? undefined : err },
+          'not ready: BigBlueButton does not answer a signed call as expected',
+        );
+    },
+  });
+}
+
 class ProbeTimeout extends Error {
   override readonly name = 'ProbeTimeout';
   constructor(timeoutMs: number) {
@@ -89,8 +128,7 @@ function reasonFor(err: unknown): string {
     return `BigBlueButton rejected the checksum of ${err.call}: BBB_SECRET (or BBB_CHECKSUM_ALGORITHM) does not match the server's (bbb-conf --secret).`;
   }
   // BBB's own message text may echo its configuration; only the call and the messageKey are repeated.
-  if (err instanceof BbbFailedError)
-    return `BigBlueButton refused ${err.call} (${/^[a-zA-Z][a-zA-Z0-9]{0,63}$/.test(err.messageKey) ? err.messageKey : 'unknownError'}).`;
+  if (err instanceof BbbFailedError) return `BigBlueButton refused ${err.call} (${safeMessageKey(err.messageKey)}).`;
   // The adapter's other messages name the call and the server's origin, never a query string or the secret.
   if (err instanceof ProbeTimeout || err instanceof BbbError) return err.message;
   return 'The readiness probe failed in an unexpected way; the error was logged.';

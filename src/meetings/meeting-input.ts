@@ -1,25 +1,12 @@
 import { z } from 'zod';
-import { badInput } from '../errors.js';
-import { META_KEY_PATTERN, reservedMetadataKeyReason } from './metadata-keys.js';
+import { CREATE_TIME_PATTERN, isPlausibleCreateTime } from '../bbb/rules.js';
+import { maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
 
 /**
- * Validation shared by GraphQL and REST: one schema per operation, field names reported in the caller's own
- * spelling (`attendeePass` for GraphQL, `attendee_pass` for the legacy REST contract).
+ * The meeting operations' schemas (createMeeting, joinUrl, insertDocument, sendChatMessage), shared by GraphQL and REST;
+ * the pieces every schema uses (lengths, control characters, meetingId, metadata entries, `validate`) are validation.ts.
+ * BBB's own constraints (bbb-api.md §2.1): meeting name 2-256, passwords 2-64.
  */
-export type FieldStyle = 'camel' | 'snake';
-
-// BBB's own constraints (bbb-api.md §2.1): meeting name 2-256, meetingID 2-256 without commas, passwords 2-64.
-// C0 and C1 controls, line and paragraph separators, and bidirectional overrides and isolates (which can make a name or a
-// message read differently from what it is), and lone surrogates, which no encoding keeps as sent.
-const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/u;
-
-/**
- * Length checks in UTF-16 code units, which is what BBB's Java `String.length()` counts; zod's own min/max count code
- * points, so an emoji-heavy name would pass here and be refused by BBB (a 502 instead of a 400).
- */
-export const minUnits = (n: number, message: string) => z.refine<string>((s) => s.length >= n, message);
-export const maxUnits = (n: number, message: string) => z.refine<string>((s) => s.length <= n, message);
-const noControl = (s: string) => !CONTROL.test(s);
 
 const httpUrl = z
   .string()
@@ -133,30 +120,6 @@ const displayText = (max: number) =>
 const minutes = (max: number) =>
   z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
 
-/** Metadata an app may set: BBB's key rule, and never a key the gateway reserves (metadata-keys.ts). */
-export const metadataEntrySchema = z.object({
-  key: z
-    .string()
-    .regex(
-      META_KEY_PATTERN,
-      'must start with a letter and contain only letters, digits and dashes (BigBlueButton drops other keys)',
-    )
-    .check(maxUnits(64, 'must be at most 64 characters'))
-    .superRefine((k, ctx) => {
-      const reason = reservedMetadataKeyReason(k);
-      if (reason !== undefined) ctx.addIssue({ code: 'custom', message: reason });
-    }),
-  value: z
-    .string()
-    .check(maxUnits(1000, 'must be at most 1000 characters'))
-    .refine(noControl, 'must not contain control characters'),
-});
-
-export const uniqueMetadataKeys = {
-  check: (entries: Array<{ key: string }>) => new Set(entries.map((e) => e.key.toLowerCase())).size === entries.length,
-  message: 'must not name a key twice (BigBlueButton lowercases keys, so `Topic` and `topic` are the same key)',
-};
-
 const presentationSchema = z.object({
   url: httpUrl,
   filename: z
@@ -234,11 +197,7 @@ export const createMeetingSchema = z
       .max(BBB_FEATURES.length, `must hold at most ${BBB_FEATURES.length} features`)
       .nullish(),
     waitingRoom: z.enum(WAITING_ROOMS).nullish(),
-    metadata: z
-      .array(metadataEntrySchema)
-      .max(MAX_CREATE_METADATA, `must hold at most ${MAX_CREATE_METADATA} entries`)
-      .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
-      .nullish(),
+    metadata: metadataListSchema(0, MAX_CREATE_METADATA).nullish(),
     presentations: presentationsSchema.nullish(),
     bbbParameters: z
       .array(
@@ -263,13 +222,6 @@ export const createMeetingSchema = z
 
 export type CreateMeetingInput = z.input<typeof createMeetingSchema>;
 export type ValidCreateMeeting = z.output<typeof createMeetingSchema>;
-
-export const meetingIdSchema = z
-  .string()
-  .check(minUnits(2, 'must be 2 to 256 characters'))
-  .check(maxUnits(256, 'must be 2 to 256 characters'))
-  .refine((s) => !s.includes(','), 'must not contain a comma')
-  .refine(noControl, 'must not contain control characters');
 
 /** A lone `meetingId` argument, as an object so that a refusal names it: `meetingId must not contain a comma.` */
 export const meetingIdArgSchema = z.object({ meetingId: meetingIdSchema });
@@ -313,7 +265,11 @@ export const joinMeetingSchema = z
     role: z.enum(['MODERATOR', 'VIEWER']).nullish(),
     createTime: z
       .string()
-      .regex(/^\d{1,20}$/, 'must be the createTime the create call returned (digits only, epoch milliseconds)'),
+      .regex(CREATE_TIME_PATTERN, 'must be the createTime the create call returned (digits only, epoch milliseconds)')
+      .refine(
+        (s) => !CREATE_TIME_PATTERN.test(s) || isPlausibleCreateTime(s),
+        'is not a createTime BigBlueButton returns (epoch milliseconds, e.g. 1796082467065): send the createTime the create call returned',
+      ),
     userId: z
       .string()
       .check(minUnits(1, 'must not be empty when given'))
@@ -368,80 +324,3 @@ export const sendChatMessageSchema = z.object({
 export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
 
 export type JoinMeetingInput = z.input<typeof joinMeetingSchema>;
-
-const SNAKE: Record<string, string> = {
-  attendeePass: 'attendee_pass',
-  moderatorPass: 'moderator_pass',
-  maxParticipant: 'max_participant',
-  redirectAtLogout: 'redirect_at_logout',
-  meetingId: 'meeting_id',
-  createTime: 'create_time',
-  userId: 'user_id',
-  isGuest: 'is_guest',
-  autoStartRecording: 'auto_start_recording',
-  allowStartStopRecording: 'allow_start_stop_recording',
-  notifyRecordingIsOn: 'notify_recording_is_on',
-  moderatorOnlyMessage: 'moderator_only_message',
-  bannerText: 'banner_text',
-  durationMinutes: 'duration_minutes',
-  muteOnStart: 'mute_on_start',
-  webcamsOnlyForModerator: 'webcams_only_for_moderator',
-  endWhenNoModerator: 'end_when_no_moderator',
-  endWhenNoModeratorDelayMinutes: 'end_when_no_moderator_delay_minutes',
-  meetingExpireIfNoUserJoinedMinutes: 'meeting_expire_if_no_user_joined_minutes',
-  meetingLayout: 'meeting_layout',
-  lockSettings: 'lock_settings',
-  disableCam: 'disable_cam',
-  disableMic: 'disable_mic',
-  disablePrivateChat: 'disable_private_chat',
-  disablePublicChat: 'disable_public_chat',
-  disableNotes: 'disable_notes',
-  hideUserList: 'hide_user_list',
-  lockOnJoin: 'lock_on_join',
-  lockOnJoinConfigurable: 'lock_on_join_configurable',
-  hideViewersCursor: 'hide_viewers_cursor',
-  disabledFeatures: 'disabled_features',
-  waitingRoom: 'waiting_room',
-  errorRedirectUrl: 'error_redirect_url',
-  enforceLayout: 'enforce_layout',
-  excludeFromDashboard: 'exclude_from_dashboard',
-  bbbParameters: 'bbb_parameters',
-};
-
-export function fieldName(field: string, style: FieldStyle): string {
-  return style === 'snake' ? (SNAKE[field] ?? field) : field;
-}
-
-/** Parses with a schema; on failure throws one BAD_USER_INPUT naming every bad field, e.g. `name must not be empty.` */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, style: FieldStyle): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  const sentences = result.error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? issue.path.map((p) => fieldName(String(p), style)).join('.') : 'the input';
-    const message =
-      issue.code === 'invalid_type'
-        ? issue.input === undefined
-          ? 'is required'
-          : `must be ${expectedName(issue.expected)}`
-        : issue.message;
-    return `${field} ${message}.`;
-  });
-  throw badInput([...new Set(sentences)].join(' '));
-}
-
-function expectedName(expected: string): string {
-  switch (expected) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'true or false';
-    case 'int':
-      return 'a whole number';
-    case 'object':
-      return 'a JSON object';
-    default:
-      return `of type ${expected}`;
-  }
-}

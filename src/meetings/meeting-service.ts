@@ -1,40 +1,27 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { sha256 } from '../auth/tokens.js';
+import { randomBytes } from 'node:crypto';
+import type { Caller } from '../auth/caller.js';
 import type { BbbClient, BbbRole, CreateMeetingResult, MeetingInfo, PresentationDocument } from '../bbb/types.js';
 import { BbbFailedError, BbbNotFoundError, BbbProtocolError } from '../bbb/errors.js';
+import { CREATE_TIME_PATTERN } from '../bbb/rules.js';
 import { GatewayError, badInput, meetingNotFound } from '../errors.js';
+import { constantTimeEqual, sha256 } from '../secrets.js';
 import type { MeetingEvents } from '../events/meeting-events.js';
+import { APP_META_KEY, isVisible, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from '../isolation.js';
+import { fieldName, validate, type FieldStyle } from '../validation.js';
 import { applyCreatePolicy, EMPTY_CREATE_POLICY, type CreatePolicy } from './create-policy.js';
 import { MeetingInfoCache } from './meeting-info-cache.js';
-import { APP_META_KEY, RECORD_META_KEY, WAITING_ROOM_META_KEY, waitingRoomOf } from './metadata-keys.js';
 import {
   createMeetingSchema,
-  fieldName,
   insertDocumentSchema,
   joinMeetingSchema,
   sendChatMessageSchema,
   type InsertDocumentInput,
   type SendChatMessageInput,
   meetingIdArgSchema,
-  validate,
   type CreateMeetingInput,
-  type FieldStyle,
   type JoinMeetingInput,
   type ValidCreateMeeting,
 } from './meeting-input.js';
-
-/** Who is calling: the app name of the token, and whether the operator let it see every meeting on the server. */
-export interface Caller {
-  readonly app: string;
-  readonly allMeetings: boolean;
-}
-
-/**
- * The metadata key that tags a meeting with the app that created it (sent as `meta_bbb-interface-app`; BBB stores keys
- * lowercased, and this one already is). The tag lives on the BBB server, so any gateway replica can enforce isolation.
- * The rule for every reserved key is in metadata-keys.ts.
- */
-export { APP_META_KEY };
 
 export interface CreatedMeeting {
   meetingId: string;
@@ -163,9 +150,13 @@ export class MeetingService {
       );
     }
     if (info.createTime !== valid.createTime) {
+      // Only an earlier createTime can be an earlier session's; a later one never belonged to this meeting.
+      const later = CREATE_TIME_PATTERN.test(info.createTime) && BigInt(valid.createTime) > BigInt(info.createTime);
       throw new GatewayError(
         'CONFLICT',
-        'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.',
+        later
+          ? 'The createTime does not match the running meeting, and no earlier session of it had this createTime either (it is later than the running one). Use the createTime the create call returned.'
+          : 'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.',
       );
     }
     return this.bbb.joinUrl({
@@ -207,12 +198,8 @@ export class MeetingService {
   async insertDocument(caller: Caller, input: InsertDocumentInput, style: FieldStyle = 'camel'): Promise<void> {
     const valid = validate(insertDocumentSchema, input, style);
     await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
-    try {
-      await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
-    } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
-      throw err;
-    }
+    // A meeting that ended since is BBB's notFound, answered NOT_FOUND about the meeting by errors.ts.
+    await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
   }
 
   /** A chat message from the server into a running meeting of this app (BBB 3.0's sendChatMessage). */
@@ -222,7 +209,6 @@ export class MeetingService {
     try {
       await this.bbb.sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
     } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
       // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
       if (
         (err instanceof BbbProtocolError && err.statusCode === 404) ||
@@ -245,9 +231,6 @@ export class MeetingService {
       await this.bbb.end(id);
       // The gateway knows first: BBB's end callback for this session gives the same event ID, so one event.
       await this.events?.endedByGateway(id, info);
-    } catch (err) {
-      if (err instanceof BbbNotFoundError) throw meetingNotFound();
-      throw err;
     } finally {
       this.infoCache.invalidate(id);
     }
@@ -265,10 +248,7 @@ export class MeetingService {
         ? await this.bbb.getMeetingInfo(meetingId)
         : await this.infoCache.get(meetingId, expectCreateTime);
     } catch (err) {
-      if (err instanceof BbbNotFoundError) {
-        this.infoCache.invalidate(meetingId);
-        throw meetingNotFound();
-      }
+      if (err instanceof BbbNotFoundError) this.infoCache.invalidate(meetingId);
       throw err;
     }
     // Another app's meeting is reported exactly like a missing one, so IDs cannot be probed across apps.
@@ -337,10 +317,6 @@ function joinsAsGuest(waitingRoom: 'NONE' | 'GUESTS' | 'ALL_VIEWERS', role: BbbR
   return waitingRoom === 'ALL_VIEWERS' || isGuest;
 }
 
-export function isVisible(caller: Caller, info: Pick<MeetingInfo, 'metadata'>): boolean {
-  return caller.allMeetings || info.metadata[APP_META_KEY] === caller.app;
-}
-
 /** 16 URL-safe characters from 96 random bits; well inside BBB's 2-64. */
 function generatePassword(): string {
   return randomBytes(12).toString('base64url');
@@ -356,8 +332,8 @@ function roleForPassword(
 ): BbbRole | undefined {
   const p = sha256(presented);
   const known = passwordDigests(info);
-  const isModerator = known.moderator !== undefined && timingSafeEqual(p, known.moderator);
-  const isAttendee = known.attendee !== undefined && timingSafeEqual(p, known.attendee);
+  const isModerator = known.moderator !== undefined && constantTimeEqual(p, known.moderator);
+  const isAttendee = known.attendee !== undefined && constantTimeEqual(p, known.attendee);
   if (isModerator) return 'MODERATOR';
   if (isAttendee) return 'VIEWER';
   return undefined;

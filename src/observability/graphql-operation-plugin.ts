@@ -1,16 +1,8 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
+import { SERVER_SIDE_CODES } from '../errors.js';
 import { currentObservation, loggableMessage } from './request-context.js';
-
-/** Codes of failures that are not the caller's: their message is no help in the request line (and may be masked). */
-const SERVER_SIDE_CODES = new Set([
-  'INTERNAL_SERVER_ERROR',
-  'BBB_ERROR',
-  'BBB_UNAVAILABLE',
-  'BBB_TIMEOUT',
-  'SHUTTING_DOWN',
-]);
 
 /** Longer client-chosen operation names are cut in the log. */
 const MAX_OPERATION_NAME_LENGTH = 100;

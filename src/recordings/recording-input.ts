@@ -1,22 +1,8 @@
 import { z } from 'zod';
-import type { RecordingState } from '../bbb/types.js';
-import {
-  maxUnits,
-  meetingIdSchema,
-  metadataEntrySchema,
-  minUnits,
-  uniqueMetadataKeys,
-} from '../meetings/meeting-input.js';
+import { RECORDING_STATES } from '../bbb/rules.js';
+import { maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
 
-/** Validation of the recording operations; messages follow meeting-input.ts (`<field> <sentence>.`). */
-
-const RECORDING_STATES = [
-  'processing',
-  'processed',
-  'published',
-  'unpublished',
-  'deleted',
-] as const satisfies readonly RecordingState[];
+/** Validation of the recording operations; messages follow validation.ts (`<field> <sentence>.`). */
 
 /** Page size bounds: BBB clamps `limit` to 1..100, so a page never needs more than two calls to fill. */
 export const MAX_PAGE_SIZE = 100;
@@ -26,10 +12,6 @@ const MAX_RECORD_IDS = 100;
 /** Most metadata entries, and their encoded size, one updateRecordingMetadata may send: they travel in the same URL. */
 const MAX_METADATA_ENTRIES = 20;
 const MAX_METADATA_ENCODED_BYTES = 4096;
-
-// eslint-disable-next-line no-control-regex -- the control characters are what this rule is about
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const noControl = (s: string) => !CONTROL.test(s);
 
 const recordId = z
   .string()
@@ -63,24 +45,16 @@ export const listRecordingsSchema = z.object({
 
 export type ListRecordingsInput = z.input<typeof listRecordingsSchema>;
 
-// The same key rules as createMeeting's metadata (meeting-input.ts, metadata-keys.ts).
-const metadataEntry = metadataEntrySchema;
-
 export const updateMetadataSchema = z.object({
   recordIds: recordIdsSchema,
-  metadata: z
-    .array(metadataEntry)
-    .min(1, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
-    .max(MAX_METADATA_ENTRIES, `must hold 1 to ${MAX_METADATA_ENTRIES} entries`)
-    .refine(uniqueMetadataKeys.check, { message: uniqueMetadataKeys.message })
-    .refine(
-      (entries) =>
-        entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <=
-        MAX_METADATA_ENCODED_BYTES,
-      {
-        message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL`,
-      },
-    ),
+  metadata: metadataListSchema(1, MAX_METADATA_ENTRIES).refine(
+    (entries) =>
+      entries.reduce((sum, e) => sum + encodedLength(e.key) + encodedLength(e.value) + 7, 0) <=
+      MAX_METADATA_ENCODED_BYTES,
+    {
+      message: `must stay under ${MAX_METADATA_ENCODED_BYTES} bytes once URL-encoded, so the signed request to BigBlueButton fits in a URL`,
+    },
+  ),
 });
 
 export type UpdateMetadataInput = z.input<typeof updateMetadataSchema>;

@@ -1,8 +1,8 @@
-import { BbbNotFoundError } from '../bbb/errors.js';
 import type { BbbClient, GetRecordingsParams, Recording, RecordingState } from '../bbb/types.js';
-import { GatewayError } from '../errors.js';
-import { validate } from '../meetings/meeting-input.js';
-import { APP_META_KEY, isVisible, type Caller } from '../meetings/meeting-service.js';
+import { GatewayError, recordingNotFound } from '../errors.js';
+import { validate } from '../validation.js';
+import type { Caller } from '../auth/caller.js';
+import { appMetaFilter, isVisible } from '../isolation.js';
 import { decodeCursor, encodeCursor, type CursorPosition } from './recording-cursor.js';
 import {
   MAX_PAGE_SIZE,
@@ -36,16 +36,6 @@ const PUBLISHABLE_STATES: ReadonlySet<string> = new Set(['published', 'unpublish
 // How many deletions before a cursor a next page tolerates on a server that paginates; beyond that it goes by position.
 const LOOKBACK = 20;
 
-/** A recording that does not exist and another application's recording get this same answer, so IDs cannot be probed. */
-function recordingNotFound(recordId?: string): GatewayError {
-  return new GatewayError(
-    'NOT_FOUND',
-    recordId === undefined
-      ? 'One of the recordings does not exist for this application; it may have been deleted, or never existed.'
-      : `No recording with recordId "${recordId}" exists for this application; it may have been deleted, or never existed.`,
-  );
-}
-
 /**
  * Everything the GraphQL resolvers do with recordings. Isolation works as for meetings: a recording carries the
  * `bbb-interface-app` metadata of the meeting it was made in, BBB is asked for the caller's recordings only, and the
@@ -68,7 +58,7 @@ export class RecordingService {
     const filter: GetRecordingsParams = {
       ...(valid.meetingId ? { meetingID: [valid.meetingId] } : {}),
       ...(valid.states && valid.states.length > 0 ? { state: [...valid.states] } : {}),
-      ...this.metaFilter(caller),
+      ...appMetaFilter(caller),
     };
     const window = cursor
       ? await this.windowAround(filter, cursor, valid.first)
@@ -105,14 +95,15 @@ export class RecordingService {
       );
     }
     // BBB echoes the publish parameter, so the flag it returns says nothing about success; FAILED is the failure signal.
-    await this.mutate(() => this.bbb.publishRecordings(ids, publish));
+    // A recording deleted since the check is BBB's notFound, answered NOT_FOUND about recordings by errors.ts.
+    await this.bbb.publishRecordings(ids, publish);
     return this.ownRecordings(caller, ids);
   }
 
   async deleteRecordings(caller: Caller, recordIds: readonly string[]): Promise<void> {
     const { recordIds: ids } = validate(recordIdsArgSchema, { recordIds }, 'camel');
     await this.ownRecordings(caller, ids);
-    const deleted = await this.mutate(() => this.bbb.deleteRecordings(ids));
+    const deleted = await this.bbb.deleteRecordings(ids);
     if (!deleted) throw recordingNotFound();
   }
 
@@ -122,7 +113,7 @@ export class RecordingService {
     await this.ownRecordings(caller, valid.recordIds);
     const meta = Object.fromEntries(valid.metadata.map((e) => [e.key, e.value]));
     // Scalelite answers SUCCESS with <updated>false</updated> for a recording it does not know (bbb-api.md §7).
-    const updated = await this.mutate(() => this.bbb.updateRecordings(valid.recordIds, meta));
+    const updated = await this.bbb.updateRecordings(valid.recordIds, meta);
     if (!updated) throw recordingNotFound();
     return this.ownRecordings(caller, valid.recordIds);
   }
@@ -132,7 +123,7 @@ export class RecordingService {
     const found = await this.bbb.getRecordings({
       recordID: [...ids],
       state: EXISTING_STATES,
-      ...this.metaFilter(caller),
+      ...appMetaFilter(caller),
     });
     // BBB matches recordID as a prefix, so only exact matches count.
     const wanted = new Set(ids);
@@ -144,20 +135,6 @@ export class RecordingService {
     const missing = ids.find((id) => !byId.has(id));
     if (missing !== undefined) throw recordingNotFound(missing);
     return ids.map((id) => byId.get(id)!);
-  }
-
-  private async mutate<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      // Between the check and the change another caller deleted one of them; the meeting message would be wrong here.
-      if (err instanceof BbbNotFoundError) throw recordingNotFound();
-      throw err;
-    }
-  }
-
-  private metaFilter(caller: Caller): Pick<GetRecordingsParams, 'meta'> {
-    return caller.allMeetings ? {} : { meta: { [APP_META_KEY]: caller.app } };
   }
 
   /**

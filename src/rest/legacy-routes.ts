@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GatewayError, badInput } from '../errors.js';
-import type { Caller, MeetingService } from '../meetings/meeting-service.js';
-import { LOCK_SETTINGS, fieldName, metadataEntrySchema, userdataEntrySchema } from '../meetings/meeting-input.js';
+import { badInput } from '../errors.js';
+import type { Caller } from '../auth/caller.js';
+import type { MeetingService } from '../meetings/meeting-service.js';
+import { LOCK_SETTINGS, userdataEntrySchema } from '../meetings/meeting-input.js';
+import { fieldName, metadataEntrySchema } from '../validation.js';
 
 /**
  * The original REST contract (`POST /create`, `POST /join`), byte for byte. A thin translation of snake_case JSON onto
@@ -183,9 +185,4 @@ function jsonObject(body: unknown): Record<string, unknown> {
     throw badInput('The request body is empty; send a JSON object as described in the API documentation.');
   if (typeof body !== 'object' || Array.isArray(body)) throw badInput('The request body must be a JSON object.');
   return body as Record<string, unknown>;
-}
-
-export function requireCaller(caller: Caller | undefined, message: string): Caller {
-  if (!caller) throw new GatewayError('UNAUTHENTICATED', message);
-  return caller;
 }

@@ -3,9 +3,10 @@ import xml2js from 'xml2js';
 import { xml, type ApiContext, type Reply } from './api-context.js';
 import { MSG, failed, failedWithErrors, meetingNotFound, missingMeetingID, success } from './messages.js';
 import type { Meeting, SimDocument } from './state.js';
+import { metaParams } from './query.js';
 import { el, type XmlElement } from './xml.js';
 
-const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
+// The simulator models BBB on its own (bbb-api.md): its rules are written here, not imported from the gateway's.
 // BBB checks for control characters before anything else about the ID.
 // eslint-disable-next-line no-control-regex -- the control characters are what this rule is about
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -19,13 +20,9 @@ function isBooleanText(value: string): boolean {
   return /^(true|false)$/i.test(value);
 }
 
-/** `meta_*` parameters as BBB stores them: valid names only, lowercased (for 0.81 compatibility, says BBB). */
+/** `meta_*` parameters as BBB stores them: the last value of a repeated name wins. */
 function metadataFrom(paramList: Array<[string, string]>): Array<[string, string]> {
-  const out = new Map<string, string>();
-  for (const [name, value] of paramList) {
-    if (META_KEY.test(name)) out.set(name.slice('meta_'.length).toLowerCase(), value);
-  }
-  return [...out];
+  return [...new Map(metaParams(paramList))];
 }
 
 function createResponse(meeting: Meeting, duplicate: boolean): XmlElement {

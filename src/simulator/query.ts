@@ -46,3 +46,13 @@ export function firstValues(list: ParamList): Record<string, string> {
 export function encodeForm(params: ParamList): string {
   return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`.replace(/%20/g, '+')).join('&');
 }
+
+// The simulator models BBB on its own (bbb-api.md), so it keeps BBB's meta rule here rather than importing the gateway's.
+const META_PARAM = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
+
+/** `meta_*` parameters as BBB reads them: valid names only, lowercased (for 0.81 compatibility, says BBB), in order. */
+export function metaParams(paramList: ParamList): ParamList {
+  return paramList
+    .filter(([name]) => META_PARAM.test(name))
+    .map(([name, value]) => [name.slice(5).toLowerCase(), value]);
+}

@@ -2,9 +2,9 @@
 import { xml, type ApiContext, type Reply } from './api-context.js';
 import { MSG, failed, success } from './messages.js';
 import type { RecordingStateName, SimRecording } from './types.js';
+import { metaParams } from './query.js';
 import { el, type XmlElement } from './xml.js';
 
-const META_KEY = /^meta_[a-zA-Z][a-zA-Z0-9-]*$/;
 const DEFAULT_STATES: RecordingStateName[] = ['published', 'unpublished'];
 
 function commaList(value: string | undefined): string[] {
@@ -12,10 +12,6 @@ function commaList(value: string | undefined): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
-}
-
-function metaParams(paramList: Array<[string, string]>): Array<[string, string]> {
-  return paramList.filter(([name]) => META_KEY.test(name)).map(([name, value]) => [name.slice(5).toLowerCase(), value]);
 }
 
 function metadataValue(rec: SimRecording, key: string): string | undefined {

@@ -110,6 +110,33 @@ describe('GraphQL createMeeting and joinUrl', () => {
       expect(res.body.errors?.[0]?.message).toMatch(message);
     });
 
+    it('names each failing field in extensions.fields, beside the one sentence naming them all', async () => {
+      const res = await gql(stack, CREATE, {
+        input: { name: 'x y', maxParticipant: -1, redirectAtLogout: 'javascript:alert(1)' },
+      });
+      expect(res.status).toBe(400);
+      const error = res.body.errors?.[0];
+      expect(error?.extensions?.fields).toEqual([
+        { field: 'maxParticipant', message: expect.stringMatching(/^maxParticipant must be a positive/) },
+        { field: 'redirectAtLogout', message: expect.stringMatching(/^redirectAtLogout must be an absolute/) },
+      ]);
+      expect(error?.message).toBe((error?.extensions?.fields as { message: string }[]).map((f) => f.message).join(' '));
+    });
+
+    it.each([
+      ['a createTime no BBB returns', '123', 'BAD_USER_INPUT', /createTime is not a createTime BigBlueButton returns/],
+      ['a createTime later than the running one', '9999999999999', 'CONFLICT', /no earlier session/],
+      ['an earlier createTime', '1531155809613', 'CONFLICT', /ended and created again/],
+    ])('joinUrl with %s says so', async (_label, createTime, code, message) => {
+      const m = await createMeeting({ name: 'wording' });
+      const res = await gql(stack, JOIN, {
+        input: { name: 'Someone', meetingId: m.meetingId, password: m.moderatorPass, createTime },
+      });
+      expect(res.body.errors?.[0]?.extensions?.code).toBe(code);
+      expect(res.body.errors?.[0]?.message).toMatch(message);
+      if (code !== 'CONFLICT') expect(res.body.errors?.[0]?.message).not.toMatch(/created again/);
+    });
+
     it.each([
       ['a wrong password', { password: 'wrong' }, 'FORBIDDEN', 403],
       ['an old createTime', { createTime: '1531155809613' }, 'CONFLICT', 409],

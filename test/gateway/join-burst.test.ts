@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createBbbClient } from '../../src/bbb/client.js';
-import { APP_META_KEY } from '../../src/meetings/meeting-service.js';
+import { APP_META_KEY } from '../../src/isolation.js';
 import { gql, openJoinLink, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 
 const JOIN = 'query JoinUrl($input: JoinMeetingInput!) { joinUrl(input: $input) }';

@@ -1,11 +1,29 @@
+import type { Caller } from './auth/caller.js';
+
 /**
- * The one place that decides which metadata keys an application may set (on createMeeting, on recordings) and which
- * ones belong to the gateway. BBB stores `meta_*` names lowercased (bbb-api.md §2.1), so every comparison is on the
- * lowercased key: `BBB-Interface-App` would overwrite the app tag as surely as the lowercase spelling.
+ * Isolation between applications, in one place: the app tag every meeting (and so every recording) carries, who may see
+ * what by it, and which metadata keys an application may set (on createMeeting, on recordings) and which ones belong to
+ * the gateway. BBB stores `meta_*` names lowercased (bbb-api.md §2.1), so every comparison is on the lowercased key:
+ * `BBB-Interface-App` would overwrite the app tag as surely as the lowercase spelling. BBB's own rule for a key's
+ * spelling is META_KEY_PATTERN in bbb/rules.ts.
  */
 
-/** The app tag: which application created a meeting. Sent as `meta_bbb-interface-app`. */
+/**
+ * The app tag: which application created a meeting, sent as `meta_bbb-interface-app` (BBB stores keys lowercased, and
+ * this one already is). The tag lives on the BBB server, so any gateway replica can enforce isolation; a recording
+ * carries the tag of the meeting it was made in.
+ */
 export const APP_META_KEY = 'bbb-interface-app';
+
+/** Whether the caller may see a meeting or recording: its own app's, or any with ALL_MEETINGS_APPS. */
+export function isVisible(caller: Caller, item: { metadata: Record<string, string> }): boolean {
+  return caller.allMeetings || item.metadata[APP_META_KEY] === caller.app;
+}
+
+/** The `meta_` filter that asks BBB for the caller's own recordings only (none for a caller that sees every meeting). */
+export function appMetaFilter(caller: Caller): { meta?: Record<string, string> } {
+  return caller.allMeetings ? {} : { meta: { [APP_META_KEY]: caller.app } };
+}
 
 /** Every key the gateway writes for itself starts with this (the app tag, the waiting-room setting, …). */
 const GATEWAY_META_PREFIX = 'bbb-interface-';
@@ -24,9 +42,6 @@ export const RECORDING_READY_META_KEY = 'bbb-recording-ready-url';
 
 /** The analytics callback the gateway registers for apps in WEBHOOK_ANALYTICS_APPS (BBB's post_events reads it). */
 export const ANALYTICS_CALLBACK_META_KEY = 'analytics-callback-url';
-
-/** What BBB accepts as a meta name (ParamsProcessorUtil.processMetaParam); it drops any other key without a word. */
-export const META_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]*$/;
 
 /**
  * Why `key` is reserved, as the end of a sentence (`metadata.0.key must not be …`), or undefined when an app may use it.

@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GatewayError } from '../errors.js';
+import { looksLikeJwt, type AccessGrant, type AccessTokens } from './access-tokens.js';
+import { findApp, tokenFromHeader, type TokenEntry } from './tokens.js';
+
+/**
+ * Identity, in one place: who is calling (an app, by its API token or an access token's grant), asked once per request,
+ * and the one UNAUTHENTICATED answer when nobody is. Tokens are never logged or echoed.
+ */
+
+/** Who is calling: the app name of the token, and whether the operator let it see every meeting on the server. */
+export interface Caller {
+  readonly app: string;
+  readonly allMeetings: boolean;
+}
+
+/** Who a request is: an app (API token), an access token's grant for its app, or nobody (and why a token was refused). */
+export interface RequestAuth {
+  caller: Caller | undefined;
+  access?: AccessGrant | undefined;
+  accessRefusal?: string | undefined;
+}
+
+/** The UNAUTHENTICATED of every face (REST, GraphQL, the second lock in the resolvers): one sentence per reason. */
+export function unauthenticated(accessRefusal?: string): GatewayError {
+  return new GatewayError(
+    'UNAUTHENTICATED',
+    accessRefusal === undefined
+      ? 'Missing or unknown API token: send it as `Authorization: <token>` or `Authorization: Bearer <token>`.'
+      : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`,
+  );
+}
+
+/** The caller of a request, or UNAUTHENTICATED saying why there is none. */
+export function requireCaller(auth: RequestAuth): Caller {
+  if (!auth.caller) throw unauthenticated(auth.accessRefusal);
+  return auth.caller;
+}
+
+export interface IdentityOptions {
+  /** API_TOKENS: one entry per app. */
+  tokens: readonly TokenEntry[];
+  /** ALL_MEETINGS_APPS: the apps that see every meeting on the server. */
+  allMeetingsApps: readonly string[];
+}
+
+/**
+ * Who calls, asked once per request: the token is hashed and compared (or an access token verified) once, however many
+ * places ask. Access tokens count on `graphqlPath` only; verifying one is asynchronous, so `registerAccessTokens` adds the
+ * hook that does it before anything asks.
+ */
+export function requestIdentity(
+  options: IdentityOptions,
+  accessTokens: AccessTokens | undefined,
+): { authOf(req: FastifyRequest): RequestAuth; registerAccessTokens(app: FastifyInstance, graphqlPath: string): void } {
+  const allMeetings = new Set(options.allMeetingsApps);
+  const callerOfApp = (app: string): Caller => ({ app, allMeetings: allMeetings.has(app) });
+  const callerOfHeader = (authorization: string | undefined): Caller | undefined => {
+    const token = tokenFromHeader(authorization);
+    const app = token === undefined ? undefined : findApp(options.tokens, token);
+    return app === undefined ? undefined : callerOfApp(app);
+  };
+  const auths = new WeakMap<FastifyRequest, RequestAuth>();
+  return {
+    authOf(req) {
+      let found = auths.get(req);
+      if (found === undefined) auths.set(req, (found = { caller: callerOfHeader(req.headers.authorization) }));
+      return found;
+    },
+    registerAccessTokens(app, graphqlPath) {
+      if (!accessTokens) return;
+      app.addHook('onRequest', async (req) => {
+        if (req.url.split('?')[0] !== graphqlPath) return;
+        const token = tokenFromHeader(req.headers.authorization);
+        if (token === undefined || !looksLikeJwt(token)) return;
+        const result = await accessTokens.verify(token);
+        if ('grant' in result) {
+          const { grant } = result;
+          // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
+          const configured = options.tokens.some((t) => t.name === grant.app);
+          auths.set(
+            req,
+            configured
+              ? { caller: callerOfApp(grant.app), access: grant }
+              : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` },
+          );
+        } else if (!callerOfHeader(req.headers.authorization)) {
+          // (An app token that merely looks like a JWT stays an app token.)
+          auths.set(req, { caller: undefined, accessRefusal: result.refused });
+        }
+      });
+    },
+  };
+}
