@@ -70,6 +70,8 @@ describe('recording polls on Redis', () => {
     });
 
   it("a poll pending when its replica stops is run by the next one: one recording.ready though BBB's callback was lost", async () => {
+    // The simulator is the file's: only this test's callbacks count, whichever test ran before it.
+    const firstCallback = sim.callbacks.length;
     const one = await start();
     const m = (await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Polled', record: true } })).body.data!
       .createMeeting;
@@ -90,7 +92,12 @@ describe('recording polls on Redis', () => {
     const two = await start();
     await two.gateway.events!.meetings.idle();
     await until(() => typesFor(m.meetingId).includes('recording.ready'));
-    expect(sim.callbacks.filter((c) => c.kind === 'recording-ready').map((c) => c.status)).not.toContain(204);
+    expect(
+      sim.callbacks
+        .slice(firstCallback)
+        .filter((c) => c.kind === 'recording-ready')
+        .map((c) => c.status),
+    ).not.toContain(204);
     expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     expect(lms.received.every((r) => r.error === undefined)).toBe(true);
   });
