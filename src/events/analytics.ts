@@ -1,6 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { GatewayError } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
 import { eventId, type CallbackClaims, type CallbackKind } from './callback-token.js';
 import type { GatewayEvent, MeetingSummaryData } from './types.js';
 
@@ -99,19 +101,13 @@ export interface AnalyticsRouteOptions {
   readonly path: string;
   readonly bbbSecret: string | undefined;
   readonly emit: (event: GatewayEvent) => Promise<void>;
-  /** The token's claims for `kind`, or undefined after answering 401 (shared with the other callback routes). */
-  readonly claimsOr401: (
-    token: string | undefined,
-    kind: CallbackKind,
-    reply: FastifyReply,
-  ) => CallbackClaims | undefined;
-  readonly unauthorized: (reply: FastifyReply) => FastifyReply;
+  /** The token's claims for `kind`; throws the 401 (shared with the other callback routes). */
+  readonly claimsOf: (token: string | undefined, kind: CallbackKind) => CallbackClaims;
+  /** Counts a refused callback and returns the 401 to throw. */
+  readonly rejected: (kind: CallbackKind) => GatewayError;
   readonly timestamp: () => string;
   readonly onCallback?: (kind: CallbackKind, outcome: 'accepted' | 'rejected') => void;
 }
-
-const json = (reply: FastifyReply, status: number, message: string) =>
-  reply.code(status).type('application/json; charset=utf-8').send({ message });
 
 /** `POST <path>?t=<token>`: token and Bearer JWT checked on arrival (before the body is read), then one meeting.summary. */
 export function registerAnalyticsRoute(scope: FastifyInstance, opts: AnalyticsRouteOptions): void {
@@ -122,10 +118,10 @@ export function registerAnalyticsRoute(scope: FastifyInstance, opts: AnalyticsRo
     opts.path,
     {
       bodyLimit: ANALYTICS_BODY_LIMIT_BYTES,
-      onRequest: async (req, reply) => {
-        const claims = opts.claimsOr401(req.query.t, 'analytics', reply);
-        if (!claims) return reply;
-        if (secret === undefined) return json(reply, 503, 'The gateway cannot check analytics callbacks yet.');
+      onRequest: async (req) => {
+        const claims = opts.claimsOf(req.query.t, 'analytics');
+        if (secret === undefined)
+          throw new GatewayError('BBB_UNAVAILABLE', 'The gateway cannot check analytics callbacks yet.');
         const header = req.headers.authorization;
         const bearer = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
         try {
@@ -134,42 +130,27 @@ export function registerAnalyticsRoute(scope: FastifyInstance, opts: AnalyticsRo
           await jwtVerify(bearer, secret, { algorithms: ['HS512', 'HS256'], requiredClaims: ['exp'] });
         } catch (err) {
           if (!(err instanceof joseErrors.JOSEError)) throw err;
-          opts.onCallback?.('analytics', 'rejected');
-          return opts.unauthorized(reply);
+          throw opts.rejected('analytics');
         }
         claimsOf.set(req, claims);
-        return undefined;
       },
-      // This route's own limit in the answer (the gateway's handler would quote BODY_LIMIT_BYTES).
-      errorHandler: (err, _req, reply) => {
-        const status = (err as { statusCode?: number }).statusCode ?? 500;
-        if (status === 413)
-          return json(
-            reply,
-            413,
-            `The analytics body is larger than the limit of ${ANALYTICS_BODY_LIMIT_BYTES} bytes.`,
-          );
-        if (status >= 400 && status < 500) return json(reply, status, 'The analytics body is not valid JSON.');
-        return json(reply, 500, 'The gateway failed to take the analytics callback.');
-      },
+      // This route's own limit in the answer (the gateway's handler would quote BODY_LIMIT_BYTES); the same one error path.
+      errorHandler: (err, req, reply) =>
+        sendError(req, reply, err, { http: { bodyLimitBytes: ANALYTICS_BODY_LIMIT_BYTES } }),
     },
     async (req, reply) => {
       const claims = claimsOf.get(req);
-      if (!claims) return opts.unauthorized(reply);
+      if (!claims) throw opts.rejected('analytics');
       const parsed = analyticsBodySchema.safeParse(req.body);
       if (!parsed.success) {
         opts.onCallback?.('analytics', 'rejected');
-        return json(
-          reply,
-          400,
+        throw new GatewayError(
+          'BAD_USER_INPUT',
           'Send the analytics summary as JSON: {version, meeting_id, internal_meeting_id, data: {attendees, …}}.',
         );
       }
       // The body is not signed: its meeting must be the token's (a balancer's scoped or re-encoded ID does not match).
-      if (parsed.data.meeting_id !== claims.meetingId) {
-        opts.onCallback?.('analytics', 'rejected');
-        return opts.unauthorized(reply);
-      }
+      if (parsed.data.meeting_id !== claims.meetingId) throw opts.rejected('analytics');
       await opts.emit({
         // One summary per session: BBB sends it once, and a re-run of post_events or a balancer's duplicate collapses.
         id: eventId('meeting.summary', claims.app, claims.meetingId, claims.nonce),

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../isolation.js';
+import { GatewayError } from '../errors.js';
 import {
   eventId,
   mintCallbackToken,
@@ -98,14 +99,14 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
 
-    const unauthorized = (reply: FastifyReply) =>
-      reply.code(401).type('application/json; charset=utf-8').send({ message: UNAUTHORIZED });
-    const claimsOr401 = (token: string | undefined, kind: CallbackKind, reply: FastifyReply) => {
+    // Refusals are thrown: the gateway's error handler answers them from the one table (errors.ts), as JSON {"message"}.
+    const rejected = (kind: CallbackKind) => {
+      opts.onCallback?.(kind, 'rejected');
+      return new GatewayError('UNAUTHENTICATED', UNAUTHORIZED);
+    };
+    const claimsOf = (token: string | undefined, kind: CallbackKind) => {
       const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind) : undefined;
-      if (!claims) {
-        opts.onCallback?.(kind, 'rejected');
-        void unauthorized(reply);
-      }
+      if (!claims) throw rejected(kind);
       return claims;
     };
     const timestamp = () => (opts.now ?? (() => new Date()))().toISOString();
@@ -114,15 +115,14 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       path: `${CALLBACK_PREFIX}/analytics`,
       bbbSecret: opts.bbbSecret,
       emit: opts.emit,
-      claimsOr401,
-      unauthorized,
+      claimsOf,
+      rejected,
       timestamp,
       ...(opts.onCallback ? { onCallback: opts.onCallback } : {}),
     });
 
     scope.get<{ Querystring: Record<string, string | undefined> }>(`${CALLBACK_PREFIX}/ended`, async (req, reply) => {
-      const claims = claimsOr401(req.query.t, 'ended', reply);
-      if (!claims) return reply;
+      const claims = claimsOf(req.query.t, 'ended');
       if (opts.confirmEnded) {
         let ended: boolean;
         try {
@@ -130,19 +130,19 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         } catch (err) {
           // BBB retries an end callback that did not get a 2xx (five attempts over ~8.5 min): the next one may get through.
           opts.onCallback?.('ended', 'unconfirmed');
-          opts.onProblem?.('ended', 'the end callback could not be confirmed: BBB did not answer', err);
-          return reply
-            .code(503)
-            .type('application/json; charset=utf-8')
-            .send({ message: 'The gateway could not confirm the end with BBB; try again later.' });
+          // The error handler logs it with its cause (a 503: the gateway's problem, not BBB's retry's).
+          throw new GatewayError(
+            'BBB_UNAVAILABLE',
+            'The gateway could not confirm the end with BBB; try again later.',
+            {
+              cause: err,
+            },
+          );
         }
         if (!ended) {
           opts.onCallback?.('ended', 'unconfirmed');
           opts.onProblem?.('ended', 'an end callback arrived for a session BBB reports as running: no event');
-          return reply
-            .code(409)
-            .type('application/json; charset=utf-8')
-            .send({ message: 'BBB reports this meeting as still running: no end was announced.' });
+          throw new GatewayError('CONFLICT', 'BBB reports this meeting as still running: no end was announced.');
         }
       }
       // Sent only by meta_endCallbackUrl-style registrations; a hint, never an identity (the token's meeting is the one).
@@ -165,20 +165,16 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
     scope.post<{ Querystring: Record<string, string | undefined> }>(
       `${CALLBACK_PREFIX}/recording-ready`,
       async (req, reply) => {
-        const claims = claimsOr401(req.query.t, 'recording-ready', reply);
-        if (!claims) return reply;
+        const claims = claimsOf(req.query.t, 'recording-ready');
         const signed = (req.body as { signed_parameters?: unknown } | undefined)?.signed_parameters;
         if (typeof signed !== 'string' || signed === '') {
-          return reply
-            .code(400)
-            .type('application/json; charset=utf-8')
-            .send({ message: 'Send signed_parameters (a JWT) as a form field or in a JSON object.' });
+          throw new GatewayError(
+            'BAD_USER_INPUT',
+            'Send signed_parameters (a JWT) as a form field or in a JSON object.',
+          );
         }
         if (opts.bbbSecret === undefined)
-          return reply
-            .code(503)
-            .type('application/json; charset=utf-8')
-            .send({ message: 'The gateway cannot check recording callbacks yet.' });
+          throw new GatewayError('BBB_UNAVAILABLE', 'The gateway cannot check recording callbacks yet.');
         let payload: Record<string, unknown>;
         try {
           // Scalelite may sign with HS512, BBB and BBBLB with HS256 (events.md §1.1); BBB's token has no exp.
@@ -188,20 +184,15 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
             })
           ).payload;
         } catch (err) {
-          if (err instanceof joseErrors.JOSEError) {
-            opts.onCallback?.('recording-ready', 'rejected');
-            return unauthorized(reply);
-          }
+          if (err instanceof joseErrors.JOSEError) throw rejected('recording-ready');
           throw err;
         }
         if (
           payload.meeting_id !== claims.meetingId ||
           typeof payload.record_id !== 'string' ||
           payload.record_id === ''
-        ) {
-          opts.onCallback?.('recording-ready', 'rejected');
-          return unauthorized(reply);
-        }
+        )
+          throw rejected('recording-ready');
         await opts.emit({
           id: eventId('recording.ready', claims.app, claims.meetingId, claims.nonce, payload.record_id),
           app: claims.app,

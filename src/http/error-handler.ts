@@ -23,7 +23,8 @@ export function registerErrorHandlers(app: FastifyInstance, context: ErrorContex
   app.setErrorHandler((error, req, reply) => sendError(req, reply, error, context));
 }
 
-function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, context: ErrorContext): void {
+/** Answers `thrown` from the one table; also the error handler of routes with limits of their own (the analytics callback). */
+export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, context: ErrorContext): void {
   const answer = errorAnswer(thrown, context);
   const observation = observationOf(req);
   if (observation !== undefined) {
