@@ -29,6 +29,7 @@ import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createRateLimiter, registerRateLimit } from './http/rate-limit.js';
 import { createReadinessCheck, type ReadinessCheck } from './http/readiness.js';
 import { registerSecurity } from './http/security.js';
+import { registerSubscriptions } from './http/subscriptions.js';
 import { registerAccessTokenRateLimit } from './http/access-token-rate-limit.js';
 import { registerBrowserExample, registerExplorer } from './http/dev-pages.js';
 import { AccessTokens, looksLikeJwt, type AccessGrant, type AccessScope } from './auth/access-tokens.js';
@@ -296,7 +297,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
   app.addHook('preHandler', async (req) => {
     const { caller, accessRefusal } = authOfRequest(req);
-    if (req.routeOptions.url !== '/graphql' || caller !== undefined) return;
+    // A WebSocket upgrade authenticates in graphql-ws' connection_init (closing with 4401/4403), see http/subscriptions.ts.
+    if (req.routeOptions.url !== '/graphql' || caller !== undefined || req.ws) return;
     // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
     const batch = req.method !== 'GET' && Array.isArray(req.body);
     const query =
@@ -319,6 +321,16 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
           await chargeAccessToken?.(req, points);
         }),
     }),
+  });
+
+  const subscriptions = await registerSubscriptions(app, {
+    schema,
+    auth,
+    accessTokens,
+    events,
+    config,
+    metrics,
+    rateLimiter,
   });
 
   if (config.graphql.sandbox && !registerExplorer(app, '/graphql'))
@@ -395,6 +407,7 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       closing ??= (async () => {
         draining = true;
         try {
+          await subscriptions.close();
           await drain(app.server, config.shutdownDrainMs);
           await app.close();
           await apollo.stop();

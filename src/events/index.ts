@@ -8,6 +8,7 @@ import { BullMqPolls } from './bullmq-polls.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
+import { MemoryEventLog, RedisEventLog, type EventLog } from './event-log.js';
 import {
   Deliverer,
   InProcessQueue,
@@ -19,7 +20,7 @@ import {
 } from './delivery.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
-import { TEST_EVENT_TYPE } from './types.js';
+import { TEST_EVENT_TYPE, type GatewayEvent } from './types.js';
 
 export { CALLBACK_ROUTES };
 
@@ -28,6 +29,8 @@ const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {
   readonly queue: DeliveryQueue;
+  /** Every event of every app, replayable (Query.meetingEvents, Subscription.meetingEvents): a Redis Stream per app, or memory. */
+  readonly log: EventLog;
   readonly secrets: WebhookSecrets;
   /** The key the callback URLs' tokens are signed with (createMeeting mints them through `meetings`). */
   readonly tokenKey: Buffer;
@@ -41,8 +44,9 @@ export interface Events {
 }
 
 /**
- * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
- * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
+ * Meeting events, when WEBHOOK_SIGNING_KEY is set (it signs the callback URLs): the callback routes BBB calls, the event
+ * log the subscriptions read, and for the apps in WEBHOOK_ENDPOINTS the delivery queue (BullMQ when REDIS_URL is set, else
+ * in-process). `undefined` without the key: nothing is registered.
  */
 export async function createEvents(
   app: FastifyInstance,
@@ -53,7 +57,7 @@ export async function createEvents(
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
-  if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
+  if (wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
   const prefix = keyPrefix;
@@ -95,9 +99,19 @@ export async function createEvents(
     else log.info(fields, `webhook ${r.outcome}`);
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt };
+  // Without endpoints nothing is ever queued: the in-process queue (empty) spares BullMQ's connections.
+  const webhooks = wh.endpoints.length > 0;
   const queue: DeliveryQueue =
-    redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
-  metrics.watchWebhookQueueDepth(() => queue.depth());
+    redisUrl !== undefined && webhooks ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  if (webhooks) metrics.watchWebhookQueueDepth(() => queue.depth());
+  const retention = { maxEvents: config.subscriptions.logMaxEvents, maxAgeMs: config.subscriptions.logMaxAgeMs };
+  const eventLog: EventLog =
+    redisUrl !== undefined ? new RedisEventLog({ redisUrl, prefix, retention }) : new MemoryEventLog(retention);
+  // Into the log first: an event the log could not take fails the callback (BBB retries it) before any webhook is queued.
+  const emit = async (e: GatewayEvent) => {
+    await eventLog.append(e);
+    await queue.enqueue(e);
+  };
   const tokenKey = callbackKeyFrom(wh.signingKey);
   // With Redis the recording polls are delayed jobs (they survive restarts; one replica runs each); the worker starts below,
   // once `meetings` exists.
@@ -116,7 +130,7 @@ export async function createEvents(
   const meetings: MeetingEvents = new MeetingEvents({
     publicUrl: () => config.publicUrl ?? listenAddress(app),
     tokenKey,
-    emit: (e) => queue.enqueue(e),
+    emit,
     bbb,
     pollScheduleMs: wh.recordingPollScheduleMs,
     ...(polls ? { scheduler: polls } : {}),
@@ -126,12 +140,13 @@ export async function createEvents(
   await registerCallbackRoutes(app, {
     tokenKey,
     bbbSecret: config.bbb?.secret,
-    emit: (e) => queue.enqueue(e),
+    emit,
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
   });
   return {
     queue,
+    log: eventLog,
     secrets,
     tokenKey,
     meetings,
@@ -155,6 +170,7 @@ export async function createEvents(
     async close() {
       await meetings.close();
       await queue.close();
+      await eventLog.close();
       await statesRedis?.quit().catch(() => undefined);
     },
   };
