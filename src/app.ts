@@ -62,7 +62,7 @@ export interface Gateway {
   readonly meetings: MeetingService;
   /** `/readyz`'s check (BBB answers a signed call); `main.ts` runs it once at start-up and logs a failure loudly. */
   readonly readiness: ReadinessCheck;
-  /** Meeting events (queue, app secrets, callback-token key); `undefined` without WEBHOOK_ENDPOINTS. */
+  /** Meeting events (log, queue, app secrets, callback-token key); `undefined` without WEBHOOK_SIGNING_KEY. */
   readonly events: Events | undefined;
   /** Stops accepting connections, lets in-flight requests finish, then releases everything. */
   close(): Promise<void>;

@@ -20,7 +20,7 @@ export interface SchemaServices {
   recordings?: RecordingService;
   /** Signs and verifies access tokens; absent when ACCESS_TOKEN_SIGNING_KEY is unset (issueAccessToken then says so). */
   accessTokens?: AccessTokens;
-  /** Meeting events; absent without WEBHOOK_ENDPOINTS (webhookEndpoint is then null). */
+  /** Meeting events; absent without WEBHOOK_SIGNING_KEY (webhookEndpoint is then null, meetingEvents empty). */
   events?: Events;
 }
 

@@ -207,7 +207,15 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     );
   }
 
-  await app.register(websocket, { options: { maxPayload: limits.maxMessageBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: limits.maxMessageBytes },
+    // A protocol error (a message over maxPayload: 1009) already closes the socket with its code; the default handler
+    // would cut the connection (1006) instead, so the client would never learn why.
+    errorHandler: (err, socket, req) => {
+      req.log.warn({ errName: err.name, code: (err as { code?: unknown }).code }, 'subscription socket error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
+    },
+  });
   // The upgrade of GET /graphql goes to graphql-ws; every other GET /graphql (the Sandbox page, GET queries) to Apollo.
   app.addConstraintStrategy({
     name: 'upgrade',

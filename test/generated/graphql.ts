@@ -9,7 +9,7 @@ export type AccessScope =
   | 'JOIN'
   /** meeting(meetingId) for the token's meeting. */
   | 'READ_MEETING'
-  /** Reserved for the meeting-event subscriptions (graphql-ws) still to come; grants nothing yet. */
+  /** meetingEvents (the subscription over graphql-ws or SSE, and the query) for the token's meeting; over graphql-ws the token goes in connection_init's authorization. */
   | 'SUBSCRIBE_EVENTS';
 
 /** What createMeeting needs. Only the name is required; the gateway generates the meeting ID and any missing password. */
