@@ -1,6 +1,6 @@
 import { Args, ArgsType, Ctx, Extensions, Field, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { GatewayError } from '../errors.js';
+import { GatewayError, toGatewayError } from '../errors.js';
 import type { Events } from '../events/index.js';
 import { readEvents, UnknownEventError } from '../events/event-stream.js';
 import type { GatewayEvent } from '../events/types.js';
@@ -84,7 +84,11 @@ async function subscribe({
     });
   } catch (err) {
     if (err instanceof UnknownEventError) throw toGraphQLError(unknownAfter());
-    throw err instanceof GatewayError ? toGraphQLError(err) : err;
+    // Nothing unexpected (a Redis error, say) reaches the client as it is: masked, and logged with its cause.
+    const gatewayError = toGatewayError(err);
+    if (gatewayError.code === 'INTERNAL_SERVER_ERROR')
+      context.log.error({ err }, 'opening a meeting-event stream failed');
+    throw toGraphQLError(gatewayError);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Field, ID, InterfaceType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { EVENT_TYPES, type EventType, type GatewayEvent } from '../events/types.js';
-import { PageInfo } from './recording.type.js';
+import { PageInfo, pageInfoOf } from './recording.type.js';
 
 /** The webhook types in GraphQL's capitals; the values are the webhook `type`s, so they pass to the log unchanged. */
 export enum MeetingEventType {
@@ -168,12 +168,7 @@ export class MeetingEventConnection {
 
   static from(events: readonly GatewayEvent[], hasNextPage: boolean, after: boolean): MeetingEventConnection {
     const edges = events.map((e) => Object.assign(new MeetingEventEdge(), { cursor: e.id, node: meetingEventOf(e) }));
-    const pageInfo = Object.assign(new PageInfo(), {
-      hasNextPage,
-      hasPreviousPage: after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    });
+    const pageInfo = pageInfoOf(edges, hasNextPage, after);
     return Object.assign(new MeetingEventConnection(), { edges, nodes: edges.map((e) => e.node), pageInfo });
   }
 }

@@ -66,8 +66,8 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     return res.body.data!.meetingEvents;
   }
 
-  const createdId = async (m: Meeting) =>
-    (await log({ meetingId: m.meetingId, types: ['MEETING_CREATED'] })).nodes[0]!.id;
+  const createdId = async (m: Meeting, token: string = TOKENS.lms) =>
+    (await log({ meetingId: m.meetingId, types: ['MEETING_CREATED'] }, token)).nodes[0]!.id;
 
   /** Subscriptions this gateway streams (the gauge is set once a subscription's tail is in place). */
   const streaming = async (transport: 'ws' | 'sse') =>
@@ -266,6 +266,42 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     expect(bad.body.errors?.[0]?.message).toContain('after');
     const tooMany = await gql(stack, MEETING_EVENTS, { first: 1000 }, TOKENS.admin);
     expect(tooMany.body.errors?.[0]?.message).toContain('first must be 1 to 100');
+  });
+
+  it('types meeting.summary events (the agreed data shape) in the stream and the log', async () => {
+    const m = await createMeeting(TOKENS.portal, false);
+    const sub = client(TOKENS.portal).subscribe({ meetingId: m.meetingId, after: await createdId(m, TOKENS.portal) });
+    await waitFor(async () => (await streaming('ws')) === 1, 'the subscription to stream');
+    // The shape of issues/summary-shape.md; every field of it is a typed GraphQL field of the same name.
+    const data = {
+      meetingId: m.meetingId,
+      internalMeetingId: 'internal-1',
+      startedAt: '2026-12-02T09:00:00.000Z',
+      endedAt: '2026-12-02T09:45:00.000Z',
+      durationSeconds: 2700,
+      attendees: [
+        {
+          userId: 'u1',
+          name: 'Ada',
+          moderator: true,
+          durationSeconds: 2650,
+          joins: ['2026-12-02T09:00:10.000Z'],
+          leaves: ['2026-12-02T09:44:20.000Z'],
+          engagement: { chats: 3, talks: 5, raiseHands: 1, emojis: 2, pollVotes: 1, talkTimeSeconds: 600 },
+        },
+      ],
+      pollCount: 1,
+      fileCount: 2,
+    };
+    const id = `evt_summary_${m.meetingId}`;
+    const occurredAt = '2026-12-02T10:00:00.000Z';
+    // The events-I side emits these from BBB's analytics callback; here one goes into the log the way its emit does.
+    await stack.gateway.events!.log.append({ id, app: 'portal', type: 'meeting.summary', timestamp: occurredAt, data });
+    const expected = { __typename: 'MeetingSummaryEvent', id, type: 'MEETING_SUMMARY', occurredAt, ...data };
+    const [summary] = await sub.count(1);
+    expect(summary).toEqual(expected);
+    const logged = await log({ meetingId: m.meetingId, types: ['MEETING_SUMMARY'] }, TOKENS.portal);
+    expect(logged.nodes).toEqual([expected]);
   });
 
   it('exports the open sockets and subscriptions as metrics', async () => {
