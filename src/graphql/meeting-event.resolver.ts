@@ -58,6 +58,9 @@ function eventsCaller(
   return { app: callerOf(ctx).app, meetingId: args.meetingId ?? undefined };
 }
 
+const NOT_OVER_HTTP =
+  'Subscriptions run over graphql-ws (WebSocket on /graphql) or GraphQL over SSE (/graphql/stream), not over plain HTTP.';
+
 function unknownAfter(): GatewayError {
   return new GatewayError(
     'BAD_USER_INPUT',
@@ -72,11 +75,7 @@ async function subscribe({
 }: SubscribeResolverData<unknown, MeetingEventStreamArgs, GatewayContext>): Promise<AsyncIterable<GatewayEvent>> {
   try {
     const { app, meetingId } = eventsCaller(context, args);
-    if (!context.openEvents)
-      throw new GatewayError(
-        'BAD_USER_INPUT',
-        'Subscriptions run over graphql-ws (WebSocket on /graphql) or GraphQL over SSE (/graphql/stream), not over plain HTTP.',
-      );
+    if (!context.openEvents) throw new GatewayError('BAD_USER_INPUT', NOT_OVER_HTTP);
     return await context.openEvents(app, {
       meetingId,
       types: eventTypesOf(args.types),
@@ -140,6 +139,8 @@ export class MeetingEventResolver {
     @Root() event: GatewayEvent,
     @Args(() => MeetingEventStreamArgs) _args: MeetingEventStreamArgs,
   ): MeetingEvent {
+    // Apollo runs a subscription sent over HTTP as a query: there is no event then, only this resolver.
+    if (event === undefined) throw new GatewayError('BAD_USER_INPUT', NOT_OVER_HTTP);
     return meetingEventOf(event);
   }
 }

@@ -235,8 +235,7 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     {
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
-        const given = ctx.connectionParams?.['authorization'];
-        const who = await identify(typeof given === 'string' ? given : ctx.extra.request.headers.authorization);
+        const who = await identify(authorizationOf(ctx.connectionParams) ?? ctx.extra.request.headers.authorization);
         const { socket } = ctx.extra;
         if ('refused' in who) {
           socket.close(who.code, who.refused);
@@ -368,4 +367,17 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       for (const s of open) if (s.readyState !== s.CLOSED) s.terminate();
     },
   };
+}
+
+/**
+ * The token in connection_init: `authorization`, as Apollo Sandbox and most clients send it whatever its case, or under
+ * `headers` (Apollo Client setups that reuse their HTTP headers).
+ */
+function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
+  for (const source of [params, params?.['headers']]) {
+    if (source === null || typeof source !== 'object') continue;
+    for (const [key, value] of Object.entries(source))
+      if (key.toLowerCase() === 'authorization' && typeof value === 'string') return value;
+  }
+  return undefined;
 }

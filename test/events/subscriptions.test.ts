@@ -18,7 +18,7 @@ type Meeting = CreateMeetingMutation['createMeeting'];
 describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
   let stack: Stack;
   const clients: WsClient[] = [];
-  const client = (token: string | undefined, options?: { header?: boolean }) => {
+  const client = (token: string | undefined, options?: { header?: boolean; params?: Record<string, unknown> }) => {
     const c = new WsClient(stack.url, token, options);
     clients.push(c);
     return c;
@@ -190,12 +190,17 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
       await sub.failed();
     }
     // The upgrade request's Authorization header works as well as connectionParams.
-    const viaHeader = client(TOKENS.lms, { header: true });
-    const m = await createMeeting(TOKENS.lms, false);
-    const sub = viaHeader.subscribe({ after: await createdId(m) });
-    const other = await createMeeting(TOKENS.lms, false);
-    const [e] = await sub.count(1);
-    expect(e).toMatchObject({ meetingId: other.meetingId });
+    // And connectionParams as Apollo Client setups send them (their HTTP headers, capitalised).
+    for (const c of [
+      client(TOKENS.lms, { header: true }),
+      client(undefined, { params: { headers: { Authorization: `Bearer ${TOKENS.lms}` } } }),
+    ]) {
+      const m = await createMeeting(TOKENS.lms, false);
+      const sub = c.subscribe({ after: await createdId(m) });
+      const other = await createMeeting(TOKENS.lms, false);
+      const [e] = await sub.count(1);
+      expect(e).toMatchObject({ meetingId: other.meetingId });
+    }
   });
 
   it('an SSE request with a bad token is refused with 401', async () => {
@@ -302,6 +307,16 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     expect(summary).toEqual(expected);
     const logged = await log({ meetingId: m.meetingId, types: ['MEETING_SUMMARY'] }, TOKENS.portal);
     expect(logged.nodes).toEqual([expected]);
+  });
+
+  it('a subscription sent over plain HTTP is refused with a coded error; the Sandbox page still answers GET /graphql', async () => {
+    const res = await gql(stack, 'subscription { meetingEvents { id } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0]?.message).toContain('graphql-ws');
+    const page = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
   });
 
   it('exports the open sockets and subscriptions as metrics', async () => {

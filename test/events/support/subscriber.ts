@@ -64,6 +64,14 @@ export class Subscription {
 
 export type StreamVariables = { meetingId?: string; types?: string[]; after?: string };
 
+interface WsClientOptions {
+  /** The token in the upgrade request's Authorization header instead of connectionParams. */
+  header?: boolean;
+  retry?: boolean;
+  /** connectionParams as given (the token is then wherever they put it). */
+  params?: Record<string, unknown>;
+}
+
 /** A real graphql-ws client (the `ws` WebSocket) on the gateway's /graphql; `connectionParams.authorization` is the token. */
 export class WsClient {
   readonly client: Client;
@@ -71,7 +79,7 @@ export class WsClient {
   readonly closes: Array<{ code: number; reason: string }> = [];
   private closedWaiters: Array<() => void> = [];
 
-  constructor(baseUrl: string, token: string | undefined, options: { header?: boolean; retry?: boolean } = {}) {
+  constructor(baseUrl: string, token: string | undefined, options: WsClientOptions = {}) {
     const url = `${baseUrl.replace(/^http/, 'ws')}/graphql`;
     const headers = options.header && token !== undefined ? { authorization: `Bearer ${token}` } : undefined;
     class HeaderSocket extends WebSocket {
@@ -82,7 +90,7 @@ export class WsClient {
     this.client = createClient({
       url,
       webSocketImpl: HeaderSocket,
-      connectionParams: options.header || token === undefined ? {} : { authorization: token },
+      connectionParams: options.params ?? (options.header || token === undefined ? {} : { authorization: token }),
       retryAttempts: options.retry ? 5 : 0,
       shouldRetry: () => options.retry === true,
       retryWait: async () => undefined,
