@@ -62,6 +62,8 @@ interface Connection {
   readonly app: string;
   active: number;
   idle?: NodeJS.Timeout;
+  /** An access token's connection ends when the token expires (its grant is checked only when the connection opens). */
+  expiry?: NodeJS.Timeout;
 }
 
 /**
@@ -109,10 +111,17 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
 
   function release(conn: Connection): void {
     clearTimeout(conn.idle);
+    clearTimeout(conn.expiry);
     const n = (perApp.get(conn.app) ?? 1) - 1;
     if (n <= 0) perApp.delete(conn.app);
     else perApp.set(conn.app, n);
     metrics.subscriptionConnections.dec({ transport: conn.transport });
+  }
+
+  function expireWith(conn: Connection, access: AccessGrant | undefined, end: () => void): void {
+    if (access === undefined) return;
+    conn.expiry = setTimeout(end, Math.max(0, access.expiresAt * 1000 - Date.now()));
+    conn.expiry.unref();
   }
 
   /** The graphql-ws socket of a connection without any operation for SUBSCRIPTION_IDLE_TIMEOUT_MS is closed. */
@@ -251,6 +260,7 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
         }
         sockets.set(socket, conn);
         Object.assign(ctx.extra, { who });
+        expireWith(conn, who.access, () => socket.close(CLOSE.unauthorized, 'Unauthorized: the access token expired'));
         armIdle(conn, socket);
         return true;
       },
@@ -327,7 +337,9 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
           }),
           { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } },
         ] as never;
-      (req.context as { reply: FastifyReply }).reply.raw.once('close', () => release(conn));
+      const { reply } = req.context as { reply: FastifyReply };
+      reply.raw.once('close', () => release(conn));
+      expireWith(conn, who.access, () => reply.raw.destroy());
       const prepared = await prepare(params, contextFor(who, conn, fastifyReq.log));
       // graphql-sse's types want its own OperationArgs; graphql's ExecutionArgs are what it runs.
       return (Array.isArray(prepared) ? { errors: prepared } : prepared) as never;

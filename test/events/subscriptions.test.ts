@@ -217,9 +217,9 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
 
   it('access tokens: 4403 without SUBSCRIBE_EVENTS; with it, only their own meeting', async () => {
     const m = await createMeeting(TOKENS.lms, false);
-    const mint = async (scopes: string[]) => {
+    const mint = async (scopes: string[], ttlSeconds = 300) => {
       const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
-        input: { meetingId: m.meetingId, scopes, name: 'Student' },
+        input: { meetingId: m.meetingId, scopes, name: 'Student', ttlSeconds },
       });
       expect(res.body.errors).toBeUndefined();
       return res.body.data!.issueAccessToken.token;
@@ -229,6 +229,7 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     expect(await joinOnly.closed()).toMatchObject({ code: 4403 });
 
     const token = await mint(['SUBSCRIBE_EVENTS']);
+    const shortToken = await mint(['SUBSCRIBE_EVENTS'], 2);
     const other = await createMeeting(TOKENS.lms, false);
     const refused = client(token).subscribe({ meetingId: other.meetingId });
     const [errors] = (await refused.failed()) as Array<Array<{ extensions?: { code?: string } }>>;
@@ -240,6 +241,11 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     const [ended] = await own.count(1);
     expect(ended).toMatchObject({ type: 'MEETING_ENDED', meetingId: m.meetingId });
     expect(logged.nodes).toHaveLength(1);
+    // The grant is checked when the connection opens; the connection ends when the token expires.
+    const shortLived = client(shortToken);
+    const stream = shortLived.subscribe();
+    expect(await shortLived.closed()).toEqual({ code: 4401, reason: 'Unauthorized: the access token expired' });
+    await stream.failed();
   });
 
   it('bounds subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION) and refuses queries over the socket', async () => {
