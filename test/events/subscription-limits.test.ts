@@ -23,6 +23,7 @@ describe('subscription limits', () => {
         SUBSCRIPTION_CONNECTIONS_PER_APP: '1',
         SUBSCRIPTION_MAX_MESSAGE_BYTES: '2048',
         SUBSCRIPTION_IDLE_TIMEOUT_MS: '1000',
+        SUBSCRIPTION_KEEPALIVE_MS: '1000',
       },
     });
   });
@@ -63,6 +64,21 @@ describe('subscription limits', () => {
     const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
     expect({ code, reason: reason.toString() }).toEqual({ code: 1000, reason: expect.stringContaining('Idle') });
   });
+
+  it('pings a socket every SUBSCRIPTION_KEEPALIVE_MS (ws answers the pong itself)', async () => {
+    const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: TOKENS.portal } }));
+    await once(socket, 'message');
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { meetingEvents { id } }' } }),
+    );
+    await once(socket, 'ping');
+    await once(socket, 'ping');
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+    await once(socket, 'close');
+  });
 });
 
 describe('subscriptions and the rate limit', () => {
@@ -94,6 +110,6 @@ describe('subscriptions and the rate limit', () => {
   });
 });
 
-function once(socket: WebSocket, event: 'open' | 'message' | 'close'): Promise<unknown[]> {
+function once(socket: WebSocket, event: 'open' | 'message' | 'close' | 'ping'): Promise<unknown[]> {
   return new Promise((resolve) => socket.once(event, (...args: unknown[]) => resolve(args)));
 }
