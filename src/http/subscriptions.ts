@@ -298,7 +298,15 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
         .header('upgrade', 'websocket')
         .type('application/json; charset=utf-8')
         .send({ message: 'Upgrade to a WebSocket with the graphql-transport-ws subprotocol.' }),
-    wsHandler: wsHandler as never,
+    // graphql-ws adds an 'error' listener that writes to the console (not the JSON log) before it closes the socket;
+    // the errorHandler above logs and closes already, so that listener is taken off again.
+    wsHandler: function (this: FastifyInstance, socket: WebSocket, req: FastifyRequest) {
+      const before = new Set(socket.listeners('error'));
+      const result = wsHandler.call(this, socket, req);
+      for (const listener of socket.listeners('error'))
+        if (!before.has(listener)) socket.removeListener('error', listener as (err: Error) => void);
+      return result;
+    } as never,
   });
 
   const sse = createSseHandler({
