@@ -42,6 +42,7 @@ describe('meeting-event subscriptions across two replicas on one Redis', () => {
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await waitFor(async () => (await streaming(a)) + (await streaming(b)) === 0, 'every subscription to end');
   });
 
   afterAll(async () => {

@@ -39,6 +39,8 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    // Each test counts its own subscriptions on the gauge: none of the last test's may still be open.
+    await waitFor(async () => (await streaming('ws')) + (await streaming('sse')) === 0, 'every subscription to end');
   });
 
   afterAll(async () => {
