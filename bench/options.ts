@@ -26,13 +26,27 @@ export interface BenchOptions {
   coldStarts: number;
   /** Profile the gateway under the warm join loads and append the top costs (BENCH_PROFILE, default 1). */
   profile: boolean;
+  /** Idle subscriptions (one graphql-ws socket each) in the subscription scenario (BENCH_SUBSCRIPTIONS, default 500). */
+  subscriptions: number;
+  /** Meetings ended one by one for the callback→subscriber latency (BENCH_SUBSCRIPTION_SAMPLES, default 50). */
+  subscriptionSamples: number;
   /** Where the results file goes (BENCH_RESULTS_DIR, default bench/results). */
   resultsDir: string;
-  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,burst,naive,memory,coldstart,profile); all when unset. */
+  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,burst,naive,memory,coldstart,profile,subscriptions); all when unset. */
   only: ReadonlySet<string> | undefined;
 }
 
-const SCENARIO_GROUPS = ['baselines', 'warm', 'create', 'burst', 'naive', 'memory', 'coldstart', 'profile'] as const;
+const SCENARIO_GROUPS = [
+  'baselines',
+  'warm',
+  'create',
+  'burst',
+  'naive',
+  'memory',
+  'coldstart',
+  'profile',
+  'subscriptions',
+] as const;
 
 export function benchOptions(env: Record<string, string | undefined>): BenchOptions {
   const problems: string[] = [];
@@ -66,6 +80,8 @@ export function benchOptions(env: Record<string, string | undefined>): BenchOpti
     memoryMeetings: num('BENCH_MEMORY_MEETINGS', 400, 1, 100_000),
     users: num('BENCH_USERS', 20_000, 1, 1_000_000),
     coldStarts: num('BENCH_COLD_STARTS', 3, 1, 50),
+    subscriptions: num('BENCH_SUBSCRIPTIONS', 500, 1, 100_000),
+    subscriptionSamples: num('BENCH_SUBSCRIPTION_SAMPLES', 50, 1, 10_000),
     profile: (env.BENCH_PROFILE ?? '1') !== '0',
     resultsDir: env.BENCH_RESULTS_DIR ?? 'bench/results',
     only: onlyRaw && onlyRaw.length > 0 ? new Set(onlyRaw) : undefined,

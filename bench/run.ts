@@ -10,6 +10,7 @@ import { readProfile, summarise, type ProfileSummary } from './profile-summary.j
 import { machineDescription, markdownTable, settingsDescription, textTable, type Row } from './report.js';
 import { runBurst } from './burst-driver.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
+import { subscriptionEnv, subscriptionScenarios } from './subscriptions.js';
 import {
   answersPost,
   bbbCallsSince,
@@ -157,6 +158,22 @@ async function main(): Promise<void> {
     if (want('coldstart')) {
       log(`cold start × ${o.coldStarts}`);
       ctx.rows.push(await coldStartScenario(ctx));
+    }
+
+    if (want('subscriptions')) {
+      log(`subscriptions: ${o.subscriptions} idle, then ${o.subscriptionSamples} callback→subscriber samples`);
+      const events = await startGateway(ctx, subscriptionEnv(o.subscriptions));
+      try {
+        ctx.rows.push(
+          ...(await subscriptionScenarios(events, sim, {
+            idle: o.subscriptions,
+            samples: o.subscriptionSamples,
+            log,
+          })),
+        );
+      } finally {
+        await events.stop();
+      }
     }
 
     if (o.profile && want('profile')) {

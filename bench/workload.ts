@@ -34,6 +34,11 @@ export function gatewayEnv(sim: Simulator, extra: Record<string, string> = {}): 
 
 const headers = { 'content-type': 'application/json', authorization: TOKEN };
 
+/** The bench app's API token (for clients that do not go through `headers`, such as graphql-ws). */
+export function benchToken(): string {
+  return TOKEN;
+}
+
 /** Answered by the gateway once its schema, auth and routes are ready: `{ __typename }` with the bench token. */
 export async function gatewayAnswers(url: string): Promise<boolean> {
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: '{"query":"{ __typename }"}' });

@@ -18,6 +18,7 @@ import { registerLenientJsonParser } from './http/json-body.js';
 import { PROBE_ROUTES, registerProbeRoutes } from './http/probe-routes.js';
 import { createBbbReadinessCheck, type ReadinessCheck } from './http/readiness.js';
 import { registerSecurity } from './http/security.js';
+import { registerSubscriptions } from './http/subscriptions.js';
 import { MeetingService } from './meetings/meeting-service.js';
 import { bbbCallObserver } from './observability/bbb-call-observer.js';
 import { noteBbbIds } from './observability/bbb-ids.js';
@@ -116,6 +117,15 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     chargeRateLimit: rateLimits?.charge,
   });
 
+  const subscriptions = await registerSubscriptions(app, {
+    schema,
+    identity,
+    events,
+    config,
+    metrics,
+    rateLimiter: rateLimits?.limiter,
+  });
+
   registerDevPages(app, { ...config, graphqlPath: GRAPHQL_PATH, meetings, accessTokens, demoApp: deps.demoApp });
   registerLegacyRoutes(app, { meetings, callerOf: (req) => requireCaller(identity.authOf(req)) });
   const readiness = createBbbReadinessCheck(probeClient, { ...config.readiness, log: app.log, metrics });
@@ -132,6 +142,8 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
         try {
+          // Sockets first (1001: clients reconnect to another replica), then the HTTP drain.
+          await subscriptions.close();
           await drain.start(config.shutdownDrainMs);
           await app.close();
           await apollo.stop();

@@ -69,11 +69,12 @@ export interface Config {
   /** Where BBB reaches the gateway's callback routes; `undefined` outside production means the local listen address. */
   readonly publicUrl: string | undefined;
   readonly webhooks: WebhooksConfig;
+  readonly subscriptions: SubscriptionsConfig;
   /** BBB_CREATE_DEFAULTS / _OVERRIDES / _PASSTHROUGH; precedence in meetings/create-policy.ts. */
   readonly createPolicy: CreatePolicy;
 }
 
-/** Outgoing Standard Webhooks (src/events). No endpoints: events are off. */
+/** Outgoing Standard Webhooks (src/events). Events are on with `signingKey`; `endpoints` are where webhooks go (none: no webhooks). */
 interface WebhooksConfig {
   readonly endpoints: readonly WebhookEndpoint[];
   /** Set whenever `endpoints` is not empty. */
@@ -89,6 +90,21 @@ interface WebhooksConfig {
   readonly recordingPollScheduleMs: readonly number[];
   /** Namespace of the delivery queue and endpoint states in Redis: one per deployment sharing a Redis. */
   readonly redisKeyPrefix: string;
+}
+
+/** The replayable event log (a Redis Stream per app, or memory) and the GraphQL subscriptions over graphql-ws and SSE. */
+interface SubscriptionsConfig {
+  /** Events kept per app in the log, and their maximum age: the older are dropped first. */
+  readonly logMaxEvents: number;
+  readonly logMaxAgeMs: number;
+  readonly perConnection: number;
+  /** Open WebSocket connections plus SSE streams per app, on one replica. */
+  readonly connectionsPerApp: number;
+  readonly maxMessageBytes: number;
+  /** A connection without any subscription for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** graphql-ws pings every this often and drops a socket that does not answer within the same time. */
+  readonly keepAliveMs: number;
 }
 
 /** Standard Webhooks' example schedule after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (≈ 3 days). */
@@ -209,6 +225,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, or _ . : -')
     .default('bbb-interface:events'),
+  EVENT_LOG_MAX_EVENTS: int(1, 10_000_000).default(10_000),
+  EVENT_LOG_MAX_AGE_S: int(60, 90 * 86_400).default(7 * 86_400),
+  SUBSCRIPTIONS_PER_CONNECTION: int(1, 1000).default(10),
+  SUBSCRIPTION_CONNECTIONS_PER_APP: int(1, 1_000_000).default(1000),
+  SUBSCRIPTION_MAX_MESSAGE_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+  SUBSCRIPTION_IDLE_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
+  SUBSCRIPTION_KEEPALIVE_MS: int(1000, 600_000).default(12_000),
 });
 
 /** The name of every variable `loadConfig` reads; docs/configuration.md must describe each one (test/ops checks). */
@@ -333,6 +356,11 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       problems.push(
         'PUBLIC_URL: required in production with WEBHOOK_ENDPOINTS (the address at which BBB reaches the gateway)',
       );
+  } else if (signingKey !== undefined && production && cleaned.PUBLIC_URL === undefined) {
+    // WEBHOOK_SIGNING_KEY alone switches events on (the event log and subscriptions); BBB must reach the callbacks.
+    problems.push(
+      'PUBLIC_URL: required in production with WEBHOOK_SIGNING_KEY (meeting events are on; the address at which BBB reaches the gateway)',
+    );
   }
   if (signingKey !== undefined && Buffer.byteLength(signingKey, 'utf8') < MIN_SIGNING_KEY_BYTES) {
     problems.push(`WEBHOOK_SIGNING_KEY: must be at least ${MIN_SIGNING_KEY_BYTES} bytes`);
@@ -456,6 +484,15 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       retryScheduleMs,
       recordingPollScheduleMs,
       redisKeyPrefix: e.EVENTS_KEY_PREFIX,
+    },
+    subscriptions: {
+      logMaxEvents: e.EVENT_LOG_MAX_EVENTS,
+      logMaxAgeMs: e.EVENT_LOG_MAX_AGE_S * 1000,
+      perConnection: e.SUBSCRIPTIONS_PER_CONNECTION,
+      connectionsPerApp: e.SUBSCRIPTION_CONNECTIONS_PER_APP,
+      maxMessageBytes: e.SUBSCRIPTION_MAX_MESSAGE_BYTES,
+      idleTimeoutMs: e.SUBSCRIPTION_IDLE_TIMEOUT_MS,
+      keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,
     },
     createPolicy,
   };

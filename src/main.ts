@@ -50,6 +50,14 @@ async function main(): Promise<void> {
     );
   }
 
+  // Meeting events (the event log, meetingEvents and its subscription in Sandbox) work out of the box in development.
+  if (config.webhooks.signingKey === undefined && config.nodeEnv === 'development') {
+    config = { ...config, webhooks: { ...config.webhooks, signingKey: randomBytes(48).toString('base64url') } };
+    notes.push(
+      '!! WEBHOOK_SIGNING_KEY is not set: generated one, so meeting events and subscriptions work; meetings created before a restart report no events.',
+    );
+  }
+
   // On the simulator the browser example gets a demo link that plays the app's backend (creates a meeting, mints a token).
   const gateway = await createGateway(config, { demoApp: simulator ? config.tokens[0]?.name : undefined });
   const address = await gateway.app.listen({ host: config.host, port: config.port });

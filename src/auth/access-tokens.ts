@@ -8,7 +8,7 @@ import type { BbbRole } from '../bbb/types.js';
  * person and meeting (issueAccessToken); the browser only ever holds that.
  */
 
-/** What a token may do. SUBSCRIBE_EVENTS is reserved for the meeting-event subscriptions (graphql-ws) still to come. */
+/** What a token may do. SUBSCRIBE_EVENTS: meetingEvents (subscription and query) of the token's meeting. */
 export const ACCESS_SCOPES = ['JOIN', 'READ_MEETING', 'SUBSCRIBE_EVENTS'] as const;
 export type AccessScope = (typeof ACCESS_SCOPES)[number];
 

@@ -37,6 +37,14 @@ export function requireCaller(auth: RequestAuth): Caller {
   return auth.caller;
 }
 
+export interface RequestIdentity {
+  /** Who the request is, asked once per request. */
+  authOf(req: FastifyRequest): RequestAuth;
+  /** Who an Authorization value names, an API token or an access token (the subscriptions' connection_init). */
+  authOfHeader(authorization: string | undefined): Promise<RequestAuth>;
+  registerAccessTokens(app: FastifyInstance, graphqlPath: string): void;
+}
+
 export interface IdentityOptions {
   /** API_TOKENS: one entry per app. */
   tokens: readonly TokenEntry[];
@@ -49,10 +57,7 @@ export interface IdentityOptions {
  * places ask. Access tokens count on `graphqlPath` only; verifying one is asynchronous, so `registerAccessTokens` adds the
  * hook that does it before anything asks.
  */
-export function requestIdentity(
-  options: IdentityOptions,
-  accessTokens: AccessTokens | undefined,
-): { authOf(req: FastifyRequest): RequestAuth; registerAccessTokens(app: FastifyInstance, graphqlPath: string): void } {
+export function requestIdentity(options: IdentityOptions, accessTokens: AccessTokens | undefined): RequestIdentity {
   const allMeetings = new Set(options.allMeetingsApps);
   const callerOfApp = (app: string): Caller => ({ app, allMeetings: allMeetings.has(app) });
   const callerOfHeader = (authorization: string | undefined): Caller | undefined => {
@@ -61,33 +66,37 @@ export function requestIdentity(
     return app === undefined ? undefined : callerOfApp(app);
   };
   const auths = new WeakMap<FastifyRequest, RequestAuth>();
+  /** An access token's grant for its app, or why it is refused; undefined when the value is no access token. */
+  const accessAuth = async (authorization: string | undefined): Promise<RequestAuth | undefined> => {
+    const token = tokenFromHeader(authorization);
+    if (!accessTokens || token === undefined || !looksLikeJwt(token)) return undefined;
+    const result = await accessTokens.verify(token);
+    if ('grant' in result) {
+      const { grant } = result;
+      // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
+      const configured = options.tokens.some((t) => t.name === grant.app);
+      return configured
+        ? { caller: callerOfApp(grant.app), access: grant }
+        : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` };
+    }
+    // (An app token that merely looks like a JWT stays an app token.)
+    return callerOfHeader(authorization) ? undefined : { caller: undefined, accessRefusal: result.refused };
+  };
   return {
     authOf(req) {
       let found = auths.get(req);
       if (found === undefined) auths.set(req, (found = { caller: callerOfHeader(req.headers.authorization) }));
       return found;
     },
+    async authOfHeader(authorization) {
+      return (await accessAuth(authorization)) ?? { caller: callerOfHeader(authorization) };
+    },
     registerAccessTokens(app, graphqlPath) {
       if (!accessTokens) return;
       app.addHook('onRequest', async (req) => {
         if (req.url.split('?')[0] !== graphqlPath) return;
-        const token = tokenFromHeader(req.headers.authorization);
-        if (token === undefined || !looksLikeJwt(token)) return;
-        const result = await accessTokens.verify(token);
-        if ('grant' in result) {
-          const { grant } = result;
-          // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
-          const configured = options.tokens.some((t) => t.name === grant.app);
-          auths.set(
-            req,
-            configured
-              ? { caller: callerOfApp(grant.app), access: grant }
-              : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` },
-          );
-        } else if (!callerOfHeader(req.headers.authorization)) {
-          // (An app token that merely looks like a JWT stays an app token.)
-          auths.set(req, { caller: undefined, accessRefusal: result.refused });
-        }
+        const found = await accessAuth(req.headers.authorization);
+        if (found !== undefined) auths.set(req, found);
       });
     },
   };

@@ -8,6 +8,7 @@ import { BullMqPolls } from './bullmq-polls.js';
 import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
+import { MemoryEventLog, RedisEventLog, type EventLog } from './event-log.js';
 import {
   Deliverer,
   InProcessQueue,
@@ -20,7 +21,7 @@ import {
 import { sessionHasEnded } from './end-confirmation.js';
 import { MeetingEvents } from './meeting-events.js';
 import { WebhookSecrets } from './signing.js';
-import { TEST_EVENT_TYPE } from './types.js';
+import { TEST_EVENT_TYPE, type GatewayEvent } from './types.js';
 import type { WorkerProblem } from './worker-problems.js';
 
 export { CALLBACK_ROUTES };
@@ -30,6 +31,8 @@ const DEFAULT_EVENTS_KEY_PREFIX = 'bbb-interface:events';
 
 export interface Events {
   readonly queue: DeliveryQueue;
+  /** Every event of every app, replayable (Query.meetingEvents, Subscription.meetingEvents): a Redis Stream per app, or memory. */
+  readonly log: EventLog;
   readonly secrets: WebhookSecrets;
   /** The key the callback URLs' tokens are signed with (createMeeting mints them through `meetings`). */
   readonly tokenKey: Buffer;
@@ -43,8 +46,9 @@ export interface Events {
 }
 
 /**
- * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
- * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
+ * Meeting events, when WEBHOOK_SIGNING_KEY is set (it signs the callback URLs): the callback routes BBB calls, the event
+ * log the subscriptions read, and for the apps in WEBHOOK_ENDPOINTS the delivery queue (BullMQ when REDIS_URL is set, else
+ * in-process). `undefined` without the key: nothing is registered.
  */
 export async function createEvents(
   app: FastifyInstance,
@@ -55,7 +59,7 @@ export async function createEvents(
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
-  if (wh.endpoints.length === 0 || wh.signingKey === undefined) return undefined;
+  if (wh.signingKey === undefined) return undefined;
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
   const prefix = keyPrefix;
@@ -110,9 +114,19 @@ export async function createEvents(
     );
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt, onWorkerProblem };
+  // Without endpoints nothing is ever queued: the in-process queue (empty) spares BullMQ's connections.
+  const webhooks = wh.endpoints.length > 0;
   const queue: DeliveryQueue =
-    redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
-  metrics.watchWebhookQueueDepth(() => queue.depth());
+    redisUrl !== undefined && webhooks ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+  if (webhooks) metrics.watchWebhookQueueDepth(() => queue.depth());
+  const retention = { maxEvents: config.subscriptions.logMaxEvents, maxAgeMs: config.subscriptions.logMaxAgeMs };
+  const eventLog: EventLog =
+    redisUrl !== undefined ? new RedisEventLog({ redisUrl, prefix, retention }) : new MemoryEventLog(retention);
+  // Into the log first: an event the log could not take fails the callback (BBB retries it) before any webhook is queued.
+  const emit = async (e: GatewayEvent) => {
+    await eventLog.append(e);
+    await queue.enqueue(e);
+  };
   const tokenKey = callbackKeyFrom(wh.signingKey);
   // A rotated-out key still verifies the tokens live meetings carry (WEBHOOK_SIGNING_KEY_PREVIOUS); new ones use the current.
   const tokenKeys = [tokenKey, ...wh.previousSigningKeys.map(callbackKeyFrom)];
@@ -134,7 +148,7 @@ export async function createEvents(
   const meetings: MeetingEvents = new MeetingEvents({
     publicUrl: () => config.publicUrl ?? listenAddress(app),
     tokenKey,
-    emit: (e) => queue.enqueue(e),
+    emit,
     bbb,
     pollScheduleMs: wh.recordingPollScheduleMs,
     ...(polls ? { scheduler: polls } : {}),
@@ -145,7 +159,7 @@ export async function createEvents(
   await registerCallbackRoutes(app, {
     tokenKeys,
     bbbSecret: config.bbb?.secret,
-    emit: (e) => queue.enqueue(e),
+    emit,
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
     confirmEnded: (c) => sessionHasEnded(bbb, c),
@@ -154,6 +168,7 @@ export async function createEvents(
   });
   return {
     queue,
+    log: eventLog,
     secrets,
     tokenKey,
     meetings,
@@ -177,6 +192,7 @@ export async function createEvents(
     async close() {
       await meetings.close();
       await queue.close();
+      await eventLog.close();
       await statesRedis?.quit().catch(() => undefined);
     },
   };

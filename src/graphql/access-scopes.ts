@@ -7,6 +7,8 @@ import type { JoinMeetingInput } from '../meetings/meeting-input.js';
 const FIELD_SCOPES: Readonly<Record<string, AccessScope>> = {
   joinUrl: 'JOIN',
   meeting: 'READ_MEETING',
+  // Query.meetingEvents and Subscription.meetingEvents, for the token's meeting only.
+  meetingEvents: 'SUBSCRIBE_EVENTS',
 };
 
 /** The FORBIDDEN an access-token request gets for a root field its scopes do not grant; undefined when granted. */

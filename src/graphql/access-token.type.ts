@@ -13,7 +13,8 @@ registerEnumType(AccessScope, {
     JOIN: { description: "joinUrl for the token's meeting, with the role and identity the token fixes." },
     READ_MEETING: { description: "meeting(meetingId) for the token's meeting." },
     SUBSCRIBE_EVENTS: {
-      description: 'Reserved for the meeting-event subscriptions (graphql-ws) still to come; grants nothing yet.',
+      description:
+        "meetingEvents (the subscription over graphql-ws or SSE, and the query) for the token's meeting; over graphql-ws the token goes in connection_init's authorization.",
     },
   },
 });

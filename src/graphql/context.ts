@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccessGrant } from '../auth/access-tokens.js';
 import type { Caller, RequestAuth } from '../auth/caller.js';
+import type { EventFilter } from '../events/event-stream.js';
+import type { GatewayEvent } from '../events/types.js';
 
 /** Per-request GraphQL context. `caller` is undefined when the token is missing or unknown (refused in auth plugin). */
 export interface GatewayContext extends RequestAuth {
@@ -16,4 +18,12 @@ export interface GatewayContext extends RequestAuth {
   log: FastifyBaseLogger;
   /** Takes more points from the caller's rate-limit budget (RATE_LIMITED when it is used up); undefined when limiting is off. */
   chargeRateLimit?: (points: number) => Promise<void>;
+  /**
+   * Set by the subscription transports (graphql-ws on /graphql, SSE on /graphql/stream): opens the app's event stream
+   * (replay after `after`, then live). UnknownEventError when the app's log has no event `after`.
+   */
+  openEvents?: (
+    app: string,
+    filter: EventFilter & { after?: string | undefined },
+  ) => Promise<AsyncIterableIterator<GatewayEvent>>;
 }

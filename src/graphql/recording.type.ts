@@ -177,6 +177,20 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/** A page's PageInfo from its edges (each with its cursor). */
+export function pageInfoOf(
+  edges: ReadonlyArray<{ cursor: string }>,
+  hasNextPage: boolean,
+  hasPreviousPage: boolean,
+): PageInfo {
+  return Object.assign(new PageInfo(), {
+    hasNextPage,
+    hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  });
+}
+
 @ObjectType({
   description:
     "A page of recordings (Relay cursor connection). Use `nodes` for the recordings alone, `edges` for each one's cursor.",
@@ -195,12 +209,7 @@ export class RecordingConnection {
     const edges = page.edges.map((e: ServiceEdge) =>
       Object.assign(new RecordingEdge(), { cursor: e.cursor, node: Recording.from(e.recording) }),
     );
-    const pageInfo = Object.assign(new PageInfo(), {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    });
+    const pageInfo = pageInfoOf(edges, page.hasNextPage, page.hasPreviousPage);
     return Object.assign(new RecordingConnection(), { edges, nodes: edges.map((e) => e.node), pageInfo });
   }
 }

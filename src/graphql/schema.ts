@@ -12,6 +12,7 @@ import { MeetingResolver } from './meeting.resolver.js';
 import { RecordingResolver } from './recording.resolver.js';
 import { AccessTokenResolver } from './access-token.resolver.js';
 import { WebhookResolver } from './webhook.resolver.js';
+import { MeetingEventResolver } from './meeting-event.resolver.js';
 
 export interface SchemaServices {
   meetings: MeetingService;
@@ -19,7 +20,7 @@ export interface SchemaServices {
   recordings?: RecordingService;
   /** Signs and verifies access tokens; absent when ACCESS_TOKEN_SIGNING_KEY is unset (issueAccessToken then says so). */
   accessTokens?: AccessTokens;
-  /** Meeting events; absent without WEBHOOK_ENDPOINTS (webhookEndpoint is then null). */
+  /** Meeting events; absent without WEBHOOK_SIGNING_KEY (webhookEndpoint is then null, meetingEvents empty). */
   events?: Events;
 }
 
@@ -29,6 +30,7 @@ const RESOLVERS: NonEmptyArray<new (...args: any[]) => unknown> = [
   RecordingResolver,
   AccessTokenResolver,
   WebhookResolver,
+  MeetingEventResolver,
 ];
 
 /** The second lock behind the auth plugin: an access token never resolves a field in APP_TOKEN_ONLY_FIELDS. */
@@ -43,6 +45,7 @@ function containerFor(services: SchemaServices): ContainerType {
   const instances = new Map<unknown, unknown>([[MeetingResolver, new MeetingResolver(services.meetings)]]);
   instances.set(AccessTokenResolver, new AccessTokenResolver(services.meetings, services.accessTokens));
   instances.set(WebhookResolver, new WebhookResolver(services.events));
+  instances.set(MeetingEventResolver, new MeetingEventResolver(services.events));
   if (services.recordings) instances.set(RecordingResolver, new RecordingResolver(services.recordings));
   return {
     get(someClass) {
@@ -61,6 +64,16 @@ export async function buildGatewaySchema(services: SchemaServices): Promise<Grap
     container: containerFor(services),
     globalMiddlewares: [mapErrors, appTokenOnlyFields],
     validate: false,
+    // Subscription.meetingEvents has its own `subscribe` (the event log's replay and tail); type-graphql wants a PubSub
+    // all the same, and none of its topics is ever used.
+    pubSub: {
+      publish() {
+        throw new Error('no PubSub topics: events are published through the event log');
+      },
+      subscribe() {
+        throw new Error('no PubSub topics: subscribe through the event log');
+      },
+    },
   });
 }
 

@@ -77,7 +77,8 @@ export async function registerGraphQL(
   // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
   app.addHook('preHandler', async (req) => {
     const { caller, accessRefusal } = authOf(req);
-    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined) return;
+    // A WebSocket upgrade authenticates in graphql-ws' connection_init (closing with 4401/4403), see http/subscriptions.ts.
+    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined || req.ws) return;
     // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
     const batch = req.method !== 'GET' && Array.isArray(req.body);
     const query =

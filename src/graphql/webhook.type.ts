@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { AttemptRecord, DeliveryPage, DeliveryRecord } from '../events/delivery.js';
-import { PageInfo } from './recording.type.js';
+import { PageInfo, pageInfoOf } from './recording.type.js';
 
 @ObjectType({
   description:
@@ -244,12 +244,7 @@ export class WebhookDeliveryConnection {
     const edges = page.records.map((r) =>
       Object.assign(new WebhookDeliveryEdge(), { cursor: cursorOf(r), node: WebhookDelivery.from(r) }),
     );
-    const pageInfo = Object.assign(new PageInfo(), {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: after,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    });
+    const pageInfo = pageInfoOf(edges, page.hasNextPage, after);
     return Object.assign(new WebhookDeliveryConnection(), { edges, nodes: edges.map((e) => e.node), pageInfo });
   }
 }

@@ -43,7 +43,7 @@ export interface MeetingServiceOptions {
   sendJoinPassword?: boolean;
   /** The operator's create defaults, overrides and passthrough names (create-policy.ts). Default: none. */
   createPolicy?: CreatePolicy;
-  /** Meeting events (WEBHOOK_ENDPOINTS): callback registration on create, meeting.created / meeting.ended emitted here. */
+  /** Meeting events (WEBHOOK_SIGNING_KEY): callback registration on create, meeting.created / meeting.ended emitted here. */
   events?: MeetingEvents;
 }
 

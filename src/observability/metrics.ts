@@ -29,6 +29,10 @@ export interface GatewayMetrics {
   readonly webhookDuration: Histogram<'app' | 'outcome'>;
   /** Deliveries waiting, retrying or in flight; exported only once watchWebhookQueueDepth is called (with WEBHOOK_ENDPOINTS). */
   readonly webhookQueueDepth: Gauge;
+  /** Open graphql-ws sockets and SSE streams of the subscriptions, by transport (ws, sse). */
+  readonly subscriptionConnections: Gauge<'transport'>;
+  /** Subscription operations streaming events, by transport. */
+  readonly subscriptions: Gauge<'transport'>;
   /** Registers webhookQueueDepth, read from `depth` at every scrape (a failing read keeps the last value). */
   watchWebhookQueueDepth(depth: () => Promise<number>): void;
   observeBbbCall(event: BbbCallEvent): void;
@@ -117,6 +121,19 @@ export function createMetrics(): GatewayMetrics {
     registers,
   });
 
+  const subscriptionConnections = new Gauge({
+    name: `${METRIC_PREFIX}subscription_connections`,
+    help: 'Open subscription connections on this replica: graphql-ws sockets (ws) and SSE streams (sse).',
+    labelNames: ['transport'] as const,
+    registers,
+  });
+  const subscriptions = new Gauge({
+    name: `${METRIC_PREFIX}subscriptions`,
+    help: 'Subscription operations streaming meeting events on this replica, by transport (ws, sse).',
+    labelNames: ['transport'] as const,
+    registers,
+  });
+
   let queueDepth: (() => Promise<number>) | undefined;
   const webhookQueueDepth = new Gauge({
     name: `${METRIC_PREFIX}webhook_queue_depth`,
@@ -139,6 +156,8 @@ export function createMetrics(): GatewayMetrics {
     },
     eventsReceived,
     eventsWorkerProblems,
+    subscriptionConnections,
+    subscriptions,
     webhookDeliveries,
     webhookDuration,
     httpRequests,

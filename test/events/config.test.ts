@@ -159,3 +159,38 @@ describe('webhook configuration', () => {
     ]);
   });
 });
+
+describe('event log and subscription configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({}).subscriptions).toEqual({
+      logMaxEvents: 10_000,
+      logMaxAgeMs: 7 * 86_400_000,
+      perConnection: 10,
+      connectionsPerApp: 1000,
+      maxMessageBytes: 65_536,
+      idleTimeoutMs: 300_000,
+      keepAliveMs: 12_000,
+    });
+  });
+
+  it('WEBHOOK_SIGNING_KEY alone (no endpoints) switches events on, so production wants PUBLIC_URL', () => {
+    expect(problems({ ...PROD, WEBHOOK_SIGNING_KEY: KEY })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: required in production with WEBHOOK_SIGNING_KEY/),
+    ]);
+    expect(
+      loadConfig({ ...PROD, WEBHOOK_SIGNING_KEY: KEY, PUBLIC_URL: 'https://gw.example.org' }).webhooks.endpoints,
+    ).toEqual([]);
+  });
+
+  it('names a limit out of range', () => {
+    expect(
+      problems({ EVENT_LOG_MAX_EVENTS: '0', SUBSCRIPTION_MAX_MESSAGE_BYTES: '10', EVENT_LOG_MAX_AGE_S: 'week' }),
+    ).toEqual(
+      expect.arrayContaining([
+        'EVENT_LOG_MAX_EVENTS: must be at least 1',
+        'SUBSCRIPTION_MAX_MESSAGE_BYTES: must be at least 1024',
+        'EVENT_LOG_MAX_AGE_S: must be a whole number',
+      ]),
+    );
+  });
+});

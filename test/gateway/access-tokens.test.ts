@@ -401,7 +401,7 @@ describe('access tokens', () => {
     });
   });
 
-  describe('SUBSCRIBE_EVENTS (reserved for subscriptions)', () => {
+  describe('SUBSCRIBE_EVENTS (meeting events only)', () => {
     it('grants neither joinUrl nor meeting', async () => {
       const token = await mint({ meetingId: meeting.meetingId, scopes: ['SUBSCRIBE_EVENTS'] });
       expect(

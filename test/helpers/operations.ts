@@ -7,6 +7,8 @@ import {
   IssueAccessTokenDocument,
   JoinUrlDocument,
   MeetingDocument,
+  MeetingEventsDocument,
+  MeetingEventStreamDocument,
   MeetingsDocument,
   PublishRecordingsDocument,
   RecordingsDocument,
@@ -27,6 +29,8 @@ export const ISSUE_TOKEN = print(IssueAccessTokenDocument);
 export const JOIN = print(JoinUrlDocument);
 export const MEETING = print(MeetingDocument);
 export const MEETINGS = print(MeetingsDocument);
+export const MEETING_EVENTS = print(MeetingEventsDocument);
+export const MEETING_EVENT_STREAM = print(MeetingEventStreamDocument);
 export const PUBLISH = print(PublishRecordingsDocument);
 export const RECORDINGS = print(RecordingsDocument);
 export const UNPUBLISH = print(UnpublishRecordingsDocument);

@@ -40,6 +40,7 @@ describe('`npm start` in development, on the embedded simulator', () => {
     expect(banner).toMatch(/Offline explorer \(GraphiQL, no CDN\): http:\/\/127\.0\.0\.1:\d+\/graphiql/);
     expect(banner).toMatch(/Browser example, ready to join: http:\/\/127\.0\.0\.1:\d+\/examples\/browser\/demo/);
     expect(banner).toContain('ACCESS_TOKEN_SIGNING_KEY is not set');
+    expect(banner).toContain('WEBHOOK_SIGNING_KEY is not set');
   });
 
   it('says how to pin the dev token and the simulator port across restarts', () => {

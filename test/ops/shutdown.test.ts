@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { assertNoSecretsIn, post, startStack, TOKENS, type Stack } from '../helpers/stack.js';
-import { parseLogs, tryConnect, waitFor } from './support/ops-helpers.js';
+import { sseSubscribe, WsClient } from '../events/support/subscriber.js';
+import { parseLogs, sampleValue, scrapeMetrics, tryConnect, waitFor } from './support/ops-helpers.js';
 import { startMain } from './support/main-process.js';
 
 const lms = { authorization: TOKENS.lms };
@@ -81,6 +82,39 @@ describe('node dist/src/main.js on SIGTERM', () => {
     expect(logs.some((l) => l.msg === 'request completed' && l.operation === 'create' && l.status === 200)).toBe(true);
     expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
     assertNoSecretsIn([...main.stdout, ...main.stderr], [sim.secret, TOKENS.lms]);
+  });
+
+  it('closes graphql-ws sockets with 1001 (clients reconnect elsewhere), breaks SSE streams off, and exits 0', async () => {
+    sim = await startSimulator();
+    const main = await startMain(sim, {
+      WEBHOOK_SIGNING_KEY: 'subscriptions-shutdown-signing-key-0123456789',
+      // Production wants it with events on; no meeting ends here, so BBB never calls it.
+      PUBLIC_URL: 'http://127.0.0.1:9',
+      SHUTDOWN_GRACE_MS: '20000',
+    });
+    child = main.child;
+    const exited = once(main.child, 'exit');
+    const ws = new WsClient(main.url, TOKENS.lms);
+    try {
+      const wsSub = ws.subscribe();
+      const sseSub = sseSubscribe(main.url, TOKENS.lms);
+      const streaming = async (transport: string) =>
+        sampleValue(await scrapeMetrics(main.url), 'bbb_interface_subscriptions', { transport }) === 1;
+      await waitFor(async () => (await streaming('ws')) && (await streaming('sse')), 'both subscriptions to stream');
+
+      main.child.kill('SIGTERM');
+      expect(await ws.closed()).toMatchObject({ code: 1001 });
+      await sseSub.failed();
+      // Neither ended as a completed subscription: a client retries a broken one, it would not retry a completed one.
+      expect(wsSub.completed).toBe(false);
+      expect(sseSub.completed).toBe(false);
+      const [code, signal] = await exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(parseLogs(main.stdout).some((l) => l.msg === 'stopped')).toBe(true);
+      assertNoSecretsIn([...main.stdout, ...main.stderr], [sim.secret, TOKENS.lms]);
+    } finally {
+      await ws.dispose();
+    }
   });
 
   it('exits 1 when a request is still in flight at the end of SHUTDOWN_GRACE_MS', async () => {

@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import websocket from '@fastify/websocket';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
+import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import type { WebSocket } from 'ws';
+import type { AccessGrant } from '../auth/access-tokens.js';
+import type { Caller, RequestIdentity } from '../auth/caller.js';
+import { tokenFromHeader } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { GatewayError } from '../errors.js';
+import { openEventStream } from '../events/event-stream.js';
+import type { Events } from '../events/index.js';
+import { operationAuthorizer } from '../graphql/auth-plugin.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { toGraphQLError } from '../graphql/errors.js';
+import { depthLimitRule, documentSizeRule } from '../graphql/limits.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** GraphQL over SSE, distinct-connections mode (one stream per operation; no reservations, so no sticky sessions). */
+const SSE_PATH = '/graphql/stream';
+
+/** WebSocket close codes: graphql-ws' own for auth; 1001 (going away) and 1013 (try again later) are retried by clients. */
+const CLOSE = { unauthorized: 4401, forbidden: 4403, goingAway: 1001, tryAgainLater: 1013, normal: 1000 } as const;
+/** How long sockets may take to answer the close frame at shutdown before they are cut. */
+const CLOSE_WAIT_MS = 1000;
+
+export interface SubscriptionOptions {
+  readonly schema: GraphQLSchema;
+  readonly identity: RequestIdentity;
+  readonly events: Events | undefined;
+  readonly config: Pick<Config, 'graphql' | 'subscriptions'>;
+  readonly metrics: GatewayMetrics;
+  readonly rateLimiter: RateLimiter | undefined;
+}
+
+export interface Subscriptions {
+  /** Closes every socket (1001: clients reconnect to another replica) and SSE stream; new ones are refused by the drain. */
+  close(): Promise<void>;
+}
+
+type Transport = 'ws' | 'sse';
+type Who = { caller: Caller; access?: AccessGrant } | { refused: string; code: 4401 | 4403 };
+
+/** One subscription connection (a socket, or an SSE stream): its app, how many operations stream, its idle timer. */
+interface Connection {
+  readonly transport: Transport;
+  readonly app: string;
+  active: number;
+  idle?: NodeJS.Timeout;
+  /** An access token's connection ends when the token expires (its grant is checked only when the connection opens). */
+  expiry?: NodeJS.Timeout;
+}
+
+/**
+ * Subscription.meetingEvents over graphql-ws on /graphql (the WebSocket upgrade of the same path, as Apollo Sandbox and
+ * Apollo Client expect) and over GraphQL-SSE at /graphql/stream. Both authenticate through the same token table as HTTP
+ * (API tokens, or access tokens with SUBSCRIBE_EVENTS), run only subscription operations, with the HTTP validation rules,
+ * and charge each operation one rate-limit point. Queries and mutations stay on HTTP, where their BBB calls are measured.
+ */
+export async function registerSubscriptions(app: FastifyInstance, opts: SubscriptionOptions): Promise<Subscriptions> {
+  const { schema, metrics, config } = opts;
+  const limits = config.subscriptions;
+  const authorize = operationAuthorizer({ introspection: config.graphql.introspection });
+  const rules = [...specifiedRules, documentSizeRule(config.graphql), depthLimitRule(config.graphql)];
+  const perApp = new Map<string, number>();
+  const sockets = new Map<WebSocket, Connection>();
+  const sseSockets = new Set<Socket>();
+  let closing = false;
+
+  async function identify(authorization: string | undefined): Promise<Who> {
+    const token = tokenFromHeader(authorization);
+    if (token === undefined)
+      return { refused: 'Unauthorized: send the API token as connectionParams.authorization', code: 4401 };
+    const auth = await opts.identity.authOfHeader(authorization);
+    if (!auth.caller) {
+      const why = auth.accessRefusal === undefined ? 'unknown API token' : 'the access token is refused';
+      return { refused: `Unauthorized: ${why}`, code: 4401 };
+    }
+    if (auth.access && !auth.access.scopes.includes('SUBSCRIBE_EVENTS'))
+      return { refused: 'Forbidden: the access token lacks the SUBSCRIBE_EVENTS scope', code: 4403 };
+    return auth.access ? { caller: auth.caller, access: auth.access } : { caller: auth.caller };
+  }
+
+  /** Counts the connection for its app; false when the app is at SUBSCRIPTION_CONNECTIONS_PER_APP on this replica. */
+  function admit(conn: Connection): boolean {
+    const n = perApp.get(conn.app) ?? 0;
+    if (n >= limits.connectionsPerApp) return false;
+    perApp.set(conn.app, n + 1);
+    metrics.subscriptionConnections.inc({ transport: conn.transport });
+    return true;
+  }
+
+  function release(conn: Connection): void {
+    clearTimeout(conn.idle);
+    clearTimeout(conn.expiry);
+    const n = (perApp.get(conn.app) ?? 1) - 1;
+    if (n <= 0) perApp.delete(conn.app);
+    else perApp.set(conn.app, n);
+    metrics.subscriptionConnections.dec({ transport: conn.transport });
+  }
+
+  function expireWith(conn: Connection, access: AccessGrant | undefined, end: () => void): void {
+    if (access === undefined) return;
+    conn.expiry = setTimeout(end, Math.max(0, access.expiresAt * 1000 - Date.now()));
+    conn.expiry.unref();
+  }
+
+  /** The graphql-ws socket of a connection without any operation for SUBSCRIPTION_IDLE_TIMEOUT_MS is closed. */
+  function armIdle(conn: Connection, socket: WebSocket | undefined): void {
+    if (socket === undefined || conn.active > 0) return;
+    clearTimeout(conn.idle);
+    conn.idle = setTimeout(
+      () => socket.close(CLOSE.normal, 'Idle: no subscription (SUBSCRIPTION_IDLE_TIMEOUT_MS)'),
+      limits.idleTimeoutMs,
+    );
+    conn.idle.unref();
+  }
+
+  function contextFor(
+    who: { caller: Caller; access?: AccessGrant },
+    conn: Connection,
+    log: FastifyBaseLogger,
+    socket?: WebSocket,
+  ): GatewayContext {
+    return {
+      caller: who.caller,
+      access: who.access,
+      requestId: randomUUID(),
+      log,
+      openEvents: async (appName, filter) => {
+        if (!opts.events)
+          throw new GatewayError(
+            'NOT_FOUND',
+            'Meeting events are off on this gateway: the operator switches them on with WEBHOOK_SIGNING_KEY.',
+          );
+        const stream = await openEventStream(opts.events.log, appName, filter, () => {
+          conn.active--;
+          metrics.subscriptions.dec({ transport: conn.transport });
+          armIdle(conn, socket);
+        });
+        conn.active++;
+        clearTimeout(conn.idle);
+        metrics.subscriptions.inc({ transport: conn.transport });
+        return stream;
+      },
+    };
+  }
+
+  /** Parses, validates (the HTTP rules) and authorises one operation, and charges it; errors name what is wrong. */
+  async function prepare(
+    payload: { query?: unknown; variables?: unknown; operationName?: unknown },
+    contextValue: GatewayContext,
+  ): Promise<ExecutionArgs | GraphQLError[]> {
+    const coded = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
+    if (typeof payload.query !== 'string') return coded('Send the subscription document as `query`.', 'BAD_USER_INPUT');
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
+    } catch (err) {
+      return coded((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+    }
+    const errors = validate(schema, document, rules);
+    if (errors.length > 0)
+      return errors.map(
+        (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      );
+    const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return coded('Name the operation to run (operationName).', 'BAD_USER_INPUT');
+    if (operation.operation !== 'subscription')
+      return coded(
+        `Only subscriptions run here; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST /graphql.`,
+        'BAD_USER_INPUT',
+      );
+    try {
+      authorize({ contextValue, operation, document });
+      await charge(contextValue.caller!.app);
+    } catch (err) {
+      if (err instanceof GraphQLError) return [err];
+      if (err instanceof GatewayError) return [toGraphQLError(err)];
+      throw err;
+    }
+    const variableValues =
+      payload.variables && typeof payload.variables === 'object' ? (payload.variables as Record<string, unknown>) : {};
+    return { schema, document, variableValues, operationName, contextValue };
+  }
+
+  async function charge(appName: string): Promise<void> {
+    if (!opts.rateLimiter) return;
+    const decision = await opts.rateLimiter.consume(`app:${appName}`, 1);
+    if (decision.allowed) return;
+    metrics.rateLimited.inc({ app: appName });
+    throw new GatewayError(
+      'RATE_LIMITED',
+      `Too many requests for the app "${appName}": the limit is ${opts.rateLimiter.points} per ${opts.rateLimiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
+      { retryAfterSeconds: decision.retryAfterSeconds },
+    );
+  }
+
+  await app.register(websocket, {
+    options: { maxPayload: limits.maxMessageBytes },
+    // A protocol error (a message over maxPayload: 1009) already closes the socket with its code; the default handler
+    // would cut the connection (1006) instead, so the client would never learn why.
+    errorHandler: (err, socket, req) => {
+      req.log.warn({ errName: err.name, code: (err as { code?: unknown }).code }, 'subscription socket error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal error');
+    },
+  });
+  // The upgrade of GET /graphql goes to graphql-ws; every other GET /graphql (the Sandbox page, GET queries) to Apollo.
+  app.addConstraintStrategy({
+    name: 'upgrade',
+    storage() {
+      const handlers = new Map<string, unknown>();
+      return {
+        get: (value: string) => (handlers.get(value) ?? null) as never,
+        set: (value: string, store: unknown) => void handlers.set(value, store),
+      };
+    },
+    deriveConstraint: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      String(req.headers['upgrade'] ?? '').toLowerCase() === 'websocket' ? 'websocket' : undefined,
+    mustMatchWhenDerived: false,
+  } as Parameters<FastifyInstance['addConstraintStrategy']>[0]);
+
+  const wsHandler = makeHandler<Record<string, unknown> | undefined, { socket: WebSocket; request: FastifyRequest }>(
+    {
+      connectionInitWaitTimeout: 3_000,
+      onConnect: async (ctx) => {
+        const who = await identify(authorizationOf(ctx.connectionParams) ?? ctx.extra.request.headers.authorization);
+        const { socket } = ctx.extra;
+        if ('refused' in who) {
+          socket.close(who.code, who.refused);
+          return false;
+        }
+        const conn: Connection = { transport: 'ws', app: who.caller.app, active: 0 };
+        if (closing || !admit(conn)) {
+          socket.close(
+            CLOSE.tryAgainLater,
+            'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP)',
+          );
+          return false;
+        }
+        sockets.set(socket, conn);
+        Object.assign(ctx.extra, { who });
+        expireWith(conn, who.access, () => socket.close(CLOSE.unauthorized, 'Unauthorized: the access token expired'));
+        armIdle(conn, socket);
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const conn = sockets.get(ctx.extra.socket);
+        const who = (ctx.extra as { who?: Who }).who;
+        if (!conn || !who || 'refused' in who)
+          return [new GraphQLError('Unauthorized', { extensions: { code: 'UNAUTHENTICATED' } })];
+        // graphql-ws has reserved this operation's place already.
+        if (Object.keys(ctx.subscriptions).length > limits.perConnection)
+          return [
+            new GraphQLError(
+              `At most ${limits.perConnection} subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION); complete one first or open another connection.`,
+              { extensions: { code: 'LIMIT_EXCEEDED' } },
+            ),
+          ];
+        return prepare(payload, contextFor(who, conn, ctx.extra.request.log, ctx.extra.socket));
+      },
+      onClose: (ctx) => {
+        const conn = sockets.get(ctx.extra.socket);
+        if (!conn) return;
+        sockets.delete(ctx.extra.socket);
+        release(conn);
+      },
+    },
+    limits.keepAliveMs,
+  );
+  app.route({
+    method: 'GET',
+    url: '/graphql',
+    constraints: { upgrade: 'websocket' },
+    handler: async (_req, reply) =>
+      reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .type('application/json; charset=utf-8')
+        .send({ message: 'Upgrade to a WebSocket with the graphql-transport-ws subprotocol.' }),
+    // graphql-ws adds an 'error' listener that writes to the console (not the JSON log) before it closes the socket;
+    // the errorHandler above logs and closes already, so that listener is taken off again.
+    wsHandler: function (this: FastifyInstance, socket: WebSocket, req: FastifyRequest) {
+      const before = new Set(socket.listeners('error'));
+      const result = wsHandler.call(this, socket, req);
+      for (const listener of socket.listeners('error'))
+        if (!before.has(listener)) socket.removeListener('error', listener as (err: Error) => void);
+      return result;
+    } as never,
+  });
+
+  const sse = createSseHandler({
+    schema,
+    authenticate: async (req) => {
+      const fastifyReq = req.raw as unknown as FastifyRequest;
+      const who = await identify(fastifyReq.headers.authorization);
+      Object.assign(fastifyReq, { subscriptionWho: who });
+      if ('refused' in who)
+        return [
+          JSON.stringify({
+            errors: [
+              { message: who.refused, extensions: { code: who.code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } },
+            ],
+          }),
+          { status: who.code === 4401 ? 401 : 403, statusText: who.code === 4401 ? 'Unauthorized' : 'Forbidden' },
+        ];
+      // No reservation token: distinct-connections mode only.
+      return undefined;
+    },
+    onSubscribe: async (req, params) => {
+      const fastifyReq = req.raw as unknown as FastifyRequest & { subscriptionWho: Who };
+      const who = fastifyReq.subscriptionWho;
+      if ('refused' in who) return [null, { status: 401, statusText: 'Unauthorized' }] as never;
+      const conn: Connection = { transport: 'sse', app: who.caller.app, active: 0 };
+      if (closing || !admit(conn))
+        return [
+          JSON.stringify({
+            errors: [
+              {
+                message:
+                  'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP); try again later.',
+                extensions: { code: 'LIMIT_EXCEEDED' },
+              },
+            ],
+          }),
+          { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } },
+        ] as never;
+      const { reply } = req.context as { reply: FastifyReply };
+      reply.raw.once('close', () => release(conn));
+      expireWith(conn, who.access, () => reply.raw.destroy());
+      const prepared = await prepare(params, contextFor(who, conn, fastifyReq.log));
+      // graphql-sse's types want its own OperationArgs; graphql's ExecutionArgs are what it runs.
+      return (Array.isArray(prepared) ? { errors: prepared } : prepared) as never;
+    },
+  });
+  app.route({
+    method: ['GET', 'POST'],
+    url: SSE_PATH,
+    handler: async (req, reply) => {
+      const socket = req.raw.socket;
+      sseSockets.add(socket);
+      socket.once('close', () => sseSockets.delete(socket));
+      reply.hijack();
+      try {
+        await sse(req, reply);
+      } catch (err) {
+        req.log.error({ err }, 'SSE subscription failed');
+        if (!reply.raw.headersSent) reply.raw.writeHead(500).end();
+        else reply.raw.destroy();
+      }
+    },
+  });
+
+  return {
+    async close() {
+      closing = true;
+      const open = [...sockets.keys()];
+      const closed = Promise.all(
+        open.map((s) => (s.readyState === s.CLOSED ? undefined : new Promise((resolve) => s.once('close', resolve)))),
+      );
+      for (const s of open) s.close(CLOSE.goingAway, 'The gateway is shutting down; reconnect');
+      // SSE clients retry a stream that breaks off (a completed one would look like the end of the subscription).
+      for (const socket of sseSockets) socket.destroy();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+      for (const s of open) if (s.readyState !== s.CLOSED) s.terminate();
+    },
+  };
+}
+
+/**
+ * The token in connection_init: `authorization`, as Apollo Sandbox and most clients send it whatever its case, or under
+ * `headers` (Apollo Client setups that reuse their HTTP headers).
+ */
+function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
+  for (const source of [params, params?.['headers']]) {
+    if (source === null || typeof source !== 'object') continue;
+    for (const [key, value] of Object.entries(source))
+      if (key.toLowerCase() === 'authorization' && typeof value === 'string') return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import WebSocket from 'ws';
+import { startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import { sampleValue, scrapeMetrics, waitFor } from '../ops/support/ops-helpers.js';
+import { WsClient } from './support/subscriber.js';
+
+/** The subscription limits, each configured small: connections per app, message size, idle sockets, rate limit. */
+describe('subscription limits', () => {
+  let stack: Stack;
+  const clients: WsClient[] = [];
+  const client = (token: string) => {
+    const c = new WsClient(stack.url, token);
+    clients.push(c);
+    return c;
+  };
+  const connections = async () =>
+    sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_subscription_connections', { transport: 'ws' }) ?? 0;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        WEBHOOK_SIGNING_KEY: 'subscription-limits-signing-key-0123456789',
+        SUBSCRIPTION_CONNECTIONS_PER_APP: '1',
+        SUBSCRIPTION_MAX_MESSAGE_BYTES: '2048',
+        SUBSCRIPTION_IDLE_TIMEOUT_MS: '1000',
+        SUBSCRIPTION_KEEPALIVE_MS: '1000',
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await waitFor(async () => (await connections()) === 0, 'every socket to be gone');
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('refuses a second connection of the same app with 1013 (another app still connects)', async () => {
+    const first = client(TOKENS.lms);
+    first.subscribe();
+    await waitFor(async () => (await connections()) === 1, 'the first socket');
+    const second = client(TOKENS.lms);
+    second.subscribe();
+    expect(await second.closed()).toMatchObject({ code: 1013, reason: expect.stringContaining('PER_APP') });
+    const portal = client(TOKENS.portal);
+    portal.subscribe();
+    await waitFor(async () => (await connections()) === 2, 'portal to connect');
+  });
+
+  it('closes a socket that sends a message over SUBSCRIPTION_MAX_MESSAGE_BYTES with 1009', async () => {
+    const ws = client(TOKENS.lms);
+    ws.subscribe({}, `subscription { meetingEvents { id } }${' '.repeat(3000)}`);
+    expect(await ws.closed()).toMatchObject({ code: 1009 });
+  });
+
+  it('closes a socket without a subscription after SUBSCRIPTION_IDLE_TIMEOUT_MS', async () => {
+    const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: TOKENS.portal } }));
+    const [ack] = await once(socket, 'message');
+    expect(JSON.parse(String(ack))).toMatchObject({ type: 'connection_ack' });
+    const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
+    expect({ code, reason: reason.toString() }).toEqual({ code: 1000, reason: expect.stringContaining('Idle') });
+  });
+
+  it('pings a socket every SUBSCRIPTION_KEEPALIVE_MS (ws answers the pong itself)', async () => {
+    const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: TOKENS.portal } }));
+    await once(socket, 'message');
+    socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { meetingEvents { id } }' } }),
+    );
+    await once(socket, 'ping');
+    await once(socket, 'ping');
+    expect(socket.readyState).toBe(WebSocket.OPEN);
+    socket.close();
+    await once(socket, 'close');
+  });
+});
+
+describe('subscriptions and the rate limit', () => {
+  let stack: Stack;
+  let ws: WsClient | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        WEBHOOK_SIGNING_KEY: 'subscription-limits-signing-key-0123456789',
+        RATE_LIMIT_POINTS: '2',
+        RATE_LIMIT_DURATION_S: '3600',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await ws?.dispose();
+    await stack.close();
+  });
+
+  it("charges each subscription a point of the app's rate limit", async () => {
+    // The upgrade request (token in connection_init) is charged to the client address, each subscription to the app.
+    ws = new WsClient(stack.url, TOKENS.admin);
+    const subs = [ws.subscribe(), ws.subscribe(), ws.subscribe()];
+    const [errors] = (await subs[2]!.failed()) as Array<Array<{ extensions?: { code?: string } }>>;
+    expect(errors![0]!.extensions?.code).toBe('RATE_LIMITED');
+    expect(subs.slice(0, 2).map((s) => s.errors)).toEqual([[], []]);
+  });
+});
+
+function once(socket: WebSocket, event: 'open' | 'message' | 'close' | 'ping'): Promise<unknown[]> {
+  return new Promise((resolve) => socket.once(event, (...args: unknown[]) => resolve(args)));
+}
