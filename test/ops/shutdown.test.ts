@@ -90,6 +90,8 @@ describe('node dist/src/main.js on SIGTERM', () => {
       WEBHOOK_SIGNING_KEY: 'subscriptions-shutdown-signing-key-0123456789',
       // Production wants it with events on; no meeting ends here, so BBB never calls it.
       PUBLIC_URL: 'http://127.0.0.1:9',
+      // An http PUBLIC_URL in production needs saying so (an internal network).
+      WEBHOOK_ALLOW_HTTP: 'true',
       SHUTDOWN_GRACE_MS: '20000',
     });
     child = main.child;
