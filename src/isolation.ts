@@ -53,10 +53,15 @@ export function reservedMetadataKeyReason(key: string): string | undefined {
   if (k === APP_META_KEY) return `must not be ${APP_META_KEY}: the gateway uses that key to tell applications apart`;
   if (k.startsWith(GATEWAY_META_PREFIX))
     return `must not start with ${GATEWAY_META_PREFIX}: those keys are the gateway's own`;
-  if (k === 'endcallbackurl' || k.endsWith('-recording-ready-url') || k.endsWith('-callback-url')) {
+  if (isCallbackKey(k)) {
     return 'must not be a callback key (endCallbackUrl, *-recording-ready-url, *-callback-url): callbacks are set by the gateway';
   }
   return undefined;
+}
+
+/** A key BBB or its scripts call back to (lowercased): `endCallbackUrl`, `*-recording-ready-url`, `*-callback-url`. */
+function isCallbackKey(k: string): boolean {
+  return k === 'endcallbackurl' || k.endsWith('-recording-ready-url') || k.endsWith('-callback-url');
 }
 
 function isReservedMetadataKey(key: string): boolean {
@@ -76,12 +81,7 @@ export function withoutCallbackKeys(metadata: Record<string, string>): Record<st
   return Object.fromEntries(
     Object.entries(metadata).filter(([key]) => {
       const k = key.toLowerCase();
-      return (
-        k !== EVENTS_NONCE_META_KEY &&
-        k !== 'endcallbackurl' &&
-        !k.endsWith('-recording-ready-url') &&
-        !k.endsWith('-callback-url')
-      );
+      return k !== EVENTS_NONCE_META_KEY && !isCallbackKey(k);
     }),
   );
 }

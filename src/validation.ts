@@ -22,6 +22,16 @@ export const minUnits = (n: number, message: string) => z.refine<string>((s) => 
 export const maxUnits = (n: number, message: string) => z.refine<string>((s) => s.length <= n, message);
 export const noControl = (s: string) => !CONTROL.test(s);
 
+/**
+ * A text of `min` to `max` UTF-16 units without control characters (a `min` of 0: no lower bound): the one shape of the
+ * free texts the gateway passes to BBB. `message` words both bounds, or each one.
+ */
+export function boundedText(min: number, max: number, message: string | { tooShort: string; tooLong: string }) {
+  const { tooShort, tooLong } = typeof message === 'string' ? { tooShort: message, tooLong: message } : message;
+  const text = min > 0 ? z.string().check(minUnits(min, tooShort)) : z.string();
+  return text.check(maxUnits(max, tooLong)).refine(noControl, 'must not contain control characters');
+}
+
 // BBB's own constraints (bbb-api.md §2.1): meetingID 2-256 without commas.
 export const meetingIdSchema = z
   .string()

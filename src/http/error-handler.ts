@@ -23,8 +23,7 @@ export function registerErrorHandlers(app: FastifyInstance, context: ErrorContex
   app.setErrorHandler((error, req, reply) => sendError(req, reply, error, context));
 }
 
-/** Answers `thrown` from the one table; also the error handler of routes with limits of their own (the analytics callback). */
-export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, context: ErrorContext): void {
+function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, context: ErrorContext): void {
   const answer = errorAnswer(thrown, context);
   const observation = observationOf(req);
   if (observation !== undefined) {

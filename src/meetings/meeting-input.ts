@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CREATE_TIME_PATTERN, isPlausibleCreateTime } from '../bbb/rules.js';
-import { maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
+import { boundedText, maxUnits, meetingIdSchema, metadataListSchema, minUnits, noControl } from '../validation.js';
 
 /**
  * The meeting operations' schemas (createMeeting, joinUrl, insertDocument, sendChatMessage), shared by GraphQL and REST;
@@ -22,11 +22,7 @@ const httpUrl = z
     }
   }, 'must be an absolute http:// or https:// URL');
 
-const password = z
-  .string()
-  .check(minUnits(2, "must be 2 to 64 characters (BigBlueButton's limit)"))
-  .check(maxUnits(64, "must be 2 to 64 characters (BigBlueButton's limit)"))
-  .refine(noControl, 'must not contain control characters');
+const password = boundedText(2, 64, "must be 2 to 64 characters (BigBlueButton's limit)");
 
 /** The layouts BBB 2.7-3.0 knows (`meetingLayout` on create, `enforceLayout` on join). */
 export const MEETING_LAYOUTS = [
@@ -111,23 +107,17 @@ const MAX_MESSAGE_LENGTH = 2000;
 const MAX_BANNER_LENGTH = 500;
 
 /** A text BBB shows to people: length-limited (in UTF-16 units, as BBB's Java counts), no control characters. */
-const displayText = (max: number) =>
-  z
-    .string()
-    .check(maxUnits(max, `must be at most ${max} characters`))
-    .refine(noControl, 'must not contain control characters');
+const displayText = (max: number) => boundedText(0, max, `must be at most ${max} characters`);
 
 const minutes = (max: number) =>
   z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
 
 const presentationSchema = z.object({
   url: httpUrl,
-  filename: z
-    .string()
-    .check(minUnits(1, 'must not be empty when given'))
-    .check(maxUnits(255, 'must be at most 255 characters'))
-    .refine(noControl, 'must not contain control characters')
-    .nullish(),
+  filename: boundedText(1, 255, {
+    tooShort: 'must not be empty when given',
+    tooLong: 'must be at most 255 characters',
+  }).nullish(),
   downloadable: z.boolean().nullish(),
   current: z.boolean().nullish(),
 });
@@ -150,11 +140,7 @@ export const createMeetingSchema = z
       .string()
       .transform((s) => s.trim())
       .pipe(
-        z
-          .string()
-          .check(minUnits(2, "must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton's limit)"))
-          .check(maxUnits(256, "must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton's limit)"))
-          .refine(noControl, 'must not contain control characters'),
+        boundedText(2, 256, "must be 2 to 256 characters, not counting surrounding spaces (BigBlueButton's limit)"),
       ),
     attendeePass: password.nullish(),
     moderatorPass: password.nullish(),
@@ -206,10 +192,7 @@ export const createMeetingSchema = z
             .string()
             .regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'must be a BigBlueButton create parameter name (letters and digits)')
             .check(maxUnits(64, 'must be at most 64 characters')),
-          value: z
-            .string()
-            .check(maxUnits(2000, 'must be at most 2000 characters'))
-            .refine(noControl, 'must not contain control characters'),
+          value: boundedText(0, 2000, 'must be at most 2000 characters'),
         }),
       )
       .max(20, 'must hold at most 20 parameters')
@@ -238,10 +221,7 @@ export const userdataEntrySchema = z.object({
       'must start with a letter and contain only letters, digits and underscores (BigBlueButton drops other keys), e.g. bbb_skip_check_audio',
     )
     .check(maxUnits(64, 'must be at most 64 characters')),
-  value: z
-    .string()
-    .check(maxUnits(1000, 'must be at most 1000 characters'))
-    .refine(noControl, 'must not contain control characters'),
+  value: boundedText(0, 1000, 'must be at most 1000 characters'),
 });
 
 export const joinMeetingSchema = z
@@ -249,13 +229,7 @@ export const joinMeetingSchema = z
     name: z
       .string()
       .transform((s) => s.trim())
-      .pipe(
-        z
-          .string()
-          .check(minUnits(1, 'must not be empty'))
-          .check(maxUnits(256, 'must be at most 256 characters'))
-          .refine(noControl, 'must not contain control characters'),
-      ),
+      .pipe(boundedText(1, 256, { tooShort: 'must not be empty', tooLong: 'must be at most 256 characters' })),
     meetingId: meetingIdSchema,
     password: z
       .string()
@@ -270,12 +244,10 @@ export const joinMeetingSchema = z
         (s) => !CREATE_TIME_PATTERN.test(s) || isPlausibleCreateTime(s),
         'is not a createTime BigBlueButton returns (epoch milliseconds, e.g. 1796082467065): send the createTime the create call returned',
       ),
-    userId: z
-      .string()
-      .check(minUnits(1, 'must not be empty when given'))
-      .check(maxUnits(256, 'must be at most 256 characters'))
-      .refine(noControl, 'must not contain control characters')
-      .nullish(),
+    userId: boundedText(1, 256, {
+      tooShort: 'must not be empty when given',
+      tooLong: 'must be at most 256 characters',
+    }).nullish(),
     avatar: httpUrl.nullish(),
     isGuest: z.boolean().nullish(),
     userdata: z
@@ -309,17 +281,11 @@ export type InsertDocumentInput = z.input<typeof insertDocumentSchema>;
 // BBB 3.0's limits for sendChatMessage (bbb-api.md §4.8).
 export const sendChatMessageSchema = z.object({
   meetingId: meetingIdSchema,
-  message: z
-    .string()
-    .check(minUnits(1, "must be 1 to 500 characters (BigBlueButton's limit)"))
-    .check(maxUnits(500, "must be 1 to 500 characters (BigBlueButton's limit)"))
-    .refine(noControl, 'must not contain control characters'),
-  userName: z
-    .string()
-    .check(minUnits(1, 'must not be empty when given'))
-    .check(maxUnits(255, 'must be at most 255 characters'))
-    .refine(noControl, 'must not contain control characters')
-    .nullish(),
+  message: boundedText(1, 500, "must be 1 to 500 characters (BigBlueButton's limit)"),
+  userName: boundedText(1, 255, {
+    tooShort: 'must not be empty when given',
+    tooLong: 'must be at most 255 characters',
+  }).nullish(),
 });
 export type SendChatMessageInput = z.input<typeof sendChatMessageSchema>;
 
