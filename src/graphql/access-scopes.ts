@@ -2,6 +2,7 @@ import { GatewayError } from '../errors.js';
 import type { AccessGrant, AccessScope } from '../auth/access-tokens.js';
 import { requireCaller, type Caller } from '../auth/caller.js';
 import type { JoinMeetingInput } from '../meetings/meeting-input.js';
+import type { GatewayContext } from './context.js';
 
 /** The root fields an access token can reach, and the scope each needs. Every other field wants the app's API token. */
 const FIELD_SCOPES: Readonly<Record<string, AccessScope>> = {
@@ -27,6 +28,15 @@ export function scopeRefusal(field: string, scopes: readonly AccessScope[]): Gat
   if (!scopes.includes(needed))
     return new GatewayError('FORBIDDEN', `${field} needs the ${needed} scope, which this access token does not have.`);
   return undefined;
+}
+
+/** The caller of an operation that needs the app's API token (requireCaller, and no access token). */
+export function callerOf(ctx: GatewayContext): Caller {
+  // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
+  const caller = requireCaller(ctx);
+  // Only the resolvers that check an access token's scope and meeting may act on one (the plugin refuses the rest first).
+  if (ctx.access) throw new GatewayError('FORBIDDEN', "This operation needs the app's API token, not an access token.");
+  return caller;
 }
 
 /** Who an access-token request acts as, after its scope and its one meeting are checked: the app that minted the token. */

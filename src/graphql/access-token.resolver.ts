@@ -9,7 +9,7 @@ import type { GatewayContext } from './context.js';
 import { IssueAccessTokenInput } from './access-token.inputs.js';
 import { AccessToken } from './access-token.type.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
-import { callerOf } from './meeting.resolver.js';
+import { callerOf } from './access-scopes.js';
 
 const issueSchema = z.object({
   meetingId: meetingIdSchema,

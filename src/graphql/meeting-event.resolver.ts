@@ -8,7 +8,7 @@ import { accessCaller } from './access-scopes.js';
 import type { GatewayContext } from './context.js';
 import { toGraphQLError } from './errors.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
-import { callerOf } from './meeting.resolver.js';
+import { callerOf } from './access-scopes.js';
 import {
   eventTypesOf,
   MeetingEvent,

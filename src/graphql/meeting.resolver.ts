@@ -1,24 +1,14 @@
 import { Arg, Ctx, Extensions, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { URLResolver } from 'graphql-scalars';
 import { GatewayError } from '../errors.js';
-import { requireCaller, type Caller } from '../auth/caller.js';
 import type { MeetingService } from '../meetings/meeting-service.js';
 import type { JoinMeetingInput as JoinInput } from '../meetings/meeting-input.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
-import { accessCaller, pinnedJoin } from './access-scopes.js';
+import { accessCaller, callerOf, pinnedJoin } from './access-scopes.js';
 import { PresentationInput, presentationsOf } from './meeting-options.js';
-
-/** The caller of an operation that needs the app's API token (requireCaller, and no access token). */
-export function callerOf(ctx: GatewayContext): Caller {
-  // The auth plugin refuses unauthenticated operations before execution; this is the second lock on the door.
-  const caller = requireCaller(ctx);
-  // Only the resolvers that check an access token's scope and meeting may act on one (the plugin refuses the rest first).
-  if (ctx.access) throw new GatewayError('FORBIDDEN', "This operation needs the app's API token, not an access token.");
-  return caller;
-}
 
 const str = (v: URL | string | null | undefined) => (v == null ? v : v.toString());
 

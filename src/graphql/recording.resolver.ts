@@ -3,7 +3,7 @@ import { DEFAULT_PAGE_SIZE } from '../recordings/recording-input.js';
 import { maxListRecordingsCalls, type RecordingService } from '../recordings/recording-service.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION, type BbbCallsEstimate } from './limits.js';
-import { callerOf } from './meeting.resolver.js';
+import { callerOf } from './access-scopes.js';
 import { MetadataInput } from './recording.inputs.js';
 import { Recording, RecordingConnection, RecordingState } from './recording.type.js';
 

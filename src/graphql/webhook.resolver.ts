@@ -4,7 +4,7 @@ import type { Events } from '../events/index.js';
 import type { DeliveryRecord } from '../events/delivery.js';
 import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
-import { callerOf } from './meeting.resolver.js';
+import { callerOf } from './access-scopes.js';
 import {
   appVisibleAttempt,
   WebhookDelivery,
