@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { BullMqPolls } from './bullmq-polls.js';
-import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
 import {
@@ -42,6 +39,15 @@ export interface Events {
   close(): Promise<void>;
 }
 
+async function redisModules() {
+  const [{ Redis }, { BullMqQueue, RedisEndpointStates }, { BullMqPolls }] = await Promise.all([
+    import('ioredis'),
+    import('./bullmq-queue.js'),
+    import('./bullmq-polls.js'),
+  ]);
+  return { Redis, BullMqQueue, RedisEndpointStates, BullMqPolls };
+}
+
 /**
  * Meeting events, when WEBHOOK_ENDPOINTS is set: the delivery queue (BullMQ when REDIS_URL is set, else in-process) and the
  * callback routes BBB calls. `undefined` when no endpoint is configured: nothing is registered.
@@ -59,10 +65,12 @@ export async function createEvents(
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
   const prefix = keyPrefix;
-  const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  const states: EndpointStates = statesRedis
-    ? new RedisEndpointStates(statesRedis, prefix)
-    : new MemoryEndpointStates();
+  // BullMQ and ioredis take about 29 MB of RSS once loaded: only a gateway with REDIS_URL loads them.
+  const shared = redisUrl !== undefined ? await redisModules() : undefined;
+  const statesRedis =
+    redisUrl !== undefined && shared ? new shared.Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const states: EndpointStates =
+    statesRedis && shared ? new shared.RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
   const onAttempt = (r: AttemptReport) => {
     metrics.webhookDeliveries.inc({ app: r.app, type: r.type, outcome: r.outcome });
@@ -111,7 +119,7 @@ export async function createEvents(
   };
   const opts = { deliverer, retryScheduleMs: wh.retryScheduleMs, onAttempt, onWorkerProblem };
   const queue: DeliveryQueue =
-    redisUrl !== undefined ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+    redisUrl !== undefined && shared ? new shared.BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
   const tokenKey = callbackKeyFrom(wh.signingKey);
   // A rotated-out key still verifies the tokens live meetings carry (WEBHOOK_SIGNING_KEY_PREVIOUS); new ones use the current.
@@ -121,8 +129,8 @@ export async function createEvents(
   const pollError = (what: string, err: unknown) =>
     log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`);
   const polls =
-    redisUrl !== undefined
-      ? new BullMqPolls({
+    redisUrl !== undefined && shared
+      ? new shared.BullMqPolls({
           redisUrl,
           prefix,
           scheduleMs: wh.recordingPollScheduleMs,
