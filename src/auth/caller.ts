@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors.js';
+import { actingFor } from '../observability/request-context.js';
 import { looksLikeJwt, type AccessGrant, type AccessTokens } from './access-tokens.js';
 import { findApp, tokenFromHeader, type TokenEntry } from './tokens.js';
 
@@ -55,16 +56,19 @@ export function requestIdentity(
 ): { authOf(req: FastifyRequest): RequestAuth; registerAccessTokens(app: FastifyInstance, graphqlPath: string): void } {
   const allMeetings = new Set(options.allMeetingsApps);
   const callerOfApp = (app: string): Caller => ({ app, allMeetings: allMeetings.has(app) });
-  const callerOfHeader = (authorization: string | undefined): Caller | undefined => {
+  const appOfHeader = (authorization: string | undefined): string | undefined => {
     const token = tokenFromHeader(authorization);
-    const app = token === undefined ? undefined : findApp(options.tokens, token);
-    return app === undefined ? undefined : callerOfApp(app);
+    return token === undefined ? undefined : findApp(options.tokens, token);
   };
+  // A Caller per request, never shared: the BBB calls made for it are counted on its request's log line (bbb-ids.ts).
+  const callerFor = (req: FastifyRequest, app: string | undefined): Caller | undefined =>
+    app === undefined ? undefined : actingFor(callerOfApp(app), req);
   const auths = new WeakMap<FastifyRequest, RequestAuth>();
   return {
     authOf(req) {
       let found = auths.get(req);
-      if (found === undefined) auths.set(req, (found = { caller: callerOfHeader(req.headers.authorization) }));
+      if (found === undefined)
+        auths.set(req, (found = { caller: callerFor(req, appOfHeader(req.headers.authorization)) }));
       return found;
     },
     registerAccessTokens(app, graphqlPath) {
@@ -81,10 +85,10 @@ export function requestIdentity(
           auths.set(
             req,
             configured
-              ? { caller: callerOfApp(grant.app), access: grant }
+              ? { caller: callerFor(req, grant.app), access: grant }
               : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` },
           );
-        } else if (!callerOfHeader(req.headers.authorization)) {
+        } else if (appOfHeader(req.headers.authorization) === undefined) {
           // (An app token that merely looks like a JWT stays an app token.)
           auths.set(req, { caller: undefined, accessRefusal: result.refused });
         }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
+import { observedBbbOfRequest } from '../observability/bbb-ids.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
@@ -57,7 +58,7 @@ export async function createEvents(
   config: Config,
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
-  bbb: Pick<BbbClient, 'getRecordings' | 'getMeetingInfo'>,
+  bbb: BbbClient,
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
@@ -121,6 +122,7 @@ export async function createEvents(
   const queue: DeliveryQueue =
     redisUrl !== undefined && shared ? new shared.BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
   metrics.watchWebhookQueueDepth(() => queue.depth());
+  const bbbOfRequest = observedBbbOfRequest(bbb);
   const tokenKey = callbackKeyFrom(wh.signingKey);
   // A rotated-out key still verifies the tokens live meetings carry (WEBHOOK_SIGNING_KEY_PREVIOUS); new ones use the current.
   const tokenKeys = [tokenKey, ...wh.previousSigningKeys.map(callbackKeyFrom)];
@@ -156,7 +158,8 @@ export async function createEvents(
     emit: (e) => queue.enqueue(e),
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
-    confirmEnded: (c) => sessionHasEnded(bbb, c),
+    // The confirming getMeetingInfo is counted on the callback request's log line.
+    confirmEnded: (c, req) => sessionHasEnded(bbbOfRequest(req), c),
     onProblem: (kind, what, err) =>
       log.warn({ kind, ...(err !== undefined ? { errName: err instanceof Error ? err.name : typeof err } : {}) }, what),
   });

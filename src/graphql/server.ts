@@ -8,6 +8,7 @@ import { unauthenticated, type RequestAuth } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { publicMessage } from '../errors.js';
 import { operationObserverPlugin } from '../observability/graphql-operation-plugin.js';
+import { observationOf } from '../observability/request-context.js';
 import { mayRunWithoutToken, operationAuthorizer } from './auth-plugin.js';
 import type { GatewayContext } from './context.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './limits.js';
@@ -37,7 +38,7 @@ export async function registerGraphQL(
 ): Promise<ApolloServer<GatewayContext>> {
   const { graphql, authOf, chargeRateLimit } = options;
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
-    operationObserverPlugin(),
+    operationObserverPlugin<GatewayContext>((ctx) => ctx.observation),
     // Authorised first, then measured, then charged, in this order: every request has paid one point on arrival, and an
     // operation that may make more BBB calls pays the rest (to its app, and to its access token) before it runs.
     complexityLimitPlugin<GatewayContext>(graphql, {
@@ -92,6 +93,7 @@ export async function registerGraphQL(
       ...authOf(req),
       requestId: req.id,
       log: req.log,
+      observation: observationOf(req),
       chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
     }),
   });
