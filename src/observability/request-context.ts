@@ -25,8 +25,7 @@ const observations = new WeakMap<FastifyRequest, RequestObservation>();
 /**
  * The request each caller acts for. The composition root makes a Caller per request (never shared between requests), so
  * a service that is handed one can tell which request's log line its BBB calls belong to, without an AsyncLocalStorage:
- * on Node 20 that runs async_hooks on every promise of the process, which cost GraphQL requests about a third of their
- * CPU (see bench/results notes).
+ * on Node 20 that runs async_hooks on every promise of the process (measured: about a fifth of a GraphQL join's CPU).
  */
 const callers = new WeakMap<object, FastifyRequest>();
 /** The observation of the BBB call starting right now (set synchronously around it by the observed client). */
