@@ -28,11 +28,21 @@ export interface BenchOptions {
   profile: boolean;
   /** Where the results file goes (BENCH_RESULTS_DIR, default bench/results). */
   resultsDir: string;
-  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,burst,naive,memory,coldstart,profile); all when unset. */
+  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,bbbcall,burst,naive,memory,coldstart,profile); all when unset. */
   only: ReadonlySet<string> | undefined;
 }
 
-const SCENARIO_GROUPS = ['baselines', 'warm', 'create', 'burst', 'naive', 'memory', 'coldstart', 'profile'] as const;
+const SCENARIO_GROUPS = [
+  'baselines',
+  'warm',
+  'create',
+  'bbbcall',
+  'burst',
+  'naive',
+  'memory',
+  'coldstart',
+  'profile',
+] as const;
 
 export function benchOptions(env: Record<string, string | undefined>): BenchOptions {
   const problems: string[] = [];
