@@ -76,16 +76,16 @@ export async function registerGraphQL(
   await apollo.start();
 
   // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     const { caller, accessRefusal } = authOf(req);
-    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined) return;
+    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined) return done();
     // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
     const batch = req.method !== 'GET' && Array.isArray(req.body);
     const query =
       req.method === 'GET'
         ? (req.query as { query?: unknown }).query
         : (req.body as { query?: unknown } | undefined)?.query;
-    if (batch || !mayRunWithoutToken(query, graphql)) throw unauthenticated(accessRefusal);
+    done(batch || !mayRunWithoutToken(query, graphql) ? unauthenticated(accessRefusal) : undefined);
   });
 
   await app.register(fastifyApollo(apollo), {
