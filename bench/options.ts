@@ -32,7 +32,7 @@ export interface BenchOptions {
   subscriptionSamples: number;
   /** Where the results file goes (BENCH_RESULTS_DIR, default bench/results). */
   resultsDir: string;
-  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,burst,naive,memory,coldstart,profile,subscriptions); all when unset. */
+  /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,bbbcall,burst,naive,memory,coldstart,profile,subscriptions); all when unset. */
   only: ReadonlySet<string> | undefined;
 }
 
@@ -40,6 +40,7 @@ const SCENARIO_GROUPS = [
   'baselines',
   'warm',
   'create',
+  'bbbcall',
   'burst',
   'naive',
   'memory',

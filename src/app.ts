@@ -21,9 +21,10 @@ import { registerSecurity } from './http/security.js';
 import { registerSubscriptions } from './http/subscriptions.js';
 import { MeetingService } from './meetings/meeting-service.js';
 import { bbbCallObserver } from './observability/bbb-call-observer.js';
-import { noteBbbIds } from './observability/bbb-ids.js';
+import { observedBbb } from './observability/bbb-ids.js';
 import { loggerOptions, requestIdOf } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { observationOfCall } from './observability/request-context.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { RecordingService } from './recordings/recording-service.js';
 import { registerLegacyRoutes } from './rest/legacy-routes.js';
@@ -54,8 +55,9 @@ export interface Gateway {
 export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   const bbbEvents: ((e: BbbCallEvent) => void)[] = [];
   const onCall = (e: BbbCallEvent) => bbbEvents.forEach((fn) => fn(e));
-  // noteBbbIds: the request log line names the meeting (and recordings) the request was about.
-  const bbb = noteBbbIds(deps.bbb ?? bbbClient(config, config.bbbDefaults, onCall));
+  const bbb = deps.bbb ?? bbbClient(config, config.bbbDefaults, onCall);
+  // A request's calls, through its caller: its log line names the meetings (and recordings) and counts the BBB calls.
+  const bbbFor = observedBbb(bbb);
   // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
   const probeClient = deps.bbb ?? bbbClient(config, { timeoutMs: config.readiness.timeoutMs, retries: 0 }, onCall);
 
@@ -72,8 +74,10 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
     clientErrorHandler,
   });
   registerErrorHandlers(app, { http: { bodyLimitBytes: config.http.bodyLimitBytes } });
-  app.addHook('onRequest', async (req, reply) => {
+  // The trivial per-request hooks take fastify's callback style: an async one costs a promise and a tick per request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
   const drain = createDrain(app);
   drain.closeConnectionsWhileDraining();
@@ -103,12 +107,13 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const events = await createEvents(app, config, app.log, metrics, bbb, eventsKeyPrefix);
   const meetings = new MeetingService({
     bbb,
+    bbbFor,
     joinCache: config.joinCache,
     sendJoinPassword: config.bbbDefaults.sendJoinPassword,
     createPolicy: config.createPolicy,
     events: events?.meetings,
   });
-  const recordings = new RecordingService({ bbb });
+  const recordings = new RecordingService({ bbb, bbbFor });
   const schema = await buildGatewaySchema({ meetings, recordings, accessTokens, events });
   const apollo = await registerGraphQL(app, {
     schema,
@@ -173,5 +178,7 @@ function bbbClient(
     retries: attempts.retries,
     maxResponseBytes: config.bbbDefaults.maxResponseBytes,
     onCall,
+    // The observation of the request the call is made for (set by the observed client; bbb-ids.ts).
+    callContext: observationOfCall,
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors.js';
+import { actingFor } from '../observability/request-context.js';
 import { looksLikeJwt, type AccessGrant, type AccessTokens } from './access-tokens.js';
 import { findApp, tokenFromHeader, type TokenEntry } from './tokens.js';
 
@@ -60,14 +61,22 @@ export interface IdentityOptions {
 export function requestIdentity(options: IdentityOptions, accessTokens: AccessTokens | undefined): RequestIdentity {
   const allMeetings = new Set(options.allMeetingsApps);
   const callerOfApp = (app: string): Caller => ({ app, allMeetings: allMeetings.has(app) });
-  const callerOfHeader = (authorization: string | undefined): Caller | undefined => {
+  const appOfHeader = (authorization: string | undefined): string | undefined => {
     const token = tokenFromHeader(authorization);
-    const app = token === undefined ? undefined : findApp(options.tokens, token);
-    return app === undefined ? undefined : callerOfApp(app);
+    return token === undefined ? undefined : findApp(options.tokens, token);
   };
+  // A Caller per request, never shared: the BBB calls made for it are counted on its request's log line (bbb-ids.ts).
+  const callerFor = (req: FastifyRequest, app: string | undefined): Caller | undefined =>
+    app === undefined ? undefined : actingFor(callerOfApp(app), req);
   const auths = new WeakMap<FastifyRequest, RequestAuth>();
-  /** An access token's grant for its app, or why it is refused; undefined when the value is no access token. */
-  const accessAuth = async (authorization: string | undefined): Promise<RequestAuth | undefined> => {
+  /**
+   * An access token's grant for its app, or why it is refused; undefined when the value is no access token. With `req`,
+   * the caller is that request's own (its BBB calls count on its log line).
+   */
+  const accessAuth = async (
+    authorization: string | undefined,
+    req?: FastifyRequest,
+  ): Promise<RequestAuth | undefined> => {
     const token = tokenFromHeader(authorization);
     if (!accessTokens || token === undefined || !looksLikeJwt(token)) return undefined;
     const result = await accessTokens.verify(token);
@@ -76,26 +85,28 @@ export function requestIdentity(options: IdentityOptions, accessTokens: AccessTo
       // A token outlives nothing: once its app's API token is removed from API_TOKENS, its access tokens stop too.
       const configured = options.tokens.some((t) => t.name === grant.app);
       return configured
-        ? { caller: callerOfApp(grant.app), access: grant }
+        ? { caller: req ? callerFor(req, grant.app) : callerOfApp(grant.app), access: grant }
         : { caller: undefined, accessRefusal: `its app "${grant.app}" is no longer configured` };
     }
     // (An app token that merely looks like a JWT stays an app token.)
-    return callerOfHeader(authorization) ? undefined : { caller: undefined, accessRefusal: result.refused };
+    return appOfHeader(authorization) !== undefined ? undefined : { caller: undefined, accessRefusal: result.refused };
   };
   return {
     authOf(req) {
       let found = auths.get(req);
-      if (found === undefined) auths.set(req, (found = { caller: callerOfHeader(req.headers.authorization) }));
+      if (found === undefined)
+        auths.set(req, (found = { caller: callerFor(req, appOfHeader(req.headers.authorization)) }));
       return found;
     },
     async authOfHeader(authorization) {
-      return (await accessAuth(authorization)) ?? { caller: callerOfHeader(authorization) };
+      const app = appOfHeader(authorization);
+      return (await accessAuth(authorization)) ?? { caller: app === undefined ? undefined : callerOfApp(app) };
     },
     registerAccessTokens(app, graphqlPath) {
       if (!accessTokens) return;
       app.addHook('onRequest', async (req) => {
         if (req.url.split('?')[0] !== graphqlPath) return;
-        const found = await accessAuth(req.headers.authorization);
+        const found = await accessAuth(req.headers.authorization, req);
         if (found !== undefined) auths.set(req, found);
       });
     },

@@ -58,6 +58,7 @@ interface ResolvedOptions {
   retries: number;
   maxResponseBytes: number;
   onCall: ((event: BbbCallEvent) => void) | undefined;
+  callContext: (() => unknown) | undefined;
 }
 
 /**
@@ -101,6 +102,7 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
     xmlBody?: string,
   ): Promise<T> {
     const started = performance.now();
+    const context = config.callContext?.();
     let outcome: BbbCallEvent['outcome'] = 'protocol';
     let messageKey: string | undefined;
     try {
@@ -132,6 +134,7 @@ export function createBbbClient(options: BbbClientOptions): BbbClient {
         durationMs: performance.now() - started,
         outcome,
         ...(messageKey === undefined ? {} : { messageKey }),
+        ...(context === undefined ? {} : { context }),
       });
     }
   }
@@ -368,6 +371,7 @@ function resolveOptions(options: BbbClientOptions): ResolvedOptions {
     retries,
     maxResponseBytes,
     onCall: options.onCall,
+    callContext: options.callContext,
   });
 }
 

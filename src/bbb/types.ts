@@ -16,6 +16,8 @@ export interface BbbCallEvent {
   /** `success` (SUCCESS), `failed` (FAILED with a messageKey), `protocol` (unusable answer), `unavailable` (no answer). */
   outcome: 'success' | 'failed' | 'protocol' | 'unavailable';
   messageKey?: string;
+  /** What `callContext` returned when the call started (the request it was made for); absent when it returned undefined. */
+  context?: unknown;
 }
 
 export interface BbbClientOptions {
@@ -33,6 +35,8 @@ export interface BbbClientOptions {
   maxResponseBytes?: number;
   /** Observer called once per finished call. */
   onCall?: (event: BbbCallEvent) => void;
+  /** Read synchronously as each call starts; the value comes back as that call's event's `context`. */
+  callContext?: () => unknown;
 }
 
 export interface CreateMeetingParams {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../isolation.js';
 import { GatewayError } from '../errors.js';
@@ -45,7 +45,7 @@ export interface CallbackRouteOptions {
    * Asks BBB whether the token's session has really ended (end-confirmation.ts): an unsigned end callback is only a claim,
    * and a leaked URL must not announce an end that has not happened. Throws when BBB cannot be asked.
    */
-  readonly confirmEnded?: (claims: CallbackClaims) => Promise<boolean>;
+  readonly confirmEnded?: (claims: CallbackClaims, req: FastifyRequest) => Promise<boolean>;
   /** Logs why a callback was not accepted (never the token); the answer to BBB says less. */
   readonly onProblem?: (kind: CallbackKind, what: string, err?: unknown) => void;
 }
@@ -126,7 +126,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       if (opts.confirmEnded) {
         let ended: boolean;
         try {
-          ended = await opts.confirmEnded(claims);
+          ended = await opts.confirmEnded(claims, req);
         } catch (err) {
           // BBB retries an end callback that did not get a 2xx (five attempts over ~8.5 min): the next one may get through.
           opts.onCallback?.('ended', 'unconfirmed');

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+// A type only: the gateway loads ioredis only with REDIS_URL (events/index.ts hands the connection in).
+import type { Redis } from 'ioredis';
 import type { GatewayEvent } from './types.js';
 
 /** One event as the log keeps it: `position` orders the app's log (a Redis Stream entry ID, `<ms>-<seq>`). */
@@ -131,10 +132,10 @@ export class RedisEventLog implements EventLog {
   private readonly readers = new Map<string, StreamReader>();
 
   constructor(
-    private readonly opts: { readonly redisUrl: string; readonly prefix: string; readonly retention: LogRetention },
+    private readonly opts: { readonly redis: Redis; readonly prefix: string; readonly retention: LogRetention },
   ) {
     // Appends fail fast while Redis is away (the callback answers 5xx and BBB retries it).
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis = opts.redis;
     this.redis.defineCommand('appendEvent', { numberOfKeys: 2, lua: APPEND_SCRIPT });
   }
 
@@ -175,7 +176,7 @@ export class RedisEventLog implements EventLog {
   async tail(app: string, listener: (entry: LoggedEvent) => void): Promise<() => void> {
     let reader = this.readers.get(app);
     if (reader === undefined) {
-      reader = new StreamReader(this.opts.redisUrl, this.streamKey(app), this.redis);
+      reader = new StreamReader(this.streamKey(app), this.redis);
       this.readers.set(app, reader);
     }
     const r = reader;
@@ -219,9 +220,9 @@ class StreamReader {
   private last = '0-0';
   private stopped = false;
 
-  constructor(redisUrl: string, key: string, commands: Redis) {
+  constructor(key: string, commands: Redis) {
     // Blocking reads wait for Redis to come back (maxRetriesPerRequest: null) instead of failing.
-    this.blocking = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.blocking = commands.duplicate({ maxRetriesPerRequest: null });
     this.blocking.on('error', () => {});
     this.started = (async () => {
       const newest = (await commands.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntries;

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import type { BbbClient } from '../bbb/types.js';
 import type { Config } from '../config.js';
+import { observedBbbOfRequest } from '../observability/bbb-ids.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { BullMqPolls } from './bullmq-polls.js';
-import { BullMqQueue, RedisEndpointStates } from './bullmq-queue.js';
 import { CALLBACK_ROUTES, registerCallbackRoutes } from './callback-routes.js';
 import { callbackKeyFrom } from './callback-token.js';
 import { MemoryEventLog, RedisEventLog, type EventLog } from './event-log.js';
@@ -45,6 +43,15 @@ export interface Events {
   close(): Promise<void>;
 }
 
+async function redisModules() {
+  const [{ Redis }, { BullMqQueue, RedisEndpointStates }, { BullMqPolls }] = await Promise.all([
+    import('ioredis'),
+    import('./bullmq-queue.js'),
+    import('./bullmq-polls.js'),
+  ]);
+  return { Redis, BullMqQueue, RedisEndpointStates, BullMqPolls };
+}
+
 /**
  * Meeting events, when WEBHOOK_SIGNING_KEY is set (it signs the callback URLs): the callback routes BBB calls, the event
  * log the subscriptions read, and for the apps in WEBHOOK_ENDPOINTS the delivery queue (BullMQ when REDIS_URL is set, else
@@ -55,7 +62,7 @@ export async function createEvents(
   config: Config,
   log: FastifyBaseLogger,
   metrics: GatewayMetrics,
-  bbb: Pick<BbbClient, 'getRecordings' | 'getMeetingInfo'>,
+  bbb: BbbClient,
   keyPrefix = DEFAULT_EVENTS_KEY_PREFIX,
 ): Promise<Events | undefined> {
   const wh = config.webhooks;
@@ -63,10 +70,12 @@ export async function createEvents(
   const secrets = new WebhookSecrets(wh.signingKey, wh.keyVersions);
   const redisUrl = config.rateLimit.redisUrl;
   const prefix = keyPrefix;
-  const statesRedis = redisUrl !== undefined ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  const states: EndpointStates = statesRedis
-    ? new RedisEndpointStates(statesRedis, prefix)
-    : new MemoryEndpointStates();
+  // BullMQ and ioredis take about 29 MB of RSS once loaded: only a gateway with REDIS_URL loads them.
+  const shared = redisUrl !== undefined ? await redisModules() : undefined;
+  const statesRedis =
+    redisUrl !== undefined && shared ? new shared.Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const states: EndpointStates =
+    statesRedis && shared ? new shared.RedisEndpointStates(statesRedis, prefix) : new MemoryEndpointStates();
   const deliverer = new Deliverer({ endpoints: wh.endpoints, secrets, states });
   const onAttempt = (r: AttemptReport) => {
     metrics.webhookDeliveries.inc({ app: r.app, type: r.type, outcome: r.outcome });
@@ -117,11 +126,16 @@ export async function createEvents(
   // Without endpoints nothing is ever queued: the in-process queue (empty) spares BullMQ's connections.
   const webhooks = wh.endpoints.length > 0;
   const queue: DeliveryQueue =
-    redisUrl !== undefined && webhooks ? new BullMqQueue({ ...opts, redisUrl, prefix }) : new InProcessQueue(opts);
+    redisUrl !== undefined && webhooks && shared
+      ? new shared.BullMqQueue({ ...opts, redisUrl, prefix })
+      : new InProcessQueue(opts);
   if (webhooks) metrics.watchWebhookQueueDepth(() => queue.depth());
+  const bbbOfRequest = observedBbbOfRequest(bbb);
   const retention = { maxEvents: config.subscriptions.logMaxEvents, maxAgeMs: config.subscriptions.logMaxAgeMs };
   const eventLog: EventLog =
-    redisUrl !== undefined ? new RedisEventLog({ redisUrl, prefix, retention }) : new MemoryEventLog(retention);
+    redisUrl !== undefined && shared
+      ? new RedisEventLog({ redis: new shared.Redis(redisUrl, { maxRetriesPerRequest: 2 }), prefix, retention })
+      : new MemoryEventLog(retention);
   // Into the log first: an event the log could not take fails the callback (BBB retries it) before any webhook is queued.
   const emit = async (e: GatewayEvent) => {
     await eventLog.append(e);
@@ -135,8 +149,8 @@ export async function createEvents(
   const pollError = (what: string, err: unknown) =>
     log.warn({ errName: err instanceof Error ? err.name : typeof err }, `${what} failed`);
   const polls =
-    redisUrl !== undefined
-      ? new BullMqPolls({
+    redisUrl !== undefined && shared
+      ? new shared.BullMqPolls({
           redisUrl,
           prefix,
           scheduleMs: wh.recordingPollScheduleMs,
@@ -162,7 +176,8 @@ export async function createEvents(
     emit,
     onCallback: (kind, outcome) => metrics.eventsReceived.inc({ source: 'bbb-callback', kind, outcome }),
     onEnded: (c) => meetings.ended(c.app, c.meetingId, c.nonce, c.record === true),
-    confirmEnded: (c) => sessionHasEnded(bbb, c),
+    // The confirming getMeetingInfo is counted on the callback request's log line.
+    confirmEnded: (c, req) => sessionHasEnded(bbbOfRequest(req), c),
     onProblem: (kind, what, err) =>
       log.warn({ kind, ...(err !== undefined ? { errName: err instanceof Error ? err.name : typeof err } : {}) }, what),
   });

@@ -3,6 +3,7 @@ import type { AccessGrant } from '../auth/access-tokens.js';
 import type { Caller, RequestAuth } from '../auth/caller.js';
 import type { EventFilter } from '../events/event-stream.js';
 import type { GatewayEvent } from '../events/types.js';
+import type { RequestObservation } from '../observability/request-context.js';
 
 /** Per-request GraphQL context. `caller` is undefined when the token is missing or unknown (refused in auth plugin). */
 export interface GatewayContext extends RequestAuth {
@@ -16,6 +17,8 @@ export interface GatewayContext extends RequestAuth {
   accessRefusal?: string | undefined;
   requestId: string;
   log: FastifyBaseLogger;
+  /** The request's log line and metrics (the operation's name, its first error). */
+  observation: RequestObservation | undefined;
   /** Takes more points from the caller's rate-limit budget (RATE_LIMITED when it is used up); undefined when limiting is off. */
   chargeRateLimit?: (points: number) => Promise<void>;
   /**

@@ -8,6 +8,7 @@ import { unauthenticated, type RequestAuth } from '../auth/caller.js';
 import type { Config } from '../config.js';
 import { publicMessage } from '../errors.js';
 import { operationObserverPlugin } from '../observability/graphql-operation-plugin.js';
+import { observationOf } from '../observability/request-context.js';
 import { mayRunWithoutToken, operationAuthorizer } from './auth-plugin.js';
 import type { GatewayContext } from './context.js';
 import { complexityLimitPlugin, depthLimitRule, documentSizeRule } from './limits.js';
@@ -37,7 +38,7 @@ export async function registerGraphQL(
 ): Promise<ApolloServer<GatewayContext>> {
   const { graphql, authOf, chargeRateLimit } = options;
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
-    operationObserverPlugin(),
+    operationObserverPlugin<GatewayContext>((ctx) => ctx.observation),
     // Authorised first, then measured, then charged, in this order: every request has paid one point on arrival, and an
     // operation that may make more BBB calls pays the rest (to its app, and to its access token) before it runs.
     complexityLimitPlugin<GatewayContext>(graphql, {
@@ -75,17 +76,17 @@ export async function registerGraphQL(
   await apollo.start();
 
   // Without a valid token only introspection gets as far as Apollo; anything else is refused here, before any validation.
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     const { caller, accessRefusal } = authOf(req);
     // A WebSocket upgrade authenticates in graphql-ws' connection_init (closing with 4401/4403), see http/subscriptions.ts.
-    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined || req.ws) return;
+    if (req.routeOptions.url !== GRAPHQL_PATH || caller !== undefined || req.ws) return done();
     // A batch (an array body) is refused too, whatever Apollo's batching setting: only one introspection query gets in.
     const batch = req.method !== 'GET' && Array.isArray(req.body);
     const query =
       req.method === 'GET'
         ? (req.query as { query?: unknown }).query
         : (req.body as { query?: unknown } | undefined)?.query;
-    if (batch || !mayRunWithoutToken(query, graphql)) throw unauthenticated(accessRefusal);
+    done(batch || !mayRunWithoutToken(query, graphql) ? unauthenticated(accessRefusal) : undefined);
   });
 
   await app.register(fastifyApollo(apollo), {
@@ -93,6 +94,7 @@ export async function registerGraphQL(
       ...authOf(req),
       requestId: req.id,
       log: req.log,
+      observation: observationOf(req),
       chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
     }),
   });

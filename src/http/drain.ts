@@ -19,20 +19,22 @@ export function createDrain(app: FastifyInstance): Drain {
     // server.close() reaps only the keep-alive sockets idle at that moment; a socket busy with a request would stay open
     // after its answer and hold the shutdown up, so every answer sent while draining closes its connection.
     closeConnectionsWhileDraining() {
-      app.addHook('onSend', async (_req, reply, payload) => {
+      app.addHook('onSend', (_req, reply, payload, done) => {
         if (draining) reply.header('connection', 'close');
-        return payload;
+        done(null, payload);
       });
     },
     // A request that reaches a draining gateway (over a keep-alive connection) is answered, never reset: 503 and
     // `Connection: close`, so a load balancer retries it on another replica.
     refuseRequestsWhileDraining() {
-      app.addHook('onRequest', async () => {
-        if (draining)
-          throw new GatewayError(
+      app.addHook('onRequest', (_req, _reply, done) => {
+        if (!draining) return done();
+        done(
+          new GatewayError(
             'SHUTTING_DOWN',
             'This gateway instance is shutting down; send the request again (another instance will answer it).',
-          );
+          ),
+        );
       });
     },
     async start(drainMs) {

@@ -58,7 +58,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     done();
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (
       req.method === 'GET' &&
       req.routeOptions.url === options.graphqlPath &&
@@ -66,7 +66,7 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     ) {
       void reply.header('content-security-policy', LANDING_PAGE_CSP);
     }
-    return payload;
+    done(null, payload);
   });
 
   if (options.corsOrigins.length > 0 || options.corsLocalhost) {

@@ -140,6 +140,8 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       access: who.access,
       requestId: randomUUID(),
       log,
+      // A subscription has no request line of its own (its operations make no BBB calls).
+      observation: undefined,
       openEvents: async (appName, filter) => {
         if (!opts.events)
           throw new GatewayError(

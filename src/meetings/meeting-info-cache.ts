@@ -30,7 +30,7 @@ interface Fetch {
  * briefly, so a burst of 1,000 joins at 9:00 costs BBB one call instead of 1,000. An entry whose createTime differs
  * from what the caller expects is never trusted: the meeting may have been ended and re-created, so it is re-fetched.
  */
-export class MeetingInfoCache {
+export class MeetingInfoCache<Via = never> {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Fetch>();
   private readonly now: () => number;
@@ -38,7 +38,8 @@ export class MeetingInfoCache {
   private fetches = 0;
 
   constructor(
-    private readonly fetchInfo: (meetingID: string) => Promise<MeetingInfo>,
+    /** `via` is what the caller of get passed (the BBB client for its request); a shared fetch uses its starter's. */
+    private readonly fetchInfo: (meetingID: string, via?: Via) => Promise<MeetingInfo>,
     private readonly options: MeetingInfoCacheOptions,
   ) {
     this.now = options.now ?? Date.now;
@@ -58,8 +59,8 @@ export class MeetingInfoCache {
    * meeting was re-created since) is fetched again before it is returned; an answer that still differs is returned as
    * it is, for the caller to decide (CONFLICT).
    */
-  async get(meetingID: string, expectCreateTime?: string): Promise<MeetingInfo> {
-    if (!this.enabled) return this.fetchInfo(meetingID);
+  async get(meetingID: string, expectCreateTime?: string, via?: Via): Promise<MeetingInfo> {
+    if (!this.enabled) return this.fetchInfo(meetingID, via);
     const arrivedAt = this.fetches;
     const entry = this.entries.get(meetingID);
     if (entry) {
@@ -68,15 +69,16 @@ export class MeetingInfoCache {
         // Re-inserting keeps Map order = recency, which is what eviction walks.
         this.entries.delete(meetingID);
         this.entries.set(meetingID, entry);
-        if (entry.expiresAt - now <= this.refreshAheadMs) this.refreshInBackground(meetingID);
+        if (entry.expiresAt - now <= this.refreshAheadMs) this.refreshInBackground(meetingID, via);
         return entry.info;
       }
       this.entries.delete(meetingID);
     }
-    const joined = this.inflight.get(meetingID) ?? this.startFetch(meetingID);
+    const joined = this.inflight.get(meetingID) ?? this.startFetch(meetingID, via);
     const info = await joined.promise;
     // A fetch that left before this caller arrived may predate a re-create: one that starts after its arrival decides.
-    if (olderThan(info, expectCreateTime) && joined.seq <= arrivedAt) return this.fetchShared(meetingID, arrivedAt);
+    if (olderThan(info, expectCreateTime) && joined.seq <= arrivedAt)
+      return this.fetchShared(meetingID, arrivedAt, via);
     return info;
   }
 
@@ -92,18 +94,18 @@ export class MeetingInfoCache {
   }
 
   /** Joins a fetch for the meeting that started after fetch number `notBefore`, or starts one. */
-  private fetchShared(meetingID: string, notBefore: number): Promise<MeetingInfo> {
+  private fetchShared(meetingID: string, notBefore: number, via: Via | undefined): Promise<MeetingInfo> {
     const pending = this.inflight.get(meetingID);
     if (pending && pending.seq > notBefore) return pending.promise;
-    return this.startFetch(meetingID).promise;
+    return this.startFetch(meetingID, via).promise;
   }
 
-  private startFetch(meetingID: string): Fetch {
+  private startFetch(meetingID: string, via: Via | undefined): Fetch {
     const seq = ++this.fetches;
     const startedAt = this.now();
     const record: Fetch = {
       seq,
-      promise: this.fetchInfo(meetingID)
+      promise: this.fetchInfo(meetingID, via)
         .then((info) => {
           if (this.inflight.get(meetingID) === record) this.store(meetingID, info, startedAt);
           return info;
@@ -116,10 +118,10 @@ export class MeetingInfoCache {
     return record;
   }
 
-  private refreshInBackground(meetingID: string): void {
+  private refreshInBackground(meetingID: string, via: Via | undefined): void {
     if (this.inflight.has(meetingID)) return;
     // A failed refresh leaves the entry to expire at its time; the next join after that asks BBB itself and sees the error.
-    this.startFetch(meetingID).promise.catch(() => undefined);
+    this.startFetch(meetingID, via).promise.catch(() => undefined);
   }
 
   private store(meetingID: string, info: MeetingInfo, fetchedAt: number): void {

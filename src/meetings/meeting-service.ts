@@ -37,6 +37,8 @@ export interface CreatedMeeting {
 
 export interface MeetingServiceOptions {
   bbb: BbbClient;
+  /** The client to use for one caller's calls (the gateway's counts them on the caller's request); default `bbb`. */
+  bbbFor?: (caller: Caller) => BbbClient;
   /** Reuse of getMeetingInfo on the join path; see MeetingInfoCache. */
   joinCache: { ttlMs: number; maxEntries: number };
   /** Also send the password on join, for BBB servers older than 2.4. Default false. */
@@ -50,16 +52,18 @@ export interface MeetingServiceOptions {
 /** Everything the GraphQL resolvers and the REST routes do with meetings goes through here. */
 export class MeetingService {
   private readonly bbb: BbbClient;
-  readonly infoCache: MeetingInfoCache;
+  private readonly bbbFor: ((caller: Caller) => BbbClient) | undefined;
+  readonly infoCache: MeetingInfoCache<BbbClient>;
   private readonly sendJoinPassword: boolean;
   private readonly createPolicy: CreatePolicy;
   private readonly events: MeetingEvents | undefined;
 
   constructor(options: MeetingServiceOptions) {
     this.bbb = options.bbb;
+    this.bbbFor = options.bbbFor;
     // A meeting joined during the last tenth of its entry's TTL is refreshed in the background, so joins to a busy meeting
     // never wait for BBB after the first (about a tenth more calls for a busy meeting); a quiet one simply expires.
-    this.infoCache = new MeetingInfoCache((id) => this.bbb.getMeetingInfo(id), {
+    this.infoCache = new MeetingInfoCache((id, bbb = this.bbb) => bbb.getMeetingInfo(id), {
       ...options.joinCache,
       refreshAheadMs: options.joinCache.ttlMs / 10,
     });
@@ -88,7 +92,7 @@ export class MeetingService {
     if (valid.waitingRoom != null && valid.waitingRoom !== 'NONE') meta[WAITING_ROOM_META_KEY] = valid.waitingRoom;
     // With events on, BBB's end and recording-ready callbacks are the gateway's (the app cannot set them: reserved keys).
     const callbacks = this.events?.register(caller.app, meetingId, record);
-    const raw = await this.bbb.create({
+    const raw = await this.bbbOf(caller).create({
       meetingID: meetingId,
       name: valid.name,
       attendeePW: attendeePass,
@@ -159,7 +163,7 @@ export class MeetingService {
           : 'The createTime does not match the running meeting: it was ended and created again since this createTime was issued. Use the createTime of the current meeting.',
       );
     }
-    return this.bbb.joinUrl({
+    return this.bbbOf(caller).joinUrl({
       meetingID: valid.meetingId,
       fullName: valid.name,
       role,
@@ -190,7 +194,7 @@ export class MeetingService {
    * that is what Scalelite answers, and the gateway keeps no list of its own (it is stateless).
    */
   async listMeetings(caller: Caller): Promise<MeetingInfo[]> {
-    const all = await this.bbb.getMeetings();
+    const all = await this.bbbOf(caller).getMeetings();
     return all.filter((m) => !m.hasBeenForciblyEnded && isVisible(caller, m));
   }
 
@@ -199,7 +203,7 @@ export class MeetingService {
     const valid = validate(insertDocumentSchema, input, style);
     await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
     // A meeting that ended since is BBB's notFound, answered NOT_FOUND about the meeting by errors.ts.
-    await this.bbb.insertDocument(valid.meetingId, valid.presentations.map(toDocument));
+    await this.bbbOf(caller).insertDocument(valid.meetingId, valid.presentations.map(toDocument));
   }
 
   /** A chat message from the server into a running meeting of this app (BBB 3.0's sendChatMessage). */
@@ -207,7 +211,7 @@ export class MeetingService {
     const valid = validate(sendChatMessageSchema, input, style);
     await this.visibleInfo(caller, valid.meetingId, undefined, { fresh: true });
     try {
-      await this.bbb.sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
+      await this.bbbOf(caller).sendChatMessage(valid.meetingId, valid.message, valid.userName ?? undefined);
     } catch (err) {
       // BBB before 3.0 has no such route (a Spring 404); Scalelite answers unsupportedRequest for it (bbb-api.md §7).
       if (
@@ -228,12 +232,16 @@ export class MeetingService {
     const { meetingId: id } = validate(meetingIdArgSchema, { meetingId }, 'camel');
     const info = await this.visibleInfo(caller, id, undefined, { fresh: true });
     try {
-      await this.bbb.end(id);
+      await this.bbbOf(caller).end(id);
       // The gateway knows first: BBB's end callback for this session gives the same event ID, so one event.
       await this.events?.endedByGateway(id, info);
     } finally {
       this.infoCache.invalidate(id);
     }
+  }
+
+  private bbbOf(caller: Caller): BbbClient {
+    return this.bbbFor ? this.bbbFor(caller) : this.bbb;
   }
 
   private async visibleInfo(
@@ -243,10 +251,11 @@ export class MeetingService {
     opts?: { fresh?: boolean },
   ): Promise<MeetingInfo> {
     let info: MeetingInfo;
+    const bbb = this.bbbOf(caller);
     try {
       info = opts?.fresh
-        ? await this.bbb.getMeetingInfo(meetingId)
-        : await this.infoCache.get(meetingId, expectCreateTime);
+        ? await bbb.getMeetingInfo(meetingId)
+        : await this.infoCache.get(meetingId, expectCreateTime, bbb);
     } catch (err) {
       if (err instanceof BbbNotFoundError) this.infoCache.invalidate(meetingId);
       throw err;

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { BbbCallEvent } from '../bbb/types.js';
 import type { GatewayMetrics } from './metrics.js';
-import { currentObservation } from './request-context.js';
+import { observationOfEvent } from './request-context.js';
 
 /**
  * The BBB adapter's `onCall` observer: counts the call in the metrics and adds its latency to the request it was made
@@ -11,7 +11,7 @@ import { currentObservation } from './request-context.js';
 export function bbbCallObserver(metrics: GatewayMetrics, log: FastifyBaseLogger): (event: BbbCallEvent) => void {
   return (event) => {
     metrics.observeBbbCall(event);
-    const observation = currentObservation();
+    const observation = observationOfEvent(event.context);
     if (observation !== undefined) {
       observation.bbbCalls += 1;
       observation.bbbMs += event.durationMs;

@@ -2,7 +2,7 @@ import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { fragmentsOf, rootFieldNames } from '../graphql/fragments.js';
 import { SERVER_SIDE_CODES } from '../errors.js';
-import { currentObservation, loggableMessage } from './request-context.js';
+import { loggableMessage, type RequestObservation } from './request-context.js';
 
 /** Longer client-chosen operation names are cut in the log. */
 const MAX_OPERATION_NAME_LENGTH = 100;
@@ -12,10 +12,12 @@ const MAX_OPERATION_NAME_LENGTH = 100;
  * (`createMeeting`, `joinUrl+meeting`), which are few and known, and the client's `operationName`, which is logged only.
  * Also notes the first error's code.
  */
-export function operationObserverPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+export function operationObserverPlugin<TContext extends BaseContext>(
+  observationOf: (context: TContext) => RequestObservation | undefined,
+): ApolloServerPlugin<TContext> {
   return {
-    async requestDidStart() {
-      const observation = currentObservation();
+    async requestDidStart({ contextValue }) {
+      const observation = observationOf(contextValue);
       if (observation === undefined) return;
       return {
         async didResolveOperation({ operation, operationName, document }) {

@@ -7,7 +7,7 @@ const CHECKSUM_VALUE = /(checksum=)[0-9a-fA-F]+/g;
 const JWT_VALUE = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
 
 /**
- * The last line of defence behind pino's path-based redaction: every finished log line loses `checksum=<hex>` values,
+ * The last line of defence behind the key redaction (log-redaction.ts): every finished log line loses `checksum=<hex>` values,
  * access tokens (JWTs) and any literal occurrence of the given secrets (the BBB shared secret, the metrics token), wherever
  * a message or an error's text carried them. `destination` defaults to synchronous stdout, as pino's own default.
  */

@@ -3,34 +3,22 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from '../config.js';
+import { redactingLogOptions } from './log-redaction.js';
 import { scrubbingLogStream } from './log-stream.js';
 
-/** Values that must never reach a log line, wherever they appear in a logged object. */
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'headers.authorization',
-  'authorization',
-  'secret',
-  'token',
-  'password',
-  '*.password',
-  '*.secret',
-  '*.token',
-];
-
 /**
- * The gateway's pino options for fastify: JSON lines named `bbb-interface`, redaction by path, the request serialised
+ * The gateway's pino options for fastify: JSON lines named `bbb-interface`, redaction (log-redaction.ts), the request serialised
  * without its query string, and every line scrubbed of the configured secrets as text. `destination` defaults to stdout.
  */
 export function loggerOptions(config: Config, destination: DestinationStream | undefined) {
   return {
     name: 'bbb-interface',
     level: config.logLevel,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: {
+    // authorization, secret, token and password never reach a log line, wherever they appear in a logged object.
+    ...redactingLogOptions({
       // Only the path: GraphQL GET requests carry variables (passwords) in the query string.
       req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
-    },
+    }),
     stream: scrubbingLogStream(secretsOf(config), destination),
   };
 }

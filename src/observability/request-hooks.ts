@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayMetrics } from './metrics.js';
-import { runInObservation, startObservation, type RequestObservation } from './request-context.js';
+import { startObservation, type RequestObservation } from './request-context.js';
 
 export interface ObserveRequestsOptions {
   metrics: GatewayMetrics;
@@ -31,8 +31,6 @@ export function observeRequests(app: FastifyInstance, options: ObserveRequestsOp
     reply.raw.once('close', () => finish(req, reply, observation, options));
     done();
   });
-
-  app.addHook('preHandler', (req, _reply, done) => runInObservation(req, done));
 }
 
 function finish(

@@ -27,6 +27,8 @@ export interface RecordingPage {
 
 export interface RecordingServiceOptions {
   bbb: BbbClient;
+  /** The client to use for one caller's calls (the gateway's counts them on the caller's request); default `bbb`. */
+  bbbFor?: (caller: Caller) => BbbClient;
 }
 
 // Every state but `deleted`: a deleted recording is gone for publish, unpublish, update and a second delete.
@@ -43,9 +45,15 @@ const LOOKBACK = 20;
  */
 export class RecordingService {
   private readonly bbb: BbbClient;
+  private readonly bbbFor: ((caller: Caller) => BbbClient) | undefined;
 
   constructor(options: RecordingServiceOptions) {
     this.bbb = options.bbb;
+    this.bbbFor = options.bbbFor;
+  }
+
+  private bbbOf(caller: Caller): BbbClient {
+    return this.bbbFor ? this.bbbFor(caller) : this.bbb;
   }
 
   /**
@@ -60,9 +68,10 @@ export class RecordingService {
       ...(valid.states && valid.states.length > 0 ? { state: [...valid.states] } : {}),
       ...appMetaFilter(caller),
     };
+    const bbb = this.bbbOf(caller);
     const window = cursor
-      ? await this.windowAround(filter, cursor, valid.first)
-      : await this.fetchWindow(filter, 0, valid.first + 1);
+      ? await this.windowAround(bbb, filter, cursor, valid.first)
+      : await this.fetchWindow(bbb, filter, 0, valid.first + 1);
     const from = cursor ? resumeIndex(window, cursor) : 0;
 
     const edges: RecordingEdge[] = [];
@@ -96,14 +105,14 @@ export class RecordingService {
     }
     // BBB echoes the publish parameter, so the flag it returns says nothing about success; FAILED is the failure signal.
     // A recording deleted since the check is BBB's notFound, answered NOT_FOUND about recordings by errors.ts.
-    await this.bbb.publishRecordings(ids, publish);
+    await this.bbbOf(caller).publishRecordings(ids, publish);
     return this.ownRecordings(caller, ids);
   }
 
   async deleteRecordings(caller: Caller, recordIds: readonly string[]): Promise<void> {
     const { recordIds: ids } = validate(recordIdsArgSchema, { recordIds }, 'camel');
     await this.ownRecordings(caller, ids);
-    const deleted = await this.bbb.deleteRecordings(ids);
+    const deleted = await this.bbbOf(caller).deleteRecordings(ids);
     if (!deleted) throw recordingNotFound();
   }
 
@@ -113,14 +122,14 @@ export class RecordingService {
     await this.ownRecordings(caller, valid.recordIds);
     const meta = Object.fromEntries(valid.metadata.map((e) => [e.key, e.value]));
     // Scalelite answers SUCCESS with <updated>false</updated> for a recording it does not know (bbb-api.md §7).
-    const updated = await this.bbb.updateRecordings(valid.recordIds, meta);
+    const updated = await this.bbbOf(caller).updateRecordings(valid.recordIds, meta);
     if (!updated) throw recordingNotFound();
     return this.ownRecordings(caller, valid.recordIds);
   }
 
   /** The named recordings, in the order named, or NOT_FOUND naming the first that is missing, deleted or another app's. */
   private async ownRecordings(caller: Caller, ids: readonly string[]): Promise<Recording[]> {
-    const found = await this.bbb.getRecordings({
+    const found = await this.bbbOf(caller).getRecordings({
       recordID: [...ids],
       state: EXISTING_STATES,
       ...appMetaFilter(caller),
@@ -141,15 +150,20 @@ export class RecordingService {
    * The recordings around and after a cursor: from the cursor's own recording, to check it is still there, to one past
    * the page, to know whether another page follows.
    */
-  private async windowAround(filter: GetRecordingsParams, cursor: CursorPosition, first: number): Promise<Window> {
+  private async windowAround(
+    bbb: BbbClient,
+    filter: GetRecordingsParams,
+    cursor: CursorPosition,
+    first: number,
+  ): Promise<Window> {
     const need = 1 + first + 1;
-    const window = await this.fetchWindow(filter, cursor.position, need);
+    const window = await this.fetchWindow(bbb, filter, cursor.position, need);
     // An earlier page showed that this server ignores offset and limit: a short answer is its whole list too.
     if (cursor.wholeList) return { ...window, base: 0, exhausted: true, wholeList: true };
     if (indexOf(window, cursor) >= 0 || window.base === 0) return window;
     // Recordings before the cursor were deleted since the previous page, so its recording moved towards the start.
     const back = Math.min(window.base, LOOKBACK);
-    const wider = await this.fetchWindow(filter, window.base - back, need + back);
+    const wider = await this.fetchWindow(bbb, filter, window.base - back, need + back);
     if (indexOf(wider, cursor) >= 0) return wider;
     // The same first recording from two different offsets: the server ignores offset and sent its whole (short) list.
     if (wider.items.length > 0 && wider.items[0]!.recordID === window.items[0]?.recordID)
@@ -161,11 +175,11 @@ export class RecordingService {
    * Up to `need` recordings from position `start`, asked for in calls of at most 100 (BBB's clamp). A server that
    * answers more than it was asked for ignored `offset`/`limit` and sent its whole list, which then starts at 0.
    */
-  private async fetchWindow(filter: GetRecordingsParams, start: number, need: number): Promise<Window> {
+  private async fetchWindow(bbb: BbbClient, filter: GetRecordingsParams, start: number, need: number): Promise<Window> {
     const items: Recording[] = [];
     while (items.length < need) {
       const ask = Math.min(MAX_PAGE_SIZE, need - items.length);
-      const got = await this.bbb.getRecordings({ ...filter, offset: start + items.length, limit: ask });
+      const got = await bbb.getRecordings({ ...filter, offset: start + items.length, limit: ask });
       if (got.length > ask) return { items: got, base: 0, exhausted: true, wholeList: true };
       items.push(...got);
       if (got.length < ask) return { items, base: start, exhausted: true, wholeList: false };

@@ -11,7 +11,7 @@ import {
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { waitFor } from '../ops/support/ops-helpers.js';
+import { parseLogs, waitFor } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
 
 const SIGNING_KEY = 'callbacks-test-signing-key-0123456789abcdef';
@@ -155,6 +155,18 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     // The token is a credential: the request log keeps the path and drops the query it travels in.
     expect(stack.logs.some((l) => l.includes('/bbb/callbacks/v1/ended'))).toBe(true);
     expect(stack.logs.join('\n')).not.toContain(tok);
+  });
+
+  it("counts the end callback's confirming getMeetingInfo on the callback request's log line", async () => {
+    const url = callbackUrl(stack.url, 'ended', token('ended', 'room-end-logged', newNonce()));
+    const before = lmsReceiver.received.length;
+    expect((await fetch(url, { headers: { 'x-request-id': 'callback-end-logged' } })).status).toBe(204);
+    // Its meeting.ended must have arrived before the next test counts the receivers.
+    await lmsReceiver.waitForRequests(before + 1);
+    const lineOf = () =>
+      parseLogs(stack.logs).find((l) => l.reqId === 'callback-end-logged' && l.msg === 'request completed');
+    await waitFor(() => lineOf() !== undefined, 'the log line of the end callback');
+    expect(lineOf()).toMatchObject({ status: 204, meetingId: 'room-end-logged', bbbCalls: 1 });
   });
 
   it('answers 401 to a forged or mismatched token and makes no event', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
 import { MemoryEventLog, RedisEventLog, type EventLog } from '../../src/events/event-log.js';
 import { openEventStream, readEvents } from '../../src/events/event-stream.js';
 import type { GatewayEvent } from '../../src/events/types.js';
@@ -23,7 +24,11 @@ describe('RedisEventLog (a Redis Stream per app, on the real Redis)', () => {
   const prefix = `test-event-log-${randomUUID()}`;
   const logs: RedisEventLog[] = [];
   const open = (maxEvents = 1000, maxAgeMs = 3_600_000) => {
-    const log = new RedisEventLog({ redisUrl: REDIS_URL, prefix, retention: { maxEvents, maxAgeMs } });
+    const log = new RedisEventLog({
+      redis: new Redis(REDIS_URL, { maxRetriesPerRequest: 2 }),
+      prefix,
+      retention: { maxEvents, maxAgeMs },
+    });
     logs.push(log);
     return log;
   };

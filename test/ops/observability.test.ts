@@ -57,6 +57,20 @@ describe('request log lines', () => {
     ).toHaveLength(1);
   });
 
+  it("writes a failed BBB call's warning with the request's id, and counts the call on the request's line", async () => {
+    stack.sim.injectFault({ fault: { kind: 'html' }, calls: ['create'], times: 1 });
+    const res = await post(
+      `${stack.url}/graphql`,
+      { query: CREATE, variables: { input: { name: 'fails' } } },
+      { ...lms, 'x-request-id': 'ops-log-bbb-fail' },
+    );
+    expect(res.status).toBe(502);
+    const line = await completed(stack, 'ops-log-bbb-fail');
+    expect(line).toMatchObject({ status: 502, errorCode: 'BBB_ERROR', bbbCalls: 1 });
+    const warning = parseLogs(stack.logs).find((l) => l.msg === 'BigBlueButton call failed' && l.bbbCall === 'create');
+    expect(warning).toMatchObject({ reqId: 'ops-log-bbb-fail', outcome: 'protocol', level: 40 });
+  });
+
   it('names the REST route as the operation and records the error code of a refused join', async () => {
     const created = await post<Record<string, string>>(`${stack.url}/create`, { name: 'rest logged' }, lms);
     const ok = await post(
