@@ -28,6 +28,7 @@ import { observationOfCall } from './observability/request-context.js';
 import { observeRequests } from './observability/request-hooks.js';
 import { RecordingService } from './recordings/recording-service.js';
 import { registerLegacyRoutes } from './rest/legacy-routes.js';
+import { shutdownOnce } from './shutdown.js';
 
 export interface GatewayDeps {
   /** Use this BBB client instead of building one from `config.bbb` (tests observe calls this way). */
@@ -53,14 +54,6 @@ export interface Gateway {
 
 /** The composition root: builds the whole gateway from a validated Config; only `main.ts` listens. */
 export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
-  const bbbEvents: ((e: BbbCallEvent) => void)[] = [];
-  const onCall = (e: BbbCallEvent) => bbbEvents.forEach((fn) => fn(e));
-  const bbb = deps.bbb ?? bbbClient(config, config.bbbDefaults, onCall);
-  // A request's calls, through its caller: its log line names the meetings (and recordings) and counts the BBB calls.
-  const bbbFor = observedBbb(bbb);
-  // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
-  const probeClient = deps.bbb ?? bbbClient(config, { timeoutMs: config.readiness.timeoutMs, retries: 0 }, onCall);
-
   const app = Fastify({
     logger: loggerOptions(config, deps.logStream),
     // observeRequests writes one line per request instead of fastify's two.
@@ -85,7 +78,12 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const accessTokens = config.accessTokens.signingKeys.length > 0 ? new AccessTokens(config.accessTokens) : undefined;
   const identity = requestIdentity(config, accessTokens);
   const metrics = createMetrics();
-  bbbEvents.push(bbbCallObserver(metrics, app.log));
+  const onCall = bbbCallObserver(metrics, app.log);
+  const bbb = deps.bbb ?? bbbClient(config, config.bbbDefaults, onCall);
+  // A request's calls, through its caller: its log line names the meetings (and recordings) and counts the BBB calls.
+  const bbbFor = observedBbb(bbb);
+  // Readiness asks with its own short timeout and no retries: a probe must answer quickly, and the next probe is the retry.
+  const probeClient = deps.bbb ?? bbbClient(config, { timeoutMs: config.readiness.timeoutMs, retries: 0 }, onCall);
   identity.registerAccessTokens(app, GRAPHQL_PATH);
   observeRequests(app, { metrics, appOf: (req) => identity.authOf(req).caller?.app, quietRoutes: PROBE_ROUTES });
   await registerSecurity(app, {
@@ -137,29 +135,23 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   registerProbeRoutes(app, { readiness, metrics, metricsToken: config.metrics.token });
   await app.ready();
 
-  let closing: Promise<void> | undefined;
   return {
     app,
     meetings,
     readiness,
     events,
-    close() {
-      // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
-      closing ??= (async () => {
-        try {
-          // Sockets first (1001: clients reconnect to another replica), then the HTTP drain.
-          await subscriptions.close();
-          await drain.start(config.shutdownDrainMs);
-          await app.close();
-          await apollo.stop();
-        } finally {
-          // Whatever failed above, the Redis connections and the webhook workers must not keep the process alive.
-          await rateLimits?.limiter.close();
-          await events?.close();
-        }
-      })();
-      return closing;
-    },
+    close: shutdownOnce({
+      closeSockets: () => subscriptions.close(),
+      drain: () => drain.start(config.shutdownDrainMs),
+      stopServers: async () => {
+        await app.close();
+        await apollo.stop();
+      },
+      release: async () => {
+        await rateLimits?.limiter.close();
+        await events?.close();
+      },
+    }),
   };
 }
 
