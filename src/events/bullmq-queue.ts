@@ -7,6 +7,7 @@ import {
   nextDelayMs,
   statusOf,
   type AttemptRecord,
+  type AttemptResult,
   type DeliveryPage,
   type DeliveryQuery,
   type DeliveryQueue,
@@ -196,7 +197,12 @@ export class BullMqQueue implements DeliveryQueue {
   private async process(job: Job<GatewayEvent>): Promise<unknown> {
     const event = job.data;
     const attempt = job.attemptsMade + 1;
-    const result = await this.opts.deliverer.attempt(event);
+    // An attempt that throws before sending (the 410 state's Redis away, a secret missing) is a failed attempt on the
+    // schedule, as in the in-process queue: thrown to BullMQ, the custom backoff would retry it at once and a short Redis
+    // hiccup would use up every attempt within milliseconds.
+    const result = await this.opts.deliverer
+      .attempt(event)
+      .catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
     const delay =
       result.outcome === 'failed'
         ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
