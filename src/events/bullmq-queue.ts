@@ -3,11 +3,10 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   attemptRecord,
+  attemptReport,
   comesAfter,
-  nextDelayMs,
   statusOf,
   type AttemptRecord,
-  type AttemptResult,
   type DeliveryPage,
   type DeliveryQuery,
   type DeliveryQueue,
@@ -197,34 +196,20 @@ export class BullMqQueue implements DeliveryQueue {
   private async process(job: Job<GatewayEvent>): Promise<unknown> {
     const event = job.data;
     const attempt = job.attemptsMade + 1;
-    // An attempt that throws before sending (the 410 state's Redis away, a secret missing) is a failed attempt on the
-    // schedule, as in the in-process queue: thrown to BullMQ, the custom backoff would retry it at once and a short Redis
-    // hiccup would use up every attempt within milliseconds.
-    const result = await this.opts.deliverer
-      .attempt(event)
-      .catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
-    const delay =
-      result.outcome === 'failed'
-        ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
-        : undefined;
-    const report = {
-      ...result,
-      eventId: event.id,
-      app: event.app,
-      type: event.type,
-      attempt,
-      ...(delay !== undefined ? { nextDelayMs: delay } : {}),
-    };
+    // An attempt that throws is a failed one on the schedule (attemptReport): thrown to BullMQ, the custom backoff would
+    // retry it at once, and a short Redis hiccup would use up every attempt within milliseconds.
+    const report = await attemptReport(this.opts, event, attempt);
+    const delay = report.nextDelayMs;
     // The delivery log's attempt entry; a failure to write it must not make BullMQ attempt the delivery again.
     await job.log(JSON.stringify(attemptRecord(report, new Date()))).catch(() => undefined);
     this.opts.onAttempt?.(report);
-    const reason = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? result.outcome);
-    if (result.outcome === 'gone') throw new Reported(`endpoint answered 410 Gone; disabled`);
-    if (result.outcome === 'failed') {
+    const reason = report.status !== undefined ? `HTTP ${report.status}` : (report.error ?? report.outcome);
+    if (report.outcome === 'gone') throw new Reported(`endpoint answered 410 Gone; disabled`);
+    if (report.outcome === 'failed') {
       if (delay === undefined) throw new Reported(`${reason}; retry schedule used up`);
       throw new RetryLater(delay, reason);
     }
-    return result;
+    return report;
   }
 
   /** `force`: do not wait for jobs in progress (they go back to the queue once their claim expires). */
