@@ -104,12 +104,14 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       opts.onCallback?.(kind, 'rejected');
       return new GatewayError('UNAUTHENTICATED', UNAUTHORIZED);
     };
+    const now = opts.now ?? (() => new Date());
     const claimsOf = (token: string | undefined, kind: CallbackKind) => {
-      const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind) : undefined;
+      const claims =
+        typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind, now().getTime()) : undefined;
       if (!claims) throw rejected(kind);
       return claims;
     };
-    const timestamp = () => (opts.now ?? (() => new Date()))().toISOString();
+    const timestamp = () => now().toISOString();
 
     registerAnalyticsRoute(scope, {
       path: `${CALLBACK_PREFIX}/analytics`,
