@@ -10,7 +10,11 @@ import {
   type CallbackClaims,
 } from '../../src/events/callback-token.js';
 import { deriveAppSecret, hmacSha256 } from '../../src/events/signing.js';
-import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
+import {
+  callbackCreateParams,
+  callbackUrl,
+  RECORDING_READY_BODY_LIMIT_BYTES,
+} from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { waitFor } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
@@ -208,6 +212,26 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     expect((await fetch(callbackUrl(stack.url, 'ended', good))).status).toBe(204);
     await portalReceiver.waitForRequests(portalBefore + 1);
     expect(lmsReceiver.received.length + portalReceiver.received.length).toBe(before + 1);
+  });
+
+  it('checks the recording-ready token before reading the body, and reads at most RECORDING_READY_BODY_LIMIT_BYTES', async () => {
+    // Larger than the gateway's BODY_LIMIT_BYTES (100 KiB): refused for its token, not for its size, so nothing was read.
+    const pad = 'x'.repeat(200 * 1024);
+    const refused = await postForm(callbackUrl(stack.url, 'recording-ready', token('ended', 'room-big', 'n')), {
+      signed_parameters: 'not-read',
+      pad,
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ message: expect.stringMatching(/token/) });
+    const tooBig = await postForm(
+      callbackUrl(stack.url, 'recording-ready', token('recording-ready', 'room-big', 'n')),
+      {
+        signed_parameters: await jwt({ meeting_id: 'room-big', record_id: 'r' }, stack.sim.secret),
+        pad: pad.slice(0, RECORDING_READY_BODY_LIMIT_BYTES),
+      },
+    );
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toEqual({ message: expect.stringContaining(String(RECORDING_READY_BODY_LIMIT_BYTES)) });
   });
 
   it('verifies recording-ready JWTs (form or JSON, HS256/HS512) with BBB_SECRET and gives one recording.ready per recording', async () => {
