@@ -113,21 +113,19 @@ export class BullMqPolls implements PollScheduler {
       .digest('hex')
       .slice(0, 32)}`;
     const mark = `${this.opts.prefix}:recording-polls-started:${jobId}`;
-    if ((await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX')) === null) return;
-    try {
-      await this.queue.add('poll', session, {
-        jobId,
-        delay: first,
-        attempts: this.opts.scheduleMs.length,
-        backoff: { type: 'custom' },
-        removeOnComplete: { age: KEEP_S },
-        removeOnFail: { age: KEEP_S },
-      });
-    } catch (err) {
-      // Not started after all: the next end signal may try again.
-      await this.marks.del(mark).catch(() => undefined);
-      throw err;
-    }
+    // Started before (its job may be gone: kept a day, the mark 7).
+    if ((await this.marks.exists(mark)) === 1) return;
+    // The job first, then the mark: a crash between them leaves a job that the next end signal finds (the job id dedupes)
+    // and marks, never a mark without a job (a session then never polled). Two replicas starting at once add one job.
+    await this.queue.add('poll', session, {
+      jobId,
+      delay: first,
+      attempts: this.opts.scheduleMs.length,
+      backoff: { type: 'custom' },
+      removeOnComplete: { age: KEEP_S },
+      removeOnFail: { age: KEEP_S },
+    });
+    await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX');
   }
 
   async idle(): Promise<void> {
