@@ -150,7 +150,9 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
           throw new GatewayError('CONFLICT', 'BBB reports this meeting as still running: no end was announced.');
         }
       }
-      // Sent only by meta_endCallbackUrl-style registrations; a hint, never an identity (the token's meeting is the one).
+      // The same event ID as endedByGateway's, whose data may add internalMeetingId (BBB's callback does not carry it; asking
+      // BBB for it is no use once the meeting is gone): both optional in docs/webhooks.md, whichever comes first is sent.
+      // recordingmarks is sent only by meta_endCallbackUrl-style registrations; a hint, never an identity.
       const marks = req.query.recordingmarks;
       await opts.emit({
         id: eventId('meeting.ended', claims.app, claims.meetingId, claims.nonce),
