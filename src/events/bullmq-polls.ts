@@ -156,7 +156,8 @@ export class BullMqPolls implements PollScheduler {
   /** For tests: removes every key of this queue. */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
-    const marks = await this.marks.keys(`${this.opts.prefix}:recording-polls-started:*`);
-    if (marks.length > 0) await this.marks.del(...marks);
+    // SCAN, not KEYS: a Redis shared with production queues is not blocked while the marks are found.
+    const scan = this.marks.scanStream({ match: `${this.opts.prefix}:recording-polls-started:*`, count: 500 });
+    for await (const marks of scan as AsyncIterable<string[]>) if (marks.length > 0) await this.marks.del(...marks);
   }
 }

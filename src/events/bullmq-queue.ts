@@ -222,8 +222,9 @@ export class BullMqQueue implements DeliveryQueue {
   /** For tests and operators: removes every key of this queue (its delivery log included). */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
-    const keys = await this.indexRedis.keys(`${this.opts.prefix}:deliveries:*`);
-    if (keys.length > 0) await this.indexRedis.del(...keys);
+    // SCAN, not KEYS: the index's keys are found in batches, without blocking a Redis that other queues share.
+    const scan = this.indexRedis.scanStream({ match: `${this.opts.prefix}:deliveries:*`, count: 500 });
+    for await (const keys of scan as AsyncIterable<string[]>) if (keys.length > 0) await this.indexRedis.del(...keys);
   }
 }
 

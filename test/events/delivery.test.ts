@@ -269,6 +269,11 @@ describe('two replicas on one Redis', () => {
       expect(receiver.received).toHaveLength(events.length);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(events.map((e) => e.id)));
       expect(receiver.received.every((r) => r.error === undefined)).toBe(true);
+      // obliterate removes the delivery index with the queue.
+      redis ??= new Redis(REDIS_URL);
+      expect(await redis.keys(`${prefix}:deliveries:*`)).toHaveLength(1);
+      await replicas[0]!.obliterate();
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     } finally {
       await replicas[0]!.obliterate();
       await Promise.all(replicas.map((q) => q.close()));

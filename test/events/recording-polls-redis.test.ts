@@ -152,6 +152,8 @@ describe('starting a session’s polls on Redis', () => {
       await scheduler.start(session);
       expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 1 });
       expect(await redis.keys(`${prefix}:recording-polls-started:*`)).toHaveLength(1);
+      await scheduler.obliterate();
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     } finally {
       await scheduler.obliterate();
       await scheduler.close();
