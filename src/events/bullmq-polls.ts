@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sha256Hex } from '../secrets.js';
 import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** One recorded meeting's session whose recording is awaited. */
@@ -108,10 +108,7 @@ export class BullMqPolls implements PollScheduler {
   async start(session: PollSession): Promise<void> {
     const first = this.opts.scheduleMs[0];
     if (first === undefined) return;
-    const jobId = `poll_${createHash('sha256')
-      .update(JSON.stringify([session.app, session.meetingId, session.nonce]))
-      .digest('hex')
-      .slice(0, 32)}`;
+    const jobId = `poll_${sha256Hex(JSON.stringify([session.app, session.meetingId, session.nonce])).slice(0, 32)}`;
     const mark = `${this.opts.prefix}:recording-polls-started:${jobId}`;
     // Started before (its job may be gone: kept a day, the mark 7).
     if ((await this.marks.exists(mark)) === 1) return;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sha256Hex } from '../secrets.js';
 import {
   attemptRecord,
   attemptReport,
@@ -243,7 +243,7 @@ export class RedisEndpointStates implements EndpointStates {
     private readonly prefix: string,
   ) {}
   private key(e: EndpointRef): string {
-    return `${this.prefix}:disabled:${e.app}:${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}`;
+    return `${this.prefix}:disabled:${e.app}:${sha256Hex(e.url).slice(0, 16)}`;
   }
   async isDisabled(endpoint: EndpointRef): Promise<boolean> {
     return (await this.redis.exists(this.key(endpoint))) === 1;
