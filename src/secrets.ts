@@ -7,13 +7,21 @@ import * as crypto from 'node:crypto';
 
 // crypto.hash (Node 20.12+) is the one-shot form, about twice as fast for short inputs; a namespace lookup rather than
 // a named import, which would fail to link on Node 20.11. Every request hashes its token, every join a password.
-const ONE_SHOT_HASH: ((algorithm: string, data: string, encoding: 'buffer') => Buffer) | undefined =
+const ONE_SHOT_HASH: ((algorithm: string, data: string | Uint8Array, encoding: 'buffer') => Buffer) | undefined =
   typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
-export function sha256(text: string): Buffer {
+/** SHA-256 of a text (UTF-8) or of bytes. */
+export function sha256(data: string | Uint8Array): Buffer {
   return ONE_SHOT_HASH
-    ? ONE_SHOT_HASH('sha256', text, 'buffer')
-    : crypto.createHash('sha256').update(text, 'utf8').digest();
+    ? ONE_SHOT_HASH('sha256', data, 'buffer')
+    : typeof data === 'string'
+      ? crypto.createHash('sha256').update(data, 'utf8').digest()
+      : crypto.createHash('sha256').update(data).digest();
+}
+
+/** SHA-256 of a text as lowercase hex: names derived from values that must not show (URLs, sessions) in Redis keys. */
+export function sha256Hex(text: string): string {
+  return sha256(text).toString('hex');
 }
 
 /** Whether two byte strings are equal, in time that depends only on their length; false when the lengths differ. */

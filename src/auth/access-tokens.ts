@@ -1,6 +1,7 @@
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { BbbRole } from '../bbb/types.js';
+import { sha256 } from '../secrets.js';
 
 /**
  * Short-lived, scoped access tokens for frontends: compact JWTs (HS256) that the gateway signs and verifies itself, so any
@@ -155,7 +156,7 @@ function reasonOf(err: unknown): string {
 function deriveKey(operatorKey: string): SigningKey {
   const key = new Uint8Array(hkdfSync('sha256', operatorKey, 'bbb-interface', HKDF_INFO, 32));
   // The kid names the key without revealing it: a digest of the derived key, not of the operator's.
-  const kid = createHash('sha256').update(key).digest('base64url').slice(0, 16);
+  const kid = sha256(key).toString('base64url').slice(0, 16);
   return { kid, key };
 }
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sha256Hex } from '../secrets.js';
 import { MAX_STALLED_COUNT, watchConnectionErrors, watchWorker, type WorkerProblem } from './worker-problems.js';
 
 /** One recorded meeting's session whose recording is awaited. */
@@ -108,26 +108,21 @@ export class BullMqPolls implements PollScheduler {
   async start(session: PollSession): Promise<void> {
     const first = this.opts.scheduleMs[0];
     if (first === undefined) return;
-    const jobId = `poll_${createHash('sha256')
-      .update(JSON.stringify([session.app, session.meetingId, session.nonce]))
-      .digest('hex')
-      .slice(0, 32)}`;
+    const jobId = `poll_${sha256Hex(JSON.stringify([session.app, session.meetingId, session.nonce])).slice(0, 32)}`;
     const mark = `${this.opts.prefix}:recording-polls-started:${jobId}`;
-    if ((await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX')) === null) return;
-    try {
-      await this.queue.add('poll', session, {
-        jobId,
-        delay: first,
-        attempts: this.opts.scheduleMs.length,
-        backoff: { type: 'custom' },
-        removeOnComplete: { age: KEEP_S },
-        removeOnFail: { age: KEEP_S },
-      });
-    } catch (err) {
-      // Not started after all: the next end signal may try again.
-      await this.marks.del(mark).catch(() => undefined);
-      throw err;
-    }
+    // Started before (its job may be gone: kept a day, the mark 7).
+    if ((await this.marks.exists(mark)) === 1) return;
+    // The job first, then the mark: a crash between them leaves a job that the next end signal finds (the job id dedupes)
+    // and marks, never a mark without a job (a session then never polled). Two replicas starting at once add one job.
+    await this.queue.add('poll', session, {
+      jobId,
+      delay: first,
+      attempts: this.opts.scheduleMs.length,
+      backoff: { type: 'custom' },
+      removeOnComplete: { age: KEEP_S },
+      removeOnFail: { age: KEEP_S },
+    });
+    await this.marks.set(mark, new Date().toISOString(), 'EX', STARTED_S, 'NX');
   }
 
   async idle(): Promise<void> {
@@ -158,7 +153,8 @@ export class BullMqPolls implements PollScheduler {
   /** For tests: removes every key of this queue. */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
-    const marks = await this.marks.keys(`${this.opts.prefix}:recording-polls-started:*`);
-    if (marks.length > 0) await this.marks.del(...marks);
+    // SCAN, not KEYS: a Redis shared with production queues is not blocked while the marks are found.
+    const scan = this.marks.scanStream({ match: `${this.opts.prefix}:recording-polls-started:*`, count: 500 });
+    for await (const marks of scan as AsyncIterable<string[]>) if (marks.length > 0) await this.marks.del(...marks);
   }
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sha256Hex } from '../secrets.js';
 import {
   attemptRecord,
+  attemptReport,
   comesAfter,
-  nextDelayMs,
   statusOf,
   type AttemptRecord,
   type DeliveryPage,
@@ -196,29 +196,20 @@ export class BullMqQueue implements DeliveryQueue {
   private async process(job: Job<GatewayEvent>): Promise<unknown> {
     const event = job.data;
     const attempt = job.attemptsMade + 1;
-    const result = await this.opts.deliverer.attempt(event);
-    const delay =
-      result.outcome === 'failed'
-        ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
-        : undefined;
-    const report = {
-      ...result,
-      eventId: event.id,
-      app: event.app,
-      type: event.type,
-      attempt,
-      ...(delay !== undefined ? { nextDelayMs: delay } : {}),
-    };
+    // An attempt that throws is a failed one on the schedule (attemptReport): thrown to BullMQ, the custom backoff would
+    // retry it at once, and a short Redis hiccup would use up every attempt within milliseconds.
+    const report = await attemptReport(this.opts, event, attempt);
+    const delay = report.nextDelayMs;
     // The delivery log's attempt entry; a failure to write it must not make BullMQ attempt the delivery again.
     await job.log(JSON.stringify(attemptRecord(report, new Date()))).catch(() => undefined);
     this.opts.onAttempt?.(report);
-    const reason = result.status !== undefined ? `HTTP ${result.status}` : (result.error ?? result.outcome);
-    if (result.outcome === 'gone') throw new Reported(`endpoint answered 410 Gone; disabled`);
-    if (result.outcome === 'failed') {
+    const reason = report.status !== undefined ? `HTTP ${report.status}` : (report.error ?? report.outcome);
+    if (report.outcome === 'gone') throw new Reported(`endpoint answered 410 Gone; disabled`);
+    if (report.outcome === 'failed') {
       if (delay === undefined) throw new Reported(`${reason}; retry schedule used up`);
       throw new RetryLater(delay, reason);
     }
-    return result;
+    return report;
   }
 
   /** `force`: do not wait for jobs in progress (they go back to the queue once their claim expires). */
@@ -231,8 +222,9 @@ export class BullMqQueue implements DeliveryQueue {
   /** For tests and operators: removes every key of this queue (its delivery log included). */
   async obliterate(): Promise<void> {
     await this.queue.obliterate({ force: true });
-    const keys = await this.indexRedis.keys(`${this.opts.prefix}:deliveries:*`);
-    if (keys.length > 0) await this.indexRedis.del(...keys);
+    // SCAN, not KEYS: the index's keys are found in batches, without blocking a Redis that other queues share.
+    const scan = this.indexRedis.scanStream({ match: `${this.opts.prefix}:deliveries:*`, count: 500 });
+    for await (const keys of scan as AsyncIterable<string[]>) if (keys.length > 0) await this.indexRedis.del(...keys);
   }
 }
 
@@ -251,7 +243,7 @@ export class RedisEndpointStates implements EndpointStates {
     private readonly prefix: string,
   ) {}
   private key(e: EndpointRef): string {
-    return `${this.prefix}:disabled:${e.app}:${createHash('sha256').update(e.url).digest('hex').slice(0, 16)}`;
+    return `${this.prefix}:disabled:${e.app}:${sha256Hex(e.url).slice(0, 16)}`;
   }
   async isDisabled(endpoint: EndpointRef): Promise<boolean> {
     return (await this.redis.exists(this.key(endpoint))) === 1;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../isolation.js';
 import { GatewayError } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
 import {
   eventId,
   mintCallbackToken,
@@ -14,6 +15,8 @@ import { registerAnalyticsRoute } from './analytics.js';
 import type { GatewayEvent } from './types.js';
 
 const CALLBACK_PREFIX = '/bbb/callbacks/v1';
+/** The largest recording-ready body read: a `signed_parameters` JWT (a few hundred bytes), as a form or in JSON. */
+export const RECORDING_READY_BODY_LIMIT_BYTES = 64 * 1024;
 /**
  * The token travels in the query (`?t=`), not the path as in events.md §5.2: request logs keep the path and drop the query,
  * so the token never reaches a log line, and Fastify's 100-character path-parameter limit does not apply.
@@ -104,12 +107,14 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       opts.onCallback?.(kind, 'rejected');
       return new GatewayError('UNAUTHENTICATED', UNAUTHORIZED);
     };
+    const now = opts.now ?? (() => new Date());
     const claimsOf = (token: string | undefined, kind: CallbackKind) => {
-      const claims = typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind) : undefined;
+      const claims =
+        typeof token === 'string' ? verifyCallbackToken(opts.tokenKeys, token, kind, now().getTime()) : undefined;
       if (!claims) throw rejected(kind);
       return claims;
     };
-    const timestamp = () => (opts.now ?? (() => new Date()))().toISOString();
+    const timestamp = () => now().toISOString();
 
     registerAnalyticsRoute(scope, {
       path: `${CALLBACK_PREFIX}/analytics`,
@@ -145,7 +150,9 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
           throw new GatewayError('CONFLICT', 'BBB reports this meeting as still running: no end was announced.');
         }
       }
-      // Sent only by meta_endCallbackUrl-style registrations; a hint, never an identity (the token's meeting is the one).
+      // The same event ID as endedByGateway's, whose data may add internalMeetingId (BBB's callback does not carry it; asking
+      // BBB for it is no use once the meeting is gone): both optional in docs/webhooks.md, whichever comes first is sent.
+      // recordingmarks is sent only by meta_endCallbackUrl-style registrations; a hint, never an identity.
       const marks = req.query.recordingmarks;
       await opts.emit({
         id: eventId('meeting.ended', claims.app, claims.meetingId, claims.nonce),
@@ -162,10 +169,22 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
       return reply.code(204).send();
     });
 
+    const recordingClaims = new WeakMap<FastifyRequest, CallbackClaims>();
     scope.post<{ Querystring: Record<string, string | undefined> }>(
       `${CALLBACK_PREFIX}/recording-ready`,
+      {
+        bodyLimit: RECORDING_READY_BODY_LIMIT_BYTES,
+        // The token is checked on arrival: an unauthenticated body is never read.
+        onRequest: async (req) => {
+          recordingClaims.set(req, claimsOf(req.query.t, 'recording-ready'));
+        },
+        // This route's own limit in the answer (the gateway's handler would quote BODY_LIMIT_BYTES); the same error path.
+        errorHandler: (err, req, reply) =>
+          sendError(req, reply, err, { http: { bodyLimitBytes: RECORDING_READY_BODY_LIMIT_BYTES } }),
+      },
       async (req, reply) => {
-        const claims = claimsOf(req.query.t, 'recording-ready');
+        const claims = recordingClaims.get(req);
+        if (!claims) throw rejected('recording-ready');
         const signed = (req.body as { signed_parameters?: unknown } | undefined)?.signed_parameters;
         if (typeof signed !== 'string' || signed === '') {
           throw new GatewayError(

@@ -21,11 +21,20 @@ export interface CallbackClaims {
   readonly record?: boolean;
   /**
    * When the token was minted (unix ms), just before the create call: the session's BBB createTime is not earlier, which
-   * is how the end callback's confirmation tells this session from an older one of the same meeting ID. Absent in tokens
-   * minted before it existed (they still verify).
+   * is how the end callback's confirmation tells this session from an older one of the same meeting ID; and the token
+   * expires CALLBACK_TOKEN_MAX_AGE_MS later. A token without it is refused (none was ever released without it).
    */
-  readonly issuedAtMs?: number;
+  readonly issuedAtMs: number;
 }
+
+/**
+ * How long a callback token verifies after it was minted: 30 days. A session's last callback comes after its meeting
+ * (hours; BBB ends a meeting once its last user left), BBB's retries of the end callback (minutes), then recording
+ * processing (hours, days on a backlogged server) for recording-ready and the analytics callback. Past it a leaked URL cannot be replayed, well after the 7 days the delivery
+ * log and the queues' deduplication remember an event id, so a replay never makes a second event under an id receivers
+ * have forgotten.
+ */
+export const CALLBACK_TOKEN_MAX_AGE_MS = 30 * 86_400_000;
 
 /** A key for callback tokens only, derived from the operator's key so it differs from every app's webhook secret. */
 export function callbackKeyFrom(operatorKey: string): Buffer {
@@ -46,7 +55,7 @@ export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): stri
       m: claims.meetingId,
       n: claims.nonce,
       ...(claims.record ? { r: 1 } : {}),
-      ...(claims.issuedAtMs !== undefined ? { t: claims.issuedAtMs } : {}),
+      t: claims.issuedAtMs,
     }),
     'utf8',
   ).toString('base64url');
@@ -54,14 +63,16 @@ export function mintCallbackToken(key: Uint8Array, claims: CallbackClaims): stri
 }
 
 /**
- * The claims of a token this gateway minted for `kind`, or `undefined` for anything else (tampered, other kind, garbage).
- * `keys`: the current key first, then the previous ones (WEBHOOK_SIGNING_KEY_PREVIOUS), so a key rotation does not break
- * the tokens live meetings carry; new tokens are minted with the current key only.
+ * The claims of a token this gateway minted for `kind`, or `undefined` for anything else (tampered, other kind, garbage,
+ * older than CALLBACK_TOKEN_MAX_AGE_MS at `nowMs`, without its issue time). `keys`: the current key first, then the
+ * previous ones (WEBHOOK_SIGNING_KEY_PREVIOUS), so a key rotation does not break the tokens live meetings carry; new tokens
+ * are minted with the current key only.
  */
 export function verifyCallbackToken(
   keys: Uint8Array | readonly Uint8Array[],
   token: string,
   kind: CallbackKind,
+  nowMs = Date.now(),
 ): CallbackClaims | undefined {
   if (token.length > 2048) return undefined;
   const dot = token.indexOf('.');
@@ -79,14 +90,9 @@ export function verifyCallbackToken(
   const c = claims as { v?: unknown; k?: unknown; a?: unknown; m?: unknown; n?: unknown; r?: unknown; t?: unknown };
   if (c.v !== 1 || c.k !== kind || typeof c.a !== 'string' || typeof c.m !== 'string' || typeof c.n !== 'string')
     return undefined;
-  return {
-    kind,
-    app: c.a,
-    meetingId: c.m,
-    nonce: c.n,
-    ...(c.r === 1 ? { record: true } : {}),
-    ...(typeof c.t === 'number' && Number.isSafeInteger(c.t) ? { issuedAtMs: c.t } : {}),
-  };
+  if (typeof c.t !== 'number' || !Number.isSafeInteger(c.t) || nowMs - c.t > CALLBACK_TOKEN_MAX_AGE_MS)
+    return undefined;
+  return { kind, app: c.a, meetingId: c.m, nonce: c.n, ...(c.r === 1 ? { record: true } : {}), issuedAtMs: c.t };
 }
 
 /**

@@ -276,6 +276,29 @@ export interface QueueOptions {
 }
 
 /**
+ * One attempt of `event` as both queues make it: an attempt that throws before sending (the 410 state's Redis away, a
+ * secret missing) is a failed attempt like any other, so it is retried on the schedule rather than at once; `nextDelayMs`
+ * is set when the schedule has another attempt, and is the delay the queue waits.
+ */
+export async function attemptReport(opts: QueueOptions, event: GatewayEvent, attempt: number): Promise<AttemptReport> {
+  const result = await opts.deliverer
+    .attempt(event)
+    .catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
+  const delay =
+    result.outcome === 'failed'
+      ? nextDelayMs(attempt, opts.retryScheduleMs, result.retryAfterMs, opts.random)
+      : undefined;
+  return {
+    ...result,
+    eventId: event.id,
+    app: event.app,
+    type: event.type,
+    attempt,
+    ...(delay !== undefined ? { nextDelayMs: delay } : {}),
+  };
+}
+
+/**
  * Dev and single-replica delivery: the same schedule as BullMQ, with timers in this process. Retries are lost on restart
  * (the trade-off bbb-webhooks' own setTimeout retries make); production with endpoints requires REDIS_URL. Its delivery
  * log is the record it keeps of each delivery (the newest MAX_SEEN, and none older than DELIVERY_LOG_RETENTION_MS).
@@ -364,21 +387,8 @@ export class InProcessQueue implements DeliveryQueue {
 
   private run(id: string, event: GatewayEvent, attempt: number): void {
     const p = (async () => {
-      const result = await this.opts.deliverer
-        .attempt(event)
-        .catch((): AttemptResult => ({ outcome: 'failed', error: 'internal error' }));
-      const delay =
-        result.outcome === 'failed'
-          ? nextDelayMs(attempt, this.opts.retryScheduleMs, result.retryAfterMs, this.opts.random)
-          : undefined;
-      const report: AttemptReport = {
-        ...result,
-        eventId: event.id,
-        app: event.app,
-        type: event.type,
-        attempt,
-        ...(delay !== undefined ? { nextDelayMs: delay } : {}),
-      };
+      const report = await attemptReport(this.opts, event, attempt);
+      const delay = report.nextDelayMs;
       this.records.get(id)?.attempts.push(attemptRecord(report, new Date(this.now())));
       this.opts.onAttempt?.(report);
       if (delay === undefined || this.closed) return;

@@ -29,7 +29,5 @@ export async function sessionHasEnded(
   }
   if (info.hasBeenForciblyEnded || (info.endTime !== '' && info.endTime !== '0')) return true;
   const createTime = Number(info.createTime);
-  return (
-    claims.issuedAtMs !== undefined && Number.isFinite(createTime) && createTime < claims.issuedAtMs - CLOCK_SKEW_MS
-  );
+  return Number.isFinite(createTime) && createTime < claims.issuedAtMs - CLOCK_SKEW_MS;
 }

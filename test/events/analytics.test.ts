@@ -98,7 +98,13 @@ describe('meeting.summary: the analytics callback, end to end (BBB mode)', () =>
     callbackUrl(
       stack.url,
       'analytics',
-      mintCallbackToken(callbackKeyFrom(SIGNING_KEY), { kind: 'analytics', app, meetingId, nonce }),
+      mintCallbackToken(callbackKeyFrom(SIGNING_KEY), {
+        kind: 'analytics',
+        app,
+        meetingId,
+        nonce,
+        issuedAtMs: Date.now(),
+      }),
     );
 
   it('registers meetingKeepEvents and the analytics URL for an opted-in app only', async () => {
@@ -162,7 +168,13 @@ describe('meeting.summary: the analytics callback, end to end (BBB mode)', () =>
           callbackUrl(
             stack.url,
             'analytics',
-            mintCallbackToken(callbackKeyFrom(SIGNING_KEY), { kind: 'recording-ready', app: 'lms', meetingId, nonce }),
+            mintCallbackToken(callbackKeyFrom(SIGNING_KEY), {
+              kind: 'recording-ready',
+              app: 'lms',
+              meetingId,
+              nonce,
+              issuedAtMs: Date.now(),
+            }),
           ),
           body,
           `Bearer ${await bearer({ exp: exp() })}`,

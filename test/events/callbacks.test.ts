@@ -6,10 +6,15 @@ import {
   mintCallbackToken,
   newNonce,
   verifyCallbackToken,
+  CALLBACK_TOKEN_MAX_AGE_MS,
   type CallbackClaims,
 } from '../../src/events/callback-token.js';
-import { deriveAppSecret } from '../../src/events/signing.js';
-import { callbackCreateParams, callbackUrl } from '../../src/events/callback-routes.js';
+import { deriveAppSecret, hmacSha256 } from '../../src/events/signing.js';
+import {
+  callbackCreateParams,
+  callbackUrl,
+  RECORDING_READY_BODY_LIMIT_BYTES,
+} from '../../src/events/callback-routes.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { parseLogs, waitFor } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
@@ -18,7 +23,13 @@ const SIGNING_KEY = 'callbacks-test-signing-key-0123456789abcdef';
 const key = callbackKeyFrom(SIGNING_KEY);
 
 describe('callback tokens', () => {
-  const claims: CallbackClaims = { kind: 'ended', app: 'lms', meetingId: 'room-42', nonce: newNonce() };
+  const claims: CallbackClaims = {
+    kind: 'ended',
+    app: 'lms',
+    meetingId: 'room-42',
+    nonce: newNonce(),
+    issuedAtMs: Date.now(),
+  };
 
   it('round-trips, and names only the kind it was minted for', () => {
     const token = mintCallbackToken(key, claims);
@@ -34,6 +45,21 @@ describe('callback tokens', () => {
     expect(verifyCallbackToken(key, forged, 'ended')).toBeUndefined();
     for (const bad of ['', '.', 'abc', 'a.b.c', `${'a'.repeat(3000)}.b`])
       expect(verifyCallbackToken(key, bad, 'ended')).toBeUndefined();
+  });
+
+  it('refuses a token older than CALLBACK_TOKEN_MAX_AGE_MS (a leaked URL is not replayable forever), and one without its issue time', () => {
+    const issuedAtMs = Date.UTC(2026, 0, 1);
+    const token = mintCallbackToken(key, { ...claims, issuedAtMs });
+    expect(verifyCallbackToken(key, token, 'ended', issuedAtMs + CALLBACK_TOKEN_MAX_AGE_MS)).toEqual({
+      ...claims,
+      issuedAtMs,
+    });
+    expect(verifyCallbackToken(key, token, 'ended', issuedAtMs + CALLBACK_TOKEN_MAX_AGE_MS + 1)).toBeUndefined();
+    const payload = Buffer.from(JSON.stringify({ v: 1, k: 'ended', a: 'lms', m: 'room-42', n: claims.nonce })).toString(
+      'base64url',
+    );
+    const untimed = `${payload}.${hmacSha256(key, payload).toString('base64url')}`;
+    expect(verifyCallbackToken(key, untimed, 'ended')).toBeUndefined();
   });
 
   it('gives the same event ID for the same facts and a different one for any other', () => {
@@ -113,8 +139,13 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
     await portalReceiver.close();
   });
 
-  const token = (kind: CallbackClaims['kind'], meetingId: string, nonce: string, app = 'lms') =>
-    mintCallbackToken(key, { kind, app, meetingId, nonce });
+  const token = (
+    kind: CallbackClaims['kind'],
+    meetingId: string,
+    nonce: string,
+    app = 'lms',
+    issuedAtMs = Date.now(),
+  ) => mintCallbackToken(key, { kind, app, meetingId, nonce, issuedAtMs });
   const jwt = (payload: Record<string, unknown>, secret: string, alg = 'HS256') =>
     new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg }).sign(new TextEncoder().encode(secret));
   const postForm = (url: string, form: Record<string, string>) =>
@@ -179,14 +210,40 @@ describe('callback routes (gateway with webhooks, in-process queue)', () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ message: expect.stringMatching(/token/) });
     }
-    const res = await postForm(callbackUrl(stack.url, 'recording-ready', token('ended', 'room-x', 'n')), {
-      signed_parameters: await jwt({ meeting_id: 'room-x', record_id: 'r' }, stack.sim.secret),
-    });
-    expect(res.status).toBe(401);
+    const expired = Date.now() - CALLBACK_TOKEN_MAX_AGE_MS - 60_000;
+    for (const t of [token('ended', 'room-x', 'n'), token('recording-ready', 'room-x', 'n', 'lms', expired)]) {
+      const res = await postForm(callbackUrl(stack.url, 'recording-ready', t), {
+        signed_parameters: await jwt({ meeting_id: 'room-x', record_id: 'r' }, stack.sim.secret),
+      });
+      expect(res.status).toBe(401);
+    }
+    expect((await fetch(callbackUrl(stack.url, 'ended', token('ended', 'room-x', 'n', 'lms', expired)))).status).toBe(
+      401,
+    );
     // The portal endpoint gets this one, and it must be the first thing either receiver saw since: nothing else was made.
     expect((await fetch(callbackUrl(stack.url, 'ended', good))).status).toBe(204);
     await portalReceiver.waitForRequests(portalBefore + 1);
     expect(lmsReceiver.received.length + portalReceiver.received.length).toBe(before + 1);
+  });
+
+  it('checks the recording-ready token before reading the body, and reads at most RECORDING_READY_BODY_LIMIT_BYTES', async () => {
+    // Larger than the gateway's BODY_LIMIT_BYTES (100 KiB): refused for its token, not for its size, so nothing was read.
+    const pad = 'x'.repeat(200 * 1024);
+    const refused = await postForm(callbackUrl(stack.url, 'recording-ready', token('ended', 'room-big', 'n')), {
+      signed_parameters: 'not-read',
+      pad,
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ message: expect.stringMatching(/token/) });
+    const tooBig = await postForm(
+      callbackUrl(stack.url, 'recording-ready', token('recording-ready', 'room-big', 'n')),
+      {
+        signed_parameters: await jwt({ meeting_id: 'room-big', record_id: 'r' }, stack.sim.secret),
+        pad: pad.slice(0, RECORDING_READY_BODY_LIMIT_BYTES),
+      },
+    );
+    expect(tooBig.status).toBe(413);
+    expect(await tooBig.json()).toEqual({ message: expect.stringContaining(String(RECORDING_READY_BODY_LIMIT_BYTES)) });
   });
 
   it('verifies recording-ready JWTs (form or JSON, HS256/HS512) with BBB_SECRET and gives one recording.ready per recording', async () => {

@@ -200,6 +200,28 @@ describe.each(kinds)('delivery (%s queue)', (_kind, makeQueue, makeStates) => {
     expect(receiver.received.map((r) => r.path)).toEqual(['/hooks']);
   });
 
+  it('counts an attempt that threw before sending (a Redis hiccup in the 410 state) as failed, retried on the schedule', async () => {
+    const real = makeStates();
+    let throws = 1;
+    const flaky: EndpointStates = {
+      isDisabled: async (e) => {
+        if (throws-- > 0) throw new Error('Reached the max retries per request limit (which is 2).');
+        return real.isDisabled(e);
+      },
+      disable: (e) => real.disable(e),
+      enable: (e) => real.enable(e),
+    };
+    const { reports, queue } = setUp([10, 10], flaky);
+    const e = event();
+    await queue.enqueue(e);
+    await reports.until((all) => all.some((r) => r.outcome === 'delivered'));
+    expect(reports.all.map((r) => [r.attempt, r.outcome, r.error, r.nextDelayMs !== undefined])).toEqual([
+      [1, 'failed', 'internal error', true],
+      [2, 'delivered', undefined, false],
+    ]);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('delivers an event added twice once, and only the types an endpoint asked for', async () => {
     const { reports, queue } = setUp([10]);
     const e = event();
@@ -247,6 +269,11 @@ describe('two replicas on one Redis', () => {
       expect(receiver.received).toHaveLength(events.length);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(events.map((e) => e.id)));
       expect(receiver.received.every((r) => r.error === undefined)).toBe(true);
+      // obliterate removes the delivery index with the queue.
+      redis ??= new Redis(REDIS_URL);
+      expect(await redis.keys(`${prefix}:deliveries:*`)).toHaveLength(1);
+      await replicas[0]!.obliterate();
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
     } finally {
       await replicas[0]!.obliterate();
       await Promise.all(replicas.map((q) => q.close()));

@@ -124,12 +124,14 @@ describe('events hardening', () => {
       app: 'lms',
       meetingId: 'room-rotated',
       nonce: newNonce(),
+      issuedAtMs: Date.now(),
     });
     const other = mintCallbackToken(callbackKeyFrom('some-other-signing-key-0123456789abcdef'), {
       kind: 'ended',
       app: 'lms',
       meetingId: 'room-rotated',
       nonce: newNonce(),
+      issuedAtMs: Date.now(),
     });
     expect((await fetch(callbackUrl(stack.url, 'ended', other))).status).toBe(401);
     expect((await fetch(callbackUrl(stack.url, 'ended', old))).status).toBe(204);

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CreateMeetingMutation, JoinUrlQuery } from '../generated/graphql.js';
+import { BullMqPolls } from '../../src/events/bullmq-polls.js';
+import { newNonce } from '../../src/events/callback-token.js';
 import { deriveAppSecret } from '../../src/events/signing.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { CREATE, END, JOIN } from '../helpers/operations.js';
@@ -122,5 +124,41 @@ describe('recording polls on Redis', () => {
     expect((await fetch(endedUrl)).status).toBe(204);
     await s.gateway.events!.meetings.pollsScheduled();
     expect(await polls.getJobCounts('delayed', 'waiting', 'active')).toEqual({ delayed: 0, waiting: 0, active: 0 });
+  });
+});
+
+describe('starting a session’s polls on Redis', () => {
+  it('adds the job before the started mark: a crash between them leaves a job (the next start marks it), never a mark without a job', async () => {
+    const prefix = `test-polls-${randomUUID()}`;
+    const scheduler = new BullMqPolls({
+      redisUrl: REDIS_URL,
+      prefix,
+      scheduleMs: [3_600_000],
+      poll: async () => false,
+    });
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+    const queue = new Queue('recording-polls', { connection: redis, prefix });
+    try {
+      // The replica dies as it writes the mark (its Redis connection fails right then).
+      const marks = (scheduler as unknown as { marks: Redis }).marks;
+      const set = marks.set.bind(marks);
+      marks.set = (() => Promise.reject(new Error('replica crashed'))) as unknown as typeof marks.set;
+      const session = { app: 'lms', meetingId: 'room-crash', nonce: newNonce() };
+      await expect(scheduler.start(session)).rejects.toThrow('replica crashed');
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 1 });
+      expect(await redis.keys(`${prefix}:recording-polls-started:*`)).toEqual([]);
+      // The next end signal (BBB's callback, another replica): the same job (its id dedupes), now marked.
+      marks.set = set;
+      await scheduler.start(session);
+      expect(await queue.getJobCounts('delayed')).toEqual({ delayed: 1 });
+      expect(await redis.keys(`${prefix}:recording-polls-started:*`)).toHaveLength(1);
+      await scheduler.obliterate();
+      expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+    } finally {
+      await scheduler.obliterate();
+      await scheduler.close();
+      await queue.close();
+      await redis.quit();
+    }
   });
 });
