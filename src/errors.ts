@@ -225,6 +225,18 @@ function fromFastifyError(err: unknown, http: { bodyLimitBytes: number }): Gatew
   return new GatewayError(kind, err.message.endsWith('.') ? err.message : `${err.message}.`);
 }
 
+/**
+ * The error handler of a route with a body limit of its own: fastify's body-too-large becomes PAYLOAD_TOO_LARGE naming
+ * that limit (the gateway's handler would quote BODY_LIMIT_BYTES); thrown on, so the gateway's handler answers it.
+ */
+export function ownBodyLimit(what: string, limitBytes: number): (err: unknown) => Promise<never> {
+  return async (err) => {
+    throw (err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? new GatewayError('PAYLOAD_TOO_LARGE', `The ${what} is larger than the limit of ${limitBytes} bytes.`)
+      : err;
+  };
+}
+
 /** A request body that is not JSON at all. */
 export function invalidJson(): GatewayError {
   return badInput('The request body is not valid JSON.');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { GatewayError, ownBodyLimit } from '../errors.js';
 import { eventId, type CallbackClaims, type CallbackKind } from './callback-token.js';
 import type { GatewayEvent, MeetingSummaryData } from './types.js';
 
@@ -133,15 +133,7 @@ export function registerAnalyticsRoute(scope: FastifyInstance, opts: AnalyticsRo
         }
         claimsOf.set(req, claims);
       },
-      // This route's own limit in the answer (the gateway's handler would quote BODY_LIMIT_BYTES). Thrown on: fastify hands
-      // an error a route's handler throws to the gateway's handler, which answers it from the one table (errors.ts).
-      errorHandler: async (err) => {
-        if ((err as { code?: unknown }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw err;
-        throw new GatewayError(
-          'PAYLOAD_TOO_LARGE',
-          `The analytics body is larger than the limit of ${ANALYTICS_BODY_LIMIT_BYTES} bytes.`,
-        );
-      },
+      errorHandler: ownBodyLimit('analytics body', ANALYTICS_BODY_LIMIT_BYTES),
     },
     async (req, reply) => {
       const claims = claimsOf.get(req);

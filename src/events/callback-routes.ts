@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ANALYTICS_CALLBACK_META_KEY, RECORDING_READY_META_KEY } from '../isolation.js';
-import { GatewayError } from '../errors.js';
-import { sendError } from '../http/error-handler.js';
+import { GatewayError, ownBodyLimit } from '../errors.js';
 import {
   eventId,
   mintCallbackToken,
@@ -178,9 +177,7 @@ export async function registerCallbackRoutes(app: FastifyInstance, opts: Callbac
         onRequest: async (req) => {
           recordingClaims.set(req, claimsOf(req.query.t, 'recording-ready'));
         },
-        // This route's own limit in the answer (the gateway's handler would quote BODY_LIMIT_BYTES); the same error path.
-        errorHandler: (err, req, reply) =>
-          sendError(req, reply, err, { http: { bodyLimitBytes: RECORDING_READY_BODY_LIMIT_BYTES } }),
+        errorHandler: ownBodyLimit('recording-ready body', RECORDING_READY_BODY_LIMIT_BYTES),
       },
       async (req, reply) => {
         const claims = recordingClaims.get(req);
