@@ -30,6 +30,8 @@ export interface BenchOptions {
   subscriptions: number;
   /** Meetings ended one by one for the callback→subscriber latency (BENCH_SUBSCRIPTION_SAMPLES, default 50). */
   subscriptionSamples: number;
+  /** The Redis the production-path subscription latency runs on, in a namespace of the run's own (BENCH_REDIS_URL, default redis://127.0.0.1:6379). */
+  redisUrl: string;
   /** Where the results file goes (BENCH_RESULTS_DIR, default bench/results). */
   resultsDir: string;
   /** Scenario groups to run, comma-separated (BENCH_ONLY: baselines,warm,create,bbbcall,burst,naive,memory,coldstart,profile,subscriptions); all when unset. */
@@ -84,6 +86,7 @@ export function benchOptions(env: Record<string, string | undefined>): BenchOpti
     subscriptions: num('BENCH_SUBSCRIPTIONS', 500, 1, 100_000),
     subscriptionSamples: num('BENCH_SUBSCRIPTION_SAMPLES', 50, 1, 10_000),
     profile: (env.BENCH_PROFILE ?? '1') !== '0',
+    redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     resultsDir: env.BENCH_RESULTS_DIR ?? 'bench/results',
     only: onlyRaw && onlyRaw.length > 0 ? new Set(onlyRaw) : undefined,
   };

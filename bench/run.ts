@@ -12,7 +12,7 @@ import { readProfile, summarise, type ProfileSummary } from './profile-summary.j
 import { machineDescription, markdownTable, settingsDescription, textTable, type Row } from './report.js';
 import { runBurst } from './burst-driver.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
-import { subscriptionEnv, subscriptionScenarios } from './subscriptions.js';
+import { memoryLogScenarios, redisLogScenario, redisNamespace, subscriptionEnv } from './subscriptions.js';
 import {
   answersPost,
   bbbCallsSince,
@@ -186,19 +186,10 @@ async function main(): Promise<void> {
     }
 
     if (want('subscriptions')) {
-      log(`subscriptions: ${o.subscriptions} idle, then ${o.subscriptionSamples} callback→subscriber samples`);
-      const events = await startGateway(ctx, subscriptionEnv(o.subscriptions));
-      try {
-        ctx.rows.push(
-          ...(await subscriptionScenarios(events, sim, {
-            idle: o.subscriptions,
-            samples: o.subscriptionSamples,
-            log,
-          })),
-        );
-      } finally {
-        await events.stop();
-      }
+      log(
+        `subscriptions: ${o.subscriptions} idle, then ${o.subscriptionSamples} callback→subscriber samples on each path`,
+      );
+      ctx.rows.push(...(await subscriptionGroup(ctx)));
     }
 
     if (o.profile && want('profile')) {
@@ -230,6 +221,43 @@ async function startGateway(
   });
   if (nodeArgs.length === 0) ctx.startupsMs.push(server.startupMs);
   return server;
+}
+
+/**
+ * (f) and (g) on one gateway with the event log in memory; then (h) on the production path: two replicas on the real
+ * Redis (BENCH_REDIS_URL), in a namespace of this run's own that is deleted afterwards.
+ */
+async function subscriptionGroup(ctx: Ctx): Promise<Row[]> {
+  const { o, sim, log } = ctx;
+  const bench = { idle: o.subscriptions, samples: o.subscriptionSamples, log };
+  const rows: Row[] = [];
+  const single = await startGateway(ctx, subscriptionEnv(o.subscriptions));
+  try {
+    rows.push(...(await memoryLogScenarios(single, sim, bench)));
+  } finally {
+    await single.stop();
+  }
+  ctx.notes.push(
+    `Subscriptions: the gateways of (f)–(h) run with \`NODE_ENV=development\` (PUBLIC_URL, where BBB calls back, defaults to the listen address only there). (h) runs two of them with \`REDIS_URL\` (BENCH_REDIS_URL; not printed, it may hold a password) and an EVENTS_KEY_PREFIX / REDIS_KEY_PREFIX of the run's own (deleted afterwards); the meetings are created through replica A, so BBB's end callback goes to A, and the subscriber is on replica B. Latencies: one meeting at a time, nearest-rank percentiles.`,
+  );
+  const redis = redisNamespace(o.redisUrl);
+  try {
+    const env = { ...subscriptionEnv(o.subscriptions), ...redis.env };
+    const a = await startGateway(ctx, env);
+    try {
+      const b = await startGateway(ctx, env);
+      try {
+        rows.push(await redisLogScenario(a, b, sim, bench));
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      await a.stop();
+    }
+  } finally {
+    await redis.clean();
+  }
+  return rows;
 }
 
 interface LoadTarget {
