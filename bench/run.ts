@@ -102,16 +102,7 @@ async function main(): Promise<void> {
     const graphqlPool = joinPool(meetings, WARM_POOL, graphqlJoin);
     try {
       if (want('baselines') || want('warm') || want('naive')) {
-        const bareFastify = await spawnServer({
-          script: BARE_FASTIFY,
-          env: {},
-          probe: answersPost('/join', restPool[0]!.body!),
-        });
-        const bareApollo = await spawnServer({
-          script: BARE_APOLLO,
-          env: {},
-          probe: answersPost('/graphql', graphqlPool[0]!.body!),
-        });
+        const { bareFastify, bareApollo } = await startBaselines(restPool, graphqlPool);
         try {
           const rest = { requests: restPool, okStatuses: REST_OK };
           const graphql = { requests: graphqlPool, okStatuses: GRAPHQL_OK, rejectBody: '"errors"' };
@@ -456,15 +447,11 @@ async function directCreate(ctx: Ctx, sim: Simulator): Promise<LoadResult> {
  * meeting that was just created and never joined, so the gateway has nothing cached for it. The same bursts go to the
  * bare baselines and to (c), taking turns over `rounds` rounds; each row merges its rounds (p99 over all their joins).
  */
-async function bursts(
-  ctx: Ctx,
-  gateway: ServerProcess,
-  naive: ServerProcess,
+/** The baselines (a) bare Fastify and (b) bare Apollo, each probed with a request of the pool it will be loaded with. */
+async function startBaselines(
   restPool: BenchRequest[],
   graphqlPool: BenchRequest[],
-  withNaive: boolean,
-): Promise<Row[]> {
-  const { o, sim } = ctx;
+): Promise<{ bareFastify: ServerProcess; bareApollo: ServerProcess }> {
   const bareFastify = await spawnServer({
     script: BARE_FASTIFY,
     env: {},
@@ -475,6 +462,19 @@ async function bursts(
     env: {},
     probe: answersPost('/graphql', graphqlPool[0]!.body!),
   });
+  return { bareFastify, bareApollo };
+}
+
+async function bursts(
+  ctx: Ctx,
+  gateway: ServerProcess,
+  naive: ServerProcess,
+  restPool: BenchRequest[],
+  graphqlPool: BenchRequest[],
+  withNaive: boolean,
+): Promise<Row[]> {
+  const { o, sim } = ctx;
+  const { bareFastify, bareApollo } = await startBaselines(restPool, graphqlPool);
   try {
     type Target = {
       name: string;
