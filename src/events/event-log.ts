@@ -157,8 +157,15 @@ export class RedisEventLog implements EventLog {
     );
   }
 
+  /**
+   * The index key outlives an entry trimmed by count (MAXLEN): only an entry the stream still holds has a position, so
+   * `after` naming a trimmed event is unknown (as in the memory log) instead of silently skipping the events after it.
+   */
   async positionOf(app: string, eventId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.indexKey(app, eventId))) ?? undefined;
+    const position = await this.redis.get(this.indexKey(app, eventId));
+    if (position === null) return undefined;
+    const kept = (await this.redis.xrange(this.streamKey(app), position, position)) as StreamEntries;
+    return kept.length > 0 ? position : undefined;
   }
 
   async read(app: string, after: string | undefined, count: number): Promise<LoggedEvent[]> {
