@@ -240,6 +240,9 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       onConnect: async (ctx) => {
         const who = await identify(authorizationOf(ctx.connectionParams) ?? ctx.extra.request.headers.authorization);
         const { socket } = ctx.extra;
+        // Verifying an access token is asynchronous: a socket that closed meanwhile already had its onClose (which found
+        // no connection to release), so admitting it now would keep its slot for good.
+        if (socket.readyState !== socket.OPEN) return false;
         if ('refused' in who) {
           socket.close(who.code, who.refused);
           return false;

@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { startStack, TOKENS, type Stack } from '../helpers/stack.js';
+import type { CreateMeetingMutation } from '../generated/graphql.js';
+import { CREATE, ISSUE_TOKEN } from '../helpers/operations.js';
+import { gql, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { sampleValue, scrapeMetrics, waitFor } from '../ops/support/ops-helpers.js';
 import { WsClient } from './support/subscriber.js';
 
@@ -15,6 +18,8 @@ describe('subscription limits', () => {
   };
   const connections = async () =>
     sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_subscription_connections', { transport: 'ws' }) ?? 0;
+  const sseConnections = async () =>
+    sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_subscription_connections', { transport: 'sse' }) ?? 0;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -24,8 +29,69 @@ describe('subscription limits', () => {
         SUBSCRIPTION_MAX_MESSAGE_BYTES: '2048',
         SUBSCRIPTION_IDLE_TIMEOUT_MS: '1000',
         SUBSCRIPTION_KEEPALIVE_MS: '1000',
+        ACCESS_TOKEN_SIGNING_KEY: 'subscription-limits-access-key-0123456789abcdef',
       },
     });
+  });
+
+  /** An access token of the app lms with SUBSCRIBE_EVENTS (verifying it is asynchronous, unlike an API token). */
+  async function accessToken(): Promise<string> {
+    const created = await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Limits' } });
+    const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
+      input: { meetingId: created.body.data!.createMeeting.meetingId, scopes: ['SUBSCRIBE_EVENTS'], name: 'Student' },
+    });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data!.issueAccessToken.token;
+  }
+
+  /** The app's one connection slot is free: a new socket of lms is acknowledged, not refused with 1013. */
+  async function slotIsFree(): Promise<void> {
+    const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await once(socket, 'open');
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: TOKENS.lms } }));
+    const answer = await Promise.race([
+      once(socket, 'message').then(([m]) => JSON.parse(String(m)) as unknown),
+      once(socket, 'close').then(([code]) => ({ closed: code })),
+    ]);
+    expect(answer).toEqual({ type: 'connection_ack' });
+    socket.close();
+    await once(socket, 'close');
+  }
+
+  it('a socket that leaves while its access token is verified keeps no connection slot', async () => {
+    const token = await accessToken();
+    for (let i = 0; i < 3; i++) {
+      const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      await once(socket, 'open');
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: token } }));
+      socket.terminate();
+      await once(socket, 'close');
+    }
+    await slotIsFree();
+  });
+
+  it('an SSE request that leaves while its access token is verified keeps no connection slot', async () => {
+    const token = await accessToken();
+    const { port } = new URL(stack.url);
+    const body = JSON.stringify({ query: 'subscription { meetingEvents { id } }' });
+    for (let i = 0; i < 3; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /graphql/stream HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\naccept: text/event-stream\r\n` +
+          `authorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.destroy();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+    await waitFor(async () => (await sseConnections()) === 0, 'no SSE connection to be counted');
+    const res = await fetch(`${stack.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: TOKENS.lms },
+      body,
+    });
+    expect(res.status).toBe(200);
+    await res.body?.cancel();
   });
 
   afterEach(async () => {
