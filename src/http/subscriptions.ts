@@ -329,6 +329,11 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       const who = fastifyReq.subscriptionWho;
       if ('refused' in who) return [null, { status: 401, statusText: 'Unauthorized' }] as never;
       const conn: Connection = { transport: 'sse', app: who.caller.app, active: 0 };
+      const { reply } = req.context as { reply: FastifyReply };
+      // A client that left while its token was verified already closed the response: it is not admitted (its 'close'
+      // came before any listener, so nothing would release it).
+      if (reply.raw.closed || reply.raw.destroyed || fastifyReq.raw.socket.destroyed)
+        return [null, { status: 499, statusText: 'Client Closed Request' }] as never;
       if (closing || !admit(conn))
         return [
           JSON.stringify({
@@ -342,7 +347,6 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
           }),
           { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } },
         ] as never;
-      const { reply } = req.context as { reply: FastifyReply };
       reply.raw.once('close', () => release(conn));
       expireWith(conn, who.access, () => reply.raw.destroy());
       const prepared = await prepare(params, contextFor(who, conn, fastifyReq.log));
