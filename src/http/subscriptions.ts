@@ -27,7 +27,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import { toGraphQLError } from '../graphql/errors.js';
 import { depthLimitRule, documentSizeRule } from '../graphql/limits.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import type { RateLimiter } from './rate-limit.js';
+import { chargeAccessToken, type AppRateLimiter } from './access-token-rate-limit.js';
 
 /** GraphQL over SSE, distinct-connections mode (one stream per operation; no reservations, so no sticky sessions). */
 const SSE_PATH = '/graphql/stream';
@@ -43,7 +43,7 @@ export interface SubscriptionOptions {
   readonly events: Events | undefined;
   readonly config: Pick<Config, 'graphql' | 'subscriptions'>;
   readonly metrics: GatewayMetrics;
-  readonly rateLimiter: RateLimiter | undefined;
+  readonly rateLimiter: AppRateLimiter | undefined;
 }
 
 export interface Subscriptions {
@@ -58,6 +58,8 @@ type Who = { caller: Caller; access?: AccessGrant } | { refused: string; code: 4
 interface Connection {
   readonly transport: Transport;
   readonly app: string;
+  /** An access token's id: its connections are counted too (SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN). */
+  readonly tokenId?: string | undefined;
   active: number;
   idle?: NodeJS.Timeout;
   /** An access token's connection ends when the token expires (its grant is checked only when the connection opens). */
@@ -76,6 +78,7 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
   const authorize = operationAuthorizer({ introspection: config.graphql.introspection });
   const rules = [...specifiedRules, documentSizeRule(config.graphql), depthLimitRule(config.graphql)];
   const perApp = new Map<string, number>();
+  const perToken = new Map<string, number>();
   const sockets = new Map<WebSocket, Connection>();
   const sseSockets = new Set<Socket>();
   let closing = false;
@@ -94,21 +97,28 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     return auth.access ? { caller: auth.caller, access: auth.access } : { caller: auth.caller };
   }
 
-  /** Counts the connection for its app; false when the app is at SUBSCRIPTION_CONNECTIONS_PER_APP on this replica. */
-  function admit(conn: Connection): boolean {
+  /**
+   * Counts the connection for its app (and its access token); undefined when admitted, else why not: the app is at
+   * SUBSCRIPTION_CONNECTIONS_PER_APP or the token at SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN on this replica.
+   */
+  function admit(conn: Connection): string | undefined {
     const n = perApp.get(conn.app) ?? 0;
-    if (n >= limits.connectionsPerApp) return false;
+    if (n >= limits.connectionsPerApp)
+      return 'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP)';
+    const t = conn.tokenId === undefined ? 0 : (perToken.get(conn.tokenId) ?? 0);
+    if (t >= limits.connectionsPerAccessToken)
+      return 'Too many subscription connections for this access token (SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN)';
     perApp.set(conn.app, n + 1);
+    if (conn.tokenId !== undefined) perToken.set(conn.tokenId, t + 1);
     metrics.subscriptionConnections.inc({ transport: conn.transport });
-    return true;
+    return undefined;
   }
 
   function release(conn: Connection): void {
     clearTimeout(conn.idle);
     clearTimeout(conn.expiry);
-    const n = (perApp.get(conn.app) ?? 1) - 1;
-    if (n <= 0) perApp.delete(conn.app);
-    else perApp.set(conn.app, n);
+    countDown(perApp, conn.app);
+    if (conn.tokenId !== undefined) countDown(perToken, conn.tokenId);
     metrics.subscriptionConnections.dec({ transport: conn.transport });
   }
 
@@ -187,7 +197,7 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       );
     try {
       authorize({ contextValue, operation, document });
-      await charge(contextValue.caller!.app);
+      await charge(contextValue.caller!.app, contextValue.access);
     } catch (err) {
       if (err instanceof GraphQLError) return [err];
       if (err instanceof GatewayError) return [toGraphQLError(err)];
@@ -198,16 +208,20 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     return { schema, document, variableValues, operationName, contextValue };
   }
 
-  async function charge(appName: string): Promise<void> {
+  /** One point of the app's budget and, for an access token, one of the token's own (shared with its HTTP requests). */
+  async function charge(appName: string, access: AccessGrant | undefined): Promise<void> {
     if (!opts.rateLimiter) return;
     const decision = await opts.rateLimiter.consume(`app:${appName}`, 1);
-    if (decision.allowed) return;
-    metrics.rateLimited.inc({ app: appName });
-    throw new GatewayError(
-      'RATE_LIMITED',
-      `Too many requests for the app "${appName}": the limit is ${opts.rateLimiter.points} per ${opts.rateLimiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
-      { retryAfterSeconds: decision.retryAfterSeconds },
-    );
+    if (!decision.allowed) {
+      metrics.rateLimited.inc({ app: appName });
+      throw new GatewayError(
+        'RATE_LIMITED',
+        `Too many requests for the app "${appName}": the limit is ${opts.rateLimiter.points} per ${opts.rateLimiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      );
+    }
+    const budget = opts.rateLimiter.accessTokenBudget;
+    if (access !== undefined && budget !== undefined) await chargeAccessToken(budget, metrics, access, 1);
   }
 
   await app.register(websocket, {
@@ -247,12 +261,10 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
           socket.close(who.code, who.refused);
           return false;
         }
-        const conn: Connection = { transport: 'ws', app: who.caller.app, active: 0 };
-        if (closing || !admit(conn)) {
-          socket.close(
-            CLOSE.tryAgainLater,
-            'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP)',
-          );
+        const conn: Connection = { transport: 'ws', app: who.caller.app, tokenId: who.access?.tokenId, active: 0 };
+        const refusal = closing ? 'The gateway is shutting down; reconnect' : admit(conn);
+        if (refusal !== undefined) {
+          socket.close(closing ? CLOSE.goingAway : CLOSE.tryAgainLater, refusal);
           return false;
         }
         sockets.set(socket, conn);
@@ -328,22 +340,17 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       const fastifyReq = req.raw as unknown as FastifyRequest & { subscriptionWho: Who };
       const who = fastifyReq.subscriptionWho;
       if ('refused' in who) return [null, { status: 401, statusText: 'Unauthorized' }] as never;
-      const conn: Connection = { transport: 'sse', app: who.caller.app, active: 0 };
+      const conn: Connection = { transport: 'sse', app: who.caller.app, tokenId: who.access?.tokenId, active: 0 };
       const { reply } = req.context as { reply: FastifyReply };
       // A client that left while its token was verified already closed the response: it is not admitted (its 'close'
       // came before any listener, so nothing would release it).
       if (reply.raw.closed || reply.raw.destroyed || fastifyReq.raw.socket.destroyed)
         return [null, { status: 499, statusText: 'Client Closed Request' }] as never;
-      if (closing || !admit(conn))
+      const refusal = closing ? 'The gateway is shutting down; reconnect' : admit(conn);
+      if (refusal !== undefined)
         return [
           JSON.stringify({
-            errors: [
-              {
-                message:
-                  'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP); try again later.',
-                extensions: { code: 'LIMIT_EXCEEDED' },
-              },
-            ],
+            errors: [{ message: `${refusal}; try again later.`, extensions: { code: 'LIMIT_EXCEEDED' } }],
           }),
           { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } },
         ] as never;
@@ -401,4 +408,10 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
       if (key.toLowerCase() === 'authorization' && typeof value === 'string') return value;
   }
   return undefined;
+}
+
+function countDown(counts: Map<string, number>, key: string): void {
+  const n = (counts.get(key) ?? 1) - 1;
+  if (n <= 0) counts.delete(key);
+  else counts.set(key, n);
 }

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import type { CreateMeetingMutation } from '../generated/graphql.js';
 import { CREATE, ISSUE_TOKEN } from '../helpers/operations.js';
@@ -34,16 +34,6 @@ describe('subscription limits', () => {
     });
   });
 
-  /** An access token of the app lms with SUBSCRIBE_EVENTS (verifying it is asynchronous, unlike an API token). */
-  async function accessToken(): Promise<string> {
-    const created = await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Limits' } });
-    const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
-      input: { meetingId: created.body.data!.createMeeting.meetingId, scopes: ['SUBSCRIBE_EVENTS'], name: 'Student' },
-    });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data!.issueAccessToken.token;
-  }
-
   /** The app's one connection slot is free: a new socket of lms is acknowledged, not refused with 1013. */
   async function slotIsFree(): Promise<void> {
     const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
@@ -59,7 +49,7 @@ describe('subscription limits', () => {
   }
 
   it('a socket that leaves while its access token is verified keeps no connection slot', async () => {
-    const token = await accessToken();
+    const token = await accessToken(stack);
     for (let i = 0; i < 3; i++) {
       const socket = new WebSocket(`${stack.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
       await once(socket, 'open');
@@ -71,7 +61,7 @@ describe('subscription limits', () => {
   });
 
   it('an SSE request that leaves while its access token is verified keeps no connection slot', async () => {
-    const token = await accessToken();
+    const token = await accessToken(stack);
     const { port } = new URL(stack.url);
     const body = JSON.stringify({ query: 'subscription { meetingEvents { id } }' });
     for (let i = 0; i < 3; i++) {
@@ -175,6 +165,64 @@ describe('subscriptions and the rate limit', () => {
     expect(subs.slice(0, 2).map((s) => s.errors)).toEqual([[], []]);
   });
 });
+
+describe('subscriptions with an access token: its own rate budget and connection cap', () => {
+  let stack: Stack;
+  const clients: WsClient[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        WEBHOOK_SIGNING_KEY: 'subscription-limits-signing-key-0123456789',
+        ACCESS_TOKEN_SIGNING_KEY: 'subscription-limits-access-key-0123456789abcdef',
+        RATE_LIMIT_POINTS: '1000',
+        RATE_LIMIT_DURATION_S: '3600',
+        RATE_LIMIT_ACCESS_TOKEN_POINTS: '1',
+        SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN: '1',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await stack.close();
+  });
+
+  it("charges each subscription a point of the token's own budget, and caps the token's connections", async () => {
+    const token = await accessToken(stack);
+    const ws = new WsClient(stack.url, token);
+    clients.push(ws);
+    const first = ws.subscribe();
+    const second = ws.subscribe();
+    const [errors] = (await second.failed()) as Array<Array<{ message: string; extensions?: { code?: string } }>>;
+    expect(errors![0]!.extensions?.code).toBe('RATE_LIMITED');
+    expect(errors![0]!.message).toContain('access token');
+    expect(first.errors).toEqual([]);
+    // The token's one connection is taken; another app's (or an API token's) connections are not affected.
+    const again = new WsClient(stack.url, token);
+    clients.push(again);
+    again.subscribe();
+    expect(await again.closed()).toMatchObject({ code: 1013, reason: expect.stringContaining('PER_ACCESS_TOKEN') });
+    const app = new WsClient(stack.url, TOKENS.lms);
+    clients.push(app);
+    const sub = app.subscribe();
+    await waitFor(
+      async () => sampleValue(await scrapeMetrics(stack.url), 'bbb_interface_subscriptions', { transport: 'ws' }) === 2,
+      'the app token to stream too',
+    );
+    expect(sub.errors).toEqual([]);
+  });
+});
+
+/** An access token of the app lms with SUBSCRIBE_EVENTS (verifying it is asynchronous, unlike an API token). */
+async function accessToken(stack: Stack): Promise<string> {
+  const created = await gql<CreateMeetingMutation>(stack, CREATE, { input: { name: 'Limits' } });
+  const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
+    input: { meetingId: created.body.data!.createMeeting.meetingId, scopes: ['SUBSCRIBE_EVENTS'], name: 'Student' },
+  });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data!.issueAccessToken.token;
+}
 
 function once(socket: WebSocket, event: 'open' | 'message' | 'close' | 'ping'): Promise<unknown[]> {
   return new Promise((resolve) => socket.once(event, (...args: unknown[]) => resolve(args)));
