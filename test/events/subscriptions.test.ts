@@ -250,6 +250,37 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     await stream.failed();
   });
 
+  it("access tokens: only their meeting instance's events (not a re-created one's), and no meeting.summary", async () => {
+    const m = await createMeeting(TOKENS.lms, false);
+    const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
+      input: { meetingId: m.meetingId, scopes: ['SUBSCRIBE_EVENTS'], name: 'Student' },
+    });
+    const token = res.body.data!.issueAccessToken.token;
+    const logged = await stack.gateway.events!.log.read('lms', undefined, 10_000);
+    const created = logged.find((e) => e.event.type === 'meeting.created' && e.event.data['meetingId'] === m.meetingId);
+    const internal = String(created!.event.data['internalMeetingId']);
+    const [sha, createTime] = internal.split('-') as [string, string];
+    const later = String(Number(createTime) + 60_000);
+    const append = (id: string, type: string, data: Record<string, unknown>) =>
+      stack.gateway.events!.log.append({ id, app: 'lms', type, timestamp: new Date().toISOString(), data });
+    const own = { meetingId: m.meetingId, internalMeetingId: internal };
+    // The same meetingId, created again after the token was minted: another meeting.
+    await append(`evt_again_${m.meetingId}`, 'meeting.created', {
+      meetingId: m.meetingId,
+      internalMeetingId: `${sha}-${later}`,
+      createTime: new Date(Number(later)).toISOString(),
+    });
+    await append(`evt_summary_${m.meetingId}`, 'meeting.summary', { ...own, attendees: [] });
+    await append(`evt_ready_${m.meetingId}`, 'recording.ready', { ...own, recordId: internal });
+    const seen = await log({}, token);
+    expect(seen.nodes.map((n) => n.id)).toEqual([created!.event.id, `evt_ready_${m.meetingId}`]);
+    const sub = client(token).subscribe({ after: created!.event.id });
+    const [first] = await sub.count(1);
+    expect(first).toMatchObject({ id: `evt_ready_${m.meetingId}`, type: 'RECORDING_READY' });
+    // The app's own token sees both instances.
+    expect((await log({ meetingId: m.meetingId, types: ['MEETING_CREATED'] })).nodes).toHaveLength(2);
+  });
+
   it('bounds subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION) and refuses queries over the socket', async () => {
     const ws = client(TOKENS.lms);
     ws.subscribe();
