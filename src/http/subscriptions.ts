@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import websocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,10 +17,10 @@ import { createHandler as createSseHandler } from 'graphql-sse/lib/use/fastify';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { AccessGrant } from '../auth/access-tokens.js';
-import type { Caller, RequestIdentity } from '../auth/caller.js';
+import { unauthenticated, type Caller, type RequestIdentity } from '../auth/caller.js';
 import { tokenFromHeader } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { GatewayError } from '../errors.js';
+import { badInput, errorAnswer, GatewayError, type ErrorAnswer } from '../errors.js';
 import { openEventStream } from '../events/event-stream.js';
 import type { Events } from '../events/index.js';
 import { operationAuthorizer } from '../graphql/auth-plugin.js';
@@ -34,8 +35,24 @@ const SSE_PATH = '/graphql/stream';
 
 /** WebSocket close codes: graphql-ws' own for auth; 1001 (going away) and 1013 (try again later) are retried by clients. */
 const CLOSE = { unauthorized: 4401, forbidden: 4403, goingAway: 1001, tryAgainLater: 1013, normal: 1000 } as const;
+/** The close code of a refused connection, from its answer's status (the error table decides the status). */
+const CLOSE_OF_STATUS: Readonly<Record<number, number>> = {
+  401: CLOSE.unauthorized,
+  403: CLOSE.forbidden,
+  429: CLOSE.tryAgainLater,
+  503: CLOSE.goingAway,
+};
+/** A WebSocket close reason is at most 123 bytes. */
+const MAX_CLOSE_REASON = 123;
+/** Where each transport carries the token, for the UNAUTHENTICATED sentence: the one transport-specific hint. */
+const SEND_TOKEN: Readonly<Record<'ws' | 'sse', string | undefined>> = {
+  ws: "send it in the connection_init payload as `authorization` (or as the upgrade request's Authorization header)",
+  sse: undefined,
+};
 /** How long sockets may take to answer the close frame at shutdown before they are cut. */
 const CLOSE_WAIT_MS = 1000;
+/** When a client refused for a connection limit may try again. */
+const RETRY_AFTER_S = 5;
 
 export interface SubscriptionOptions {
   readonly schema: GraphQLSchema;
@@ -52,7 +69,7 @@ export interface Subscriptions {
 }
 
 type Transport = 'ws' | 'sse';
-type Who = { caller: Caller; access?: AccessGrant } | { refused: string; code: 4401 | 4403 };
+type Who = { caller: Caller; access?: AccessGrant } | { refused: GatewayError };
 
 /** One subscription connection (a socket, or an SSE stream): its app, how many operations stream, its idle timer. */
 interface Connection {
@@ -83,35 +100,45 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
   const sseSockets = new Set<Socket>();
   let closing = false;
 
-  async function identify(authorization: string | undefined): Promise<Who> {
-    const token = tokenFromHeader(authorization);
-    if (token === undefined)
-      return { refused: 'Unauthorized: send the API token as connectionParams.authorization', code: 4401 };
-    const auth = await opts.identity.authOfHeader(authorization);
-    if (!auth.caller) {
-      const why = auth.accessRefusal === undefined ? 'unknown API token' : 'the access token is refused';
-      return { refused: `Unauthorized: ${why}`, code: 4401 };
-    }
+  async function identify(authorization: string | undefined, transport: Transport): Promise<Who> {
+    const auth =
+      tokenFromHeader(authorization) === undefined
+        ? { caller: undefined }
+        : await opts.identity.authOfHeader(authorization);
+    if (!auth.caller) return { refused: unauthenticated(auth.accessRefusal, SEND_TOKEN[transport]) };
     if (auth.access && !auth.access.scopes.includes('SUBSCRIBE_EVENTS'))
-      return { refused: 'Forbidden: the access token lacks the SUBSCRIBE_EVENTS scope', code: 4403 };
+      return { refused: new GatewayError('FORBIDDEN', 'The access token lacks the SUBSCRIBE_EVENTS scope.') };
     return auth.access ? { caller: auth.caller, access: auth.access } : { caller: auth.caller };
+  }
+
+  /** Closes a socket with the code and the (cut to size) message of the error's answer. */
+  function refuseSocket(socket: WebSocket, err: GatewayError): void {
+    const answer = errorAnswer(err);
+    socket.close(CLOSE_OF_STATUS[answer.status] ?? 1011, closeReason(answer.message));
   }
 
   /**
    * Counts the connection for its app (and its access token); undefined when admitted, else why not: the app is at
    * SUBSCRIPTION_CONNECTIONS_PER_APP or the token at SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN on this replica.
    */
-  function admit(conn: Connection): string | undefined {
+  function admit(conn: Connection): GatewayError | undefined {
+    if (closing) return shuttingDown();
     const n = perApp.get(conn.app) ?? 0;
     if (n >= limits.connectionsPerApp)
-      return 'Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP)';
+      return limitExceeded('Too many subscription connections for this app (SUBSCRIPTION_CONNECTIONS_PER_APP)');
     const t = conn.tokenId === undefined ? 0 : (perToken.get(conn.tokenId) ?? 0);
     if (t >= limits.connectionsPerAccessToken)
-      return 'Too many subscription connections for this access token (SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN)';
+      return limitExceeded(
+        'Too many subscription connections for this access token (SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN)',
+      );
     perApp.set(conn.app, n + 1);
     if (conn.tokenId !== undefined) perToken.set(conn.tokenId, t + 1);
     metrics.subscriptionConnections.inc({ transport: conn.transport });
     return undefined;
+  }
+
+  function limitExceeded(what: string): GatewayError {
+    return new GatewayError('LIMIT_EXCEEDED', `${what}; try again later.`, { retryAfterSeconds: RETRY_AFTER_S });
   }
 
   function release(conn: Connection): void {
@@ -174,26 +201,27 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     payload: { query?: unknown; variables?: unknown; operationName?: unknown },
     contextValue: GatewayContext,
   ): Promise<ExecutionArgs | GraphQLError[]> {
-    const coded = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
-    if (typeof payload.query !== 'string') return coded('Send the subscription document as `query`.', 'BAD_USER_INPUT');
+    const refused = (err: GatewayError) => [toGraphQLError(err)];
+    if (typeof payload.query !== 'string') return refused(badInput('Send the subscription document as `query`.'));
     let document: DocumentNode;
     try {
       document = parse(payload.query, { maxTokens: config.graphql.maxTokens });
     } catch (err) {
-      return coded((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+      return refused(new GatewayError('GRAPHQL_PARSE_FAILED', (err as Error).message));
     }
     const errors = validate(schema, document, rules);
     if (errors.length > 0)
-      return errors.map(
-        (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      return errors.map((e) =>
+        toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', e.message), { nodes: e.nodes ?? [] }),
       );
     const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
     const operation = getOperationAST(document, operationName);
-    if (!operation) return coded('Name the operation to run (operationName).', 'BAD_USER_INPUT');
+    if (!operation) return refused(badInput('Name the operation to run (operationName).'));
     if (operation.operation !== 'subscription')
-      return coded(
-        `Only subscriptions run here; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST /graphql.`,
-        'BAD_USER_INPUT',
+      return refused(
+        badInput(
+          `Only subscriptions run here; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST /graphql.`,
+        ),
       );
     try {
       authorize({ contextValue, operation, document });
@@ -252,38 +280,42 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     {
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
-        const who = await identify(authorizationOf(ctx.connectionParams) ?? ctx.extra.request.headers.authorization);
+        const who = await identify(
+          authorizationOf(ctx.connectionParams) ?? ctx.extra.request.headers.authorization,
+          'ws',
+        );
         const { socket } = ctx.extra;
         // Verifying an access token is asynchronous: a socket that closed meanwhile already had its onClose (which found
         // no connection to release), so admitting it now would keep its slot for good.
         if (socket.readyState !== socket.OPEN) return false;
         if ('refused' in who) {
-          socket.close(who.code, who.refused);
+          refuseSocket(socket, who.refused);
           return false;
         }
         const conn: Connection = { transport: 'ws', app: who.caller.app, tokenId: who.access?.tokenId, active: 0 };
-        const refusal = closing ? 'The gateway is shutting down; reconnect' : admit(conn);
+        const refusal = admit(conn);
         if (refusal !== undefined) {
-          socket.close(closing ? CLOSE.goingAway : CLOSE.tryAgainLater, refusal);
+          refuseSocket(socket, refusal);
           return false;
         }
         sockets.set(socket, conn);
         Object.assign(ctx.extra, { who });
-        expireWith(conn, who.access, () => socket.close(CLOSE.unauthorized, 'Unauthorized: the access token expired'));
+        expireWith(conn, who.access, () => refuseSocket(socket, unauthenticated('the access token expired')));
         armIdle(conn, socket);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
         const conn = sockets.get(ctx.extra.socket);
         const who = (ctx.extra as { who?: Who }).who;
-        if (!conn || !who || 'refused' in who)
-          return [new GraphQLError('Unauthorized', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!conn || !who || 'refused' in who) return [toGraphQLError(unauthenticated(undefined, SEND_TOKEN.ws))];
         // graphql-ws has reserved this operation's place already.
         if (Object.keys(ctx.subscriptions).length > limits.perConnection)
           return [
-            new GraphQLError(
-              `At most ${limits.perConnection} subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION); complete one first or open another connection.`,
-              { extensions: { code: 'LIMIT_EXCEEDED' } },
+            toGraphQLError(
+              new GatewayError(
+                'LIMIT_EXCEEDED',
+                `At most ${limits.perConnection} subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION); complete one first or open another connection.`,
+              ),
             ),
           ];
         return prepare(payload, contextFor(who, conn, ctx.extra.request.log, ctx.extra.socket));
@@ -301,12 +333,9 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     method: 'GET',
     url: '/graphql',
     constraints: { upgrade: 'websocket' },
-    handler: async (_req, reply) =>
-      reply
-        .code(426)
-        .header('upgrade', 'websocket')
-        .type('application/json; charset=utf-8')
-        .send({ message: 'Upgrade to a WebSocket with the graphql-transport-ws subprotocol.' }),
+    handler: async () => {
+      throw new GatewayError('UPGRADE_REQUIRED', 'Upgrade to a WebSocket with the graphql-transport-ws subprotocol.');
+    },
     // graphql-ws adds an 'error' listener that writes to the console (not the JSON log) before it closes the socket;
     // the errorHandler above logs and closes already, so that listener is taken off again.
     wsHandler: function (this: FastifyInstance, socket: WebSocket, req: FastifyRequest) {
@@ -322,17 +351,9 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     schema,
     authenticate: async (req) => {
       const fastifyReq = req.raw as unknown as FastifyRequest;
-      const who = await identify(fastifyReq.headers.authorization);
+      const who = await identify(fastifyReq.headers.authorization, 'sse');
       Object.assign(fastifyReq, { subscriptionWho: who });
-      if ('refused' in who)
-        return [
-          JSON.stringify({
-            errors: [
-              { message: who.refused, extensions: { code: who.code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' } },
-            ],
-          }),
-          { status: who.code === 4401 ? 401 : 403, statusText: who.code === 4401 ? 'Unauthorized' : 'Forbidden' },
-        ];
+      if ('refused' in who) return sseRefusal(errorAnswer(who.refused));
       // No reservation token: distinct-connections mode only.
       return undefined;
     },
@@ -346,14 +367,8 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       // came before any listener, so nothing would release it).
       if (reply.raw.closed || reply.raw.destroyed || fastifyReq.raw.socket.destroyed)
         return [null, { status: 499, statusText: 'Client Closed Request' }] as never;
-      const refusal = closing ? 'The gateway is shutting down; reconnect' : admit(conn);
-      if (refusal !== undefined)
-        return [
-          JSON.stringify({
-            errors: [{ message: `${refusal}; try again later.`, extensions: { code: 'LIMIT_EXCEEDED' } }],
-          }),
-          { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } },
-        ] as never;
+      const refusal = admit(conn);
+      if (refusal !== undefined) return sseRefusal(errorAnswer(refusal)) as never;
       reply.raw.once('close', () => release(conn));
       expireWith(conn, who.access, () => reply.raw.destroy());
       const prepared = await prepare(params, contextFor(who, conn, fastifyReq.log));
@@ -372,9 +387,15 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       try {
         await sse(req, reply);
       } catch (err) {
-        req.log.error({ err }, 'SSE subscription failed');
-        if (!reply.raw.headersSent) reply.raw.writeHead(500).end();
-        else reply.raw.destroy();
+        const answer = errorAnswer(err);
+        req.log.error({ err: answer.cause, code: answer.code }, 'SSE subscription failed');
+        if (reply.raw.headersSent) reply.raw.destroy();
+        else {
+          const [body, init] = sseRefusal(answer);
+          reply.raw
+            .writeHead(init.status, { 'content-type': 'application/json; charset=utf-8', ...init.headers })
+            .end(body);
+        }
       }
     },
   });
@@ -414,4 +435,28 @@ function countDown(counts: Map<string, number>, key: string): void {
   const n = (counts.get(key) ?? 1) - 1;
   if (n <= 0) counts.delete(key);
   else counts.set(key, n);
+}
+
+/** An SSE request refused before it streams: the answer's status and headers, a GraphQL errors body with its code. */
+function sseRefusal(
+  answer: ErrorAnswer,
+): [string, { status: number; statusText: string; headers: Record<string, string> }] {
+  const extensions: Record<string, unknown> = { code: answer.code };
+  if (answer.retryAfterSeconds !== undefined) extensions['retryAfterSeconds'] = answer.retryAfterSeconds;
+  return [
+    JSON.stringify({ errors: [{ message: answer.message, extensions }] }),
+    { status: answer.status, statusText: STATUS_CODES[answer.status] ?? '', headers: { ...answer.headers } },
+  ];
+}
+
+function shuttingDown(): GatewayError {
+  return new GatewayError('SHUTTING_DOWN', 'The gateway is shutting down; reconnect (to another replica).');
+}
+
+/** A WebSocket close reason of at most 123 bytes: the message, cut at a word with an ellipsis when longer. */
+function closeReason(message: string): string {
+  if (Buffer.byteLength(message) <= MAX_CLOSE_REASON) return message;
+  let cut = message;
+  while (Buffer.byteLength(`${cut}…`) > MAX_CLOSE_REASON) cut = cut.slice(0, cut.lastIndexOf(' ', cut.length - 2));
+  return `${cut}…`;
 }

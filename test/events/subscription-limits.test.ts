@@ -75,12 +75,23 @@ describe('subscription limits', () => {
       await new Promise((resolve) => socket.once('close', resolve));
     }
     await waitFor(async () => (await sseConnections()) === 0, 'no SSE connection to be counted');
-    const res = await fetch(`${stack.url}/graphql/stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: TOKENS.lms },
-      body,
-    });
+    const stream = () =>
+      fetch(`${stack.url}/graphql/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: TOKENS.lms },
+        body,
+      });
+    const res = await stream();
     expect(res.status).toBe(200);
+    // The slot is taken now: one more is LIMIT_EXCEEDED, from the error table (429 with Retry-After).
+    const refused = await stream();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const [error] = ((await refused.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors;
+    expect(error).toMatchObject({
+      extensions: { code: 'LIMIT_EXCEEDED' },
+      message: expect.stringContaining('PER_APP'),
+    });
     await res.body?.cancel();
   });
 
