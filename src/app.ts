@@ -142,9 +142,9 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
       // Stops listening, answers requests on open connections with 503, waits for those in flight; then the rest.
       closing ??= (async () => {
         try {
-          // Sockets first (1001: clients reconnect to another replica), then the HTTP drain.
-          await subscriptions.close();
-          await drain.start(config.shutdownDrainMs);
+          // Together: the drain stops listening (new requests and upgrades get 503) while the sockets close (1001: clients
+          // reconnect to another replica); the drain waits for those sockets too.
+          await Promise.all([subscriptions.close(), drain.start(config.shutdownDrainMs)]);
           await app.close();
           await apollo.stop();
         } finally {

@@ -64,7 +64,10 @@ export interface SubscriptionOptions {
 }
 
 export interface Subscriptions {
-  /** Closes every socket (1001: clients reconnect to another replica) and SSE stream; new ones are refused by the drain. */
+  /**
+   * Closes every socket (1001: clients reconnect to another replica) and SSE stream; from now on a connection is refused
+   * with SHUTTING_DOWN (1001, SSE 503), as the drain (run alongside) refuses new upgrades and requests.
+   */
   close(): Promise<void>;
 }
 
@@ -380,9 +383,11 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     method: ['GET', 'POST'],
     url: SSE_PATH,
     handler: async (req, reply) => {
+      // Only while its stream runs: a keep-alive socket whose stream ended may carry another request, which shutdown must
+      // not reset.
       const socket = req.raw.socket;
       sseSockets.add(socket);
-      socket.once('close', () => sseSockets.delete(socket));
+      reply.raw.once('close', () => sseSockets.delete(socket));
       reply.hijack();
       try {
         await sse(req, reply);
@@ -407,7 +412,7 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
       const closed = Promise.all(
         open.map((s) => (s.readyState === s.CLOSED ? undefined : new Promise((resolve) => s.once('close', resolve)))),
       );
-      for (const s of open) s.close(CLOSE.goingAway, 'The gateway is shutting down; reconnect');
+      for (const s of open) refuseSocket(s, shuttingDown());
       // SSE clients retry a stream that breaks off (a completed one would look like the end of the subscription).
       for (const socket of sseSockets) socket.destroy();
       let timer: NodeJS.Timeout | undefined;
