@@ -215,7 +215,9 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
     const errors = validate(schema, document, rules);
     if (errors.length > 0)
       return errors.map((e) =>
-        toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', e.message), { nodes: e.nodes ?? [] }),
+        toGraphQLError(new GatewayError('GRAPHQL_VALIDATION_FAILED', schemaHintless(e.message)), {
+          nodes: e.nodes ?? [],
+        }),
       );
     const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
     const operation = getOperationAST(document, operationName);
@@ -240,6 +242,11 @@ export async function registerSubscriptions(app: FastifyInstance, opts: Subscrip
   }
 
   /** One point of the app's budget and, for an access token, one of the token's own (shared with its HTTP requests). */
+  /** As Apollo's hideSchemaDetailsFromClientErrors on HTTP: no "Did you mean …?" where introspection is off. */
+  function schemaHintless(message: string): string {
+    return config.graphql.introspection ? message : message.replace(/ Did you mean (.+)\?$/, '');
+  }
+
   async function charge(appName: string, access: AccessGrant | undefined): Promise<void> {
     if (!opts.rateLimiter) return;
     const decision = await opts.rateLimiter.consume(`app:${appName}`, 1);

@@ -190,6 +190,7 @@ describe('subscriptions with an access token: its own rate budget and connection
         RATE_LIMIT_DURATION_S: '3600',
         RATE_LIMIT_ACCESS_TOKEN_POINTS: '1',
         SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN: '1',
+        GRAPHQL_INTROSPECTION: 'false',
       },
     });
   });
@@ -197,6 +198,16 @@ describe('subscriptions with an access token: its own rate budget and connection
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
     await stack.close();
+  });
+
+  it('hides the schema\'s "Did you mean …?" hints from validation errors while introspection is off', async () => {
+    const ws = new WsClient(stack.url, TOKENS.portal);
+    clients.push(ws);
+    const sub = ws.subscribe({}, 'subscription { meetingEvent { id } }');
+    const [errors] = (await sub.failed()) as Array<Array<{ message: string; extensions?: { code?: string } }>>;
+    expect(errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errors![0]!.message).toContain('meetingEvent');
+    expect(errors![0]!.message).not.toContain('Did you mean');
   });
 
   it("charges each subscription a point of the token's own budget, and caps the token's connections", async () => {
