@@ -118,6 +118,7 @@ return id
 `;
 
 type StreamEntries = Array<[id: string, fields: string[]]>;
+type RedisConnectionKind = 'commands' | 'reader';
 
 /**
  * With REDIS_URL: a Redis Stream per app, `<prefix>:log:{<app>}` (the hash tag keeps an app's keys in one Cluster slot).
@@ -131,10 +132,17 @@ export class RedisEventLog implements EventLog {
   private readonly readers = new Map<string, StreamReader>();
 
   constructor(
-    private readonly opts: { readonly redisUrl: string; readonly prefix: string; readonly retention: LogRetention },
+    private readonly opts: {
+      readonly redisUrl: string;
+      readonly prefix: string;
+      readonly retention: LogRetention;
+      /** Each error of a Redis connection of the log (ioredis would print it to stderr without a listener). */
+      readonly onRedisError?: (connection: RedisConnectionKind, err: Error) => void;
+    },
   ) {
     // Appends fail fast while Redis is away (the callback answers 5xx and BBB retries it).
     this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2 });
+    this.redis.on('error', (err: Error) => opts.onRedisError?.('commands', err));
     this.redis.defineCommand('appendEvent', { numberOfKeys: 2, lua: APPEND_SCRIPT });
   }
 
@@ -182,7 +190,9 @@ export class RedisEventLog implements EventLog {
   async tail(app: string, listener: (entry: LoggedEvent) => void): Promise<() => void> {
     let reader = this.readers.get(app);
     if (reader === undefined) {
-      reader = new StreamReader(this.opts.redisUrl, this.streamKey(app), this.redis);
+      reader = new StreamReader(this.opts.redisUrl, this.streamKey(app), this.redis, (err) =>
+        this.opts.onRedisError?.('reader', err),
+      );
       this.readers.set(app, reader);
     }
     const r = reader;
@@ -226,10 +236,10 @@ class StreamReader {
   private last = '0-0';
   private stopped = false;
 
-  constructor(redisUrl: string, key: string, commands: Redis) {
+  constructor(redisUrl: string, key: string, commands: Redis, onError: (err: Error) => void) {
     // Blocking reads wait for Redis to come back (maxRetriesPerRequest: null) instead of failing.
     this.blocking = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.blocking.on('error', () => {});
+    this.blocking.on('error', onError);
     this.started = (async () => {
       const newest = (await commands.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntries;
       this.last = newest[0]?.[0] ?? '0-0';
