@@ -218,6 +218,8 @@ export class RedisEventLog implements EventLog {
   async close(): Promise<void> {
     for (const [app, reader] of this.readers) this.stopReader(app, reader);
     await this.redis.quit().catch(() => undefined);
+    // While Redis is away, QUIT fails and ioredis would go on reconnecting: stop it.
+    this.redis.disconnect();
   }
 
   /** For tests: removes every key of the log. */

@@ -59,27 +59,6 @@ describe('RedisEventLog (a Redis Stream per app, on the real Redis)', () => {
     expect(page.events.map((e) => e.id)).toEqual(['t4', 't5']);
   });
 
-  it("reports its Redis connections' errors (commands and a stream reader) instead of printing them to stderr", async () => {
-    const seen = new Set<string>();
-    let both: () => void = () => {};
-    const reported = new Promise<void>((resolve) => (both = resolve));
-    // Nothing listens on port 1: every connection attempt fails.
-    const log = new RedisEventLog({
-      redisUrl: 'redis://127.0.0.1:1',
-      prefix,
-      retention: { maxEvents: 10, maxAgeMs: 60_000 },
-      onRedisError: (connection) => {
-        seen.add(connection);
-        if (seen.size === 2) both();
-      },
-    });
-    const tailing = log.tail('down', () => {}).catch(() => undefined);
-    await reported;
-    expect([...seen].sort()).toEqual(['commands', 'reader']);
-    await log.close();
-    await tailing;
-  });
-
   it('the seam between replay and live: events appended while a stream opens arrive once each, in order', async () => {
     const writer = open();
     const reader = open();
