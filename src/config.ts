@@ -100,6 +100,8 @@ interface SubscriptionsConfig {
   readonly perConnection: number;
   /** Open WebSocket connections plus SSE streams per app, on one replica. */
   readonly connectionsPerApp: number;
+  /** The same per access token (a browser's), so one token cannot take all of its app's connections. */
+  readonly connectionsPerAccessToken: number;
   readonly maxMessageBytes: number;
   /** A connection without any subscription for this long is closed. */
   readonly idleTimeoutMs: number;
@@ -229,6 +231,7 @@ const envSchema = z.object({
   EVENT_LOG_MAX_AGE_S: int(60, 90 * 86_400).default(7 * 86_400),
   SUBSCRIPTIONS_PER_CONNECTION: int(1, 1000).default(10),
   SUBSCRIPTION_CONNECTIONS_PER_APP: int(1, 1_000_000).default(1000),
+  SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN: int(1, 1000).default(5),
   SUBSCRIPTION_MAX_MESSAGE_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
   SUBSCRIPTION_IDLE_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   SUBSCRIPTION_KEEPALIVE_MS: int(1000, 600_000).default(12_000),
@@ -490,6 +493,7 @@ export function loadConfig(env: Env, readFile: ReadFile = (p) => readFileSync(p,
       logMaxAgeMs: e.EVENT_LOG_MAX_AGE_S * 1000,
       perConnection: e.SUBSCRIPTIONS_PER_CONNECTION,
       connectionsPerApp: e.SUBSCRIPTION_CONNECTIONS_PER_APP,
+      connectionsPerAccessToken: e.SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN,
       maxMessageBytes: e.SUBSCRIPTION_MAX_MESSAGE_BYTES,
       idleTimeoutMs: e.SUBSCRIPTION_IDLE_TIMEOUT_MS,
       keepAliveMs: e.SUBSCRIPTION_KEEPALIVE_MS,

@@ -27,6 +27,10 @@ export const ERROR_TABLE = {
   CONFLICT: { status: 409 },
   PAYLOAD_TOO_LARGE: { status: 413 },
   RATE_LIMITED: { status: 429 },
+  // A subscription limit (connections per app or access token on this replica, subscriptions per connection).
+  LIMIT_EXCEEDED: { status: 429 },
+  // A GET /graphql that asks for a WebSocket but is no upgrade the gateway can take.
+  UPGRADE_REQUIRED: { status: 426, headers: { upgrade: 'websocket' } },
   INTERNAL_SERVER_ERROR: { status: 500 },
   BBB_ERROR: { status: 502 },
   BBB_UNAVAILABLE: { status: 503 },
@@ -35,6 +39,8 @@ export const ERROR_TABLE = {
   SHUTTING_DOWN: { status: 503 },
   // A GraphQL operation over one of the gateway's limits, under Apollo's code for an invalid document (graphql/limits.ts).
   GRAPHQL_VALIDATION_FAILED: { status: 400, graphqlOnly: true },
+  // Not GraphQL at all (Apollo's code), as the subscription transports parse documents themselves.
+  GRAPHQL_PARSE_FAILED: { status: 400, graphqlOnly: true },
 } as const satisfies Record<string, ErrorRow>;
 
 interface ErrorRow {

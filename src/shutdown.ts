@@ -1,5 +1,5 @@
 /**
- * The gateway's shutdown order, in one place: traffic first (subscription sockets, then the HTTP drain: stop listening,
+ * The gateway's shutdown order, in one place: traffic first (subscription sockets closed while the HTTP drain stops listening,
  * 503 to requests on open connections, wait for those in flight), then fastify and Apollo, and always, whatever failed
  * before, the connections that would keep the process alive (Redis, the webhook workers). Runs once; later calls share it.
  */
@@ -19,8 +19,9 @@ export function shutdownOnce(steps: ShutdownSteps): () => Promise<void> {
   return () =>
     (closing ??= (async () => {
       try {
-        await steps.closeSockets();
-        await steps.drain();
+        // Together: the drain stops listening (new requests and upgrades get 503) while the sockets close; the drain
+        // waits for those sockets too.
+        await Promise.all([steps.closeSockets(), steps.drain()]);
         await steps.stopServers();
       } finally {
         await steps.release();

@@ -22,12 +22,18 @@ export interface RequestAuth {
   accessRefusal?: string | undefined;
 }
 
-/** The UNAUTHENTICATED of every face (REST, GraphQL, the second lock in the resolvers): one sentence per reason. */
-export function unauthenticated(accessRefusal?: string): GatewayError {
+/**
+ * The UNAUTHENTICATED of every face (REST, GraphQL, the second lock in the resolvers, the subscription transports): one
+ * sentence per reason. `sendIt` says where the token goes (graphql-ws has its own place for it).
+ */
+export function unauthenticated(
+  accessRefusal?: string,
+  sendIt = 'send it as `Authorization: <token>` or `Authorization: Bearer <token>`',
+): GatewayError {
   return new GatewayError(
     'UNAUTHENTICATED',
     accessRefusal === undefined
-      ? 'Missing or unknown API token: send it as `Authorization: <token>` or `Authorization: Bearer <token>`.'
+      ? `Missing or unknown API token: ${sendIt}.`
       : `The access token is refused: ${accessRefusal}. Ask your backend for a new one.`,
   );
 }

@@ -119,6 +119,7 @@ return id
 `;
 
 type StreamEntries = Array<[id: string, fields: string[]]>;
+type RedisConnectionKind = 'commands' | 'reader';
 
 /**
  * With REDIS_URL: a Redis Stream per app, `<prefix>:log:{<app>}` (the hash tag keeps an app's keys in one Cluster slot).
@@ -132,10 +133,17 @@ export class RedisEventLog implements EventLog {
   private readonly readers = new Map<string, StreamReader>();
 
   constructor(
-    private readonly opts: { readonly redis: Redis; readonly prefix: string; readonly retention: LogRetention },
+    private readonly opts: {
+      readonly redis: Redis;
+      readonly prefix: string;
+      readonly retention: LogRetention;
+      /** Each error of a Redis connection of the log (ioredis would print it to stderr without a listener). */
+      readonly onRedisError?: (connection: RedisConnectionKind, err: Error) => void;
+    },
   ) {
-    // Appends fail fast while Redis is away (the callback answers 5xx and BBB retries it).
+    // Appends fail fast while Redis is away (the callback answers 5xx and BBB retries it): maxRetriesPerRequest 2.
     this.redis = opts.redis;
+    this.redis.on('error', (err: Error) => opts.onRedisError?.('commands', err));
     this.redis.defineCommand('appendEvent', { numberOfKeys: 2, lua: APPEND_SCRIPT });
   }
 
@@ -158,8 +166,15 @@ export class RedisEventLog implements EventLog {
     );
   }
 
+  /**
+   * The index key outlives an entry trimmed by count (MAXLEN): only an entry the stream still holds has a position, so
+   * `after` naming a trimmed event is unknown (as in the memory log) instead of silently skipping the events after it.
+   */
   async positionOf(app: string, eventId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.indexKey(app, eventId))) ?? undefined;
+    const position = await this.redis.get(this.indexKey(app, eventId));
+    if (position === null) return undefined;
+    const kept = (await this.redis.xrange(this.streamKey(app), position, position)) as StreamEntries;
+    return kept.length > 0 ? position : undefined;
   }
 
   async read(app: string, after: string | undefined, count: number): Promise<LoggedEvent[]> {
@@ -176,7 +191,7 @@ export class RedisEventLog implements EventLog {
   async tail(app: string, listener: (entry: LoggedEvent) => void): Promise<() => void> {
     let reader = this.readers.get(app);
     if (reader === undefined) {
-      reader = new StreamReader(this.streamKey(app), this.redis);
+      reader = new StreamReader(this.streamKey(app), this.redis, (err) => this.opts.onRedisError?.('reader', err));
       this.readers.set(app, reader);
     }
     const r = reader;
@@ -202,6 +217,8 @@ export class RedisEventLog implements EventLog {
   async close(): Promise<void> {
     for (const [app, reader] of this.readers) this.stopReader(app, reader);
     await this.redis.quit().catch(() => undefined);
+    // While Redis is away, QUIT fails and ioredis would go on reconnecting: stop it.
+    this.redis.disconnect();
   }
 
   /** For tests: removes every key of the log. */
@@ -220,10 +237,10 @@ class StreamReader {
   private last = '0-0';
   private stopped = false;
 
-  constructor(key: string, commands: Redis) {
+  constructor(key: string, commands: Redis, onError: (err: Error) => void) {
     // Blocking reads wait for Redis to come back (maxRetriesPerRequest: null) instead of failing.
     this.blocking = commands.duplicate({ maxRetriesPerRequest: null });
-    this.blocking.on('error', () => {});
+    this.blocking.on('error', onError);
     this.started = (async () => {
       const newest = (await commands.xrevrange(key, '+', '-', 'COUNT', 1)) as StreamEntries;
       this.last = newest[0]?.[0] ?? '0-0';

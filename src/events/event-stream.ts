@@ -5,6 +5,14 @@ import type { GatewayEvent } from './types.js';
 export interface EventFilter {
   readonly meetingId?: string | undefined;
   readonly types?: readonly string[] | undefined;
+  /** Types never given, whatever `types` says (an access token's reader gets no meeting.summary). */
+  readonly excludeTypes?: readonly string[] | undefined;
+  /**
+   * Only one instance of the meeting: BBB's createTime (epoch ms) of the session an access token was minted for. An
+   * event naming its instance (internalMeetingId = sha1(meetingID)-createTime, or createTime) must name this one; one
+   * that does not is kept only when it happened after that createTime.
+   */
+  readonly createTime?: string | undefined;
 }
 
 const REPLAY_BATCH = 200;
@@ -18,8 +26,18 @@ export class UnknownEventError extends Error {
 function matches(event: GatewayEvent, filter: EventFilter): boolean {
   return (
     (filter.meetingId === undefined || event.data['meetingId'] === filter.meetingId) &&
-    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(event.type))
+    (filter.types === undefined || filter.types.length === 0 || filter.types.includes(event.type)) &&
+    !(filter.excludeTypes ?? []).includes(event.type) &&
+    (filter.createTime === undefined || ofInstance(event, filter.createTime))
   );
+}
+
+function ofInstance(event: GatewayEvent, createTime: string): boolean {
+  const internal = event.data['internalMeetingId'];
+  if (typeof internal === 'string') return internal.endsWith(`-${createTime}`);
+  const created = Date.parse(String(event.data['createTime'] ?? ''));
+  if (!Number.isNaN(created)) return created === Number(createTime);
+  return Date.parse(event.timestamp) >= Number(createTime);
 }
 
 /** The position after which to read: the log's start without `after`; UnknownEventError for an id the app's log lacks. */

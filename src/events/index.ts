@@ -134,7 +134,12 @@ export async function createEvents(
   const retention = { maxEvents: config.subscriptions.logMaxEvents, maxAgeMs: config.subscriptions.logMaxAgeMs };
   const eventLog: EventLog =
     redisUrl !== undefined && shared
-      ? new RedisEventLog({ redis: new shared.Redis(redisUrl, { maxRetriesPerRequest: 2 }), prefix, retention })
+      ? new RedisEventLog({
+          redis: new shared.Redis(redisUrl, { maxRetriesPerRequest: 2 }),
+          prefix,
+          retention,
+          onRedisError: eventLogErrorReporter(log, metrics),
+        })
       : new MemoryEventLog(retention);
   // Into the log first: an event the log could not take fails the callback (BBB retries it) before any webhook is queued.
   const emit = async (e: GatewayEvent) => {
@@ -223,4 +228,18 @@ function listenAddress(app: FastifyInstance): string {
     throw new Error('PUBLIC_URL is not set and the gateway is not listening yet');
   const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
   return `http://${a.family === 'IPv6' ? `[${host}]` : host}:${a.port}`;
+}
+
+/** Counts every error of the event log's Redis connections; logs only the first of each kind (an outage repeats it at every reconnect attempt). */
+function eventLogErrorReporter(
+  log: FastifyBaseLogger,
+  metrics: GatewayMetrics,
+): (connection: 'commands' | 'reader', err: Error) => void {
+  const logged = new Set<string>();
+  return (connection, err) => {
+    metrics.eventLogRedisErrors.inc({ connection });
+    if (logged.has(connection)) return;
+    logged.add(connection);
+    log.warn({ errName: err.name, code: (err as { code?: unknown }).code, connection }, 'event log: Redis error');
+  };
 }

@@ -2,7 +2,7 @@ import { Args, ArgsType, Ctx, Extensions, Field, ID, Int, Query, Resolver, Root,
 import type { SubscribeResolverData } from 'type-graphql';
 import { errorAnswer, GatewayError } from '../errors.js';
 import type { Events } from '../events/index.js';
-import { readEvents, UnknownEventError } from '../events/event-stream.js';
+import { readEvents, UnknownEventError, type EventFilter } from '../events/event-stream.js';
 import type { GatewayEvent } from '../events/types.js';
 import { accessCaller } from './access-scopes.js';
 import type { GatewayContext } from './context.js';
@@ -44,16 +44,26 @@ class MeetingEventPageArgs extends MeetingEventStreamArgs {
   first!: number;
 }
 
-/** The app whose events are read, and the meeting an access token confines them to. */
-function eventsCaller(
-  ctx: GatewayContext,
-  args: MeetingEventStreamArgs,
-): { app: string; meetingId: string | undefined } {
+/**
+ * Summaries name every attendee (name, userId, engagement): for the app's backend, not for a browser's access token.
+ */
+const APP_ONLY_TYPES = ['meeting.summary'];
+
+/**
+ * The app whose events are read, and what an access token confines them to: its meeting, the instance of it the token
+ * was minted for (a re-created meeting under the same ID is another), and no meeting.summary.
+ */
+function eventsCaller(ctx: GatewayContext, args: MeetingEventStreamArgs): { app: string } & Omit<EventFilter, 'types'> {
   if (args.after != null && args.after.length > MAX_ID_LENGTH)
     throw new GatewayError('BAD_USER_INPUT', `after is not an event id (at most ${MAX_ID_LENGTH} characters).`);
   if (ctx.access) {
     const meetingId = args.meetingId ?? ctx.access.meetingId;
-    return { app: accessCaller(ctx.access, ctx.caller, 'meetingEvents', meetingId).app, meetingId };
+    return {
+      app: accessCaller(ctx.access, ctx.caller, 'meetingEvents', meetingId).app,
+      meetingId,
+      createTime: ctx.access.createTime,
+      excludeTypes: APP_ONLY_TYPES,
+    };
   }
   return { app: callerOf(ctx).app, meetingId: args.meetingId ?? undefined };
 }
@@ -74,10 +84,10 @@ async function subscribe({
   context,
 }: SubscribeResolverData<unknown, MeetingEventStreamArgs, GatewayContext>): Promise<AsyncIterable<GatewayEvent>> {
   try {
-    const { app, meetingId } = eventsCaller(context, args);
+    const { app, ...confined } = eventsCaller(context, args);
     if (!context.openEvents) throw new GatewayError('BAD_USER_INPUT', NOT_OVER_HTTP);
     return await context.openEvents(app, {
-      meetingId,
+      ...confined,
       types: eventTypesOf(args.types),
       after: args.after ?? undefined,
     });
@@ -106,7 +116,7 @@ export class MeetingEventResolver {
     @Args(() => MeetingEventPageArgs) args: MeetingEventPageArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<MeetingEventConnection> {
-    const { app, meetingId } = eventsCaller(ctx, args);
+    const { app, ...confined } = eventsCaller(ctx, args);
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE)
       throw new GatewayError('BAD_USER_INPUT', `first must be 1 to ${MAX_PAGE}.`);
     const after = args.after ?? undefined;
@@ -118,7 +128,7 @@ export class MeetingEventResolver {
       const page = await readEvents(this.events.log, app, {
         first: args.first,
         after,
-        meetingId,
+        ...confined,
         types: eventTypesOf(args.types),
       });
       return MeetingEventConnection.from(page.events, page.hasNextPage, after !== undefined);

@@ -13,6 +13,28 @@ import {
 /** Takes more points from an access token's own budget once an operation's cost is known; throws RATE_LIMITED. */
 type AccessTokenCharge = (req: FastifyRequest, points: number) => Promise<void>;
 
+/** The app's limiter, with the access tokens' own budget (undefined without access tokens) for the subscriptions. */
+export interface AppRateLimiter extends RateLimiter {
+  readonly accessTokenBudget: RateLimiter | undefined;
+}
+
+/** Takes `points` from the grant's own budget (`token:<tokenId>`); throws RATE_LIMITED when it is used up. */
+export async function chargeAccessToken(
+  limiter: RateLimiter,
+  metrics: GatewayMetrics,
+  grant: AccessGrant,
+  points: number,
+): Promise<void> {
+  const decision = await limiter.consume(`token:${grant.tokenId}`, points);
+  if (decision.allowed) return;
+  metrics.rateLimited.inc({ app: grant.app });
+  throw new GatewayError(
+    'RATE_LIMITED',
+    `Too many requests for this access token: the limit is ${limiter.points} per ${limiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
+    { retryAfterSeconds: decision.retryAfterSeconds },
+  );
+}
+
 /**
  * A request with an access token counts twice: against its app's budget (the app limiter sees the token's app) and,
  * here, against the token's own smaller budget, keyed by the token's random id. One leaked or looping browser then
@@ -28,14 +50,7 @@ function registerAccessTokenRateLimit(
   const charge: AccessTokenCharge = async (req, points) => {
     const grant = grantOf(req);
     if (grant === undefined || points <= 0) return;
-    const decision = await limiter.consume(`token:${grant.tokenId}`, points);
-    if (decision.allowed) return;
-    metrics.rateLimited.inc({ app: grant.app });
-    throw new GatewayError(
-      'RATE_LIMITED',
-      `Too many requests for this access token: the limit is ${limiter.points} per ${limiter.durationSeconds} s. Try again in ${decision.retryAfterSeconds} s.`,
-      { retryAfterSeconds: decision.retryAfterSeconds },
-    );
+    await chargeAccessToken(limiter, metrics, grant, points);
   };
   app.addHook('onRequest', async (req) => {
     if (req.method === 'OPTIONS') return;
@@ -60,22 +75,21 @@ export async function registerRateLimits(
   app: FastifyInstance,
   metrics: GatewayMetrics,
   options: RateLimitsOptions,
-): Promise<{ charge: RateLimitCharge; limiter: RateLimiter } | undefined> {
+): Promise<{ charge: RateLimitCharge; limiter: AppRateLimiter } | undefined> {
   const limiter = await createRateLimiter({ ...options, log: app.log, metrics });
   if (!limiter) return undefined;
   const chargeApp = registerRateLimit(app, limiter, metrics, { exemptRoutes: options.exemptRoutes });
-  const chargeToken =
+  const accessTokenBudget =
     options.accessTokenPoints === undefined
       ? undefined
-      : registerAccessTokenRateLimit(
-          app,
-          limiter.withBudget(options.accessTokenPoints, `${options.redisKeyPrefix}:access-token`),
-          metrics,
-          options.grantOf,
-        );
+      : limiter.withBudget(options.accessTokenPoints, `${options.redisKeyPrefix}:access-token`);
+  const chargeToken =
+    accessTokenBudget === undefined
+      ? undefined
+      : registerAccessTokenRateLimit(app, accessTokenBudget, metrics, options.grantOf);
   const charge: RateLimitCharge = async (req, reply, points) => {
     await chargeApp(req, reply, points);
     await chargeToken?.(req, points);
   };
-  return { charge, limiter };
+  return { charge, limiter: Object.assign(limiter, { accessTokenBudget }) };
 }

@@ -26,6 +26,8 @@ export interface GatewayMetrics {
   readonly webhookDeliveries: Counter<'app' | 'type' | 'outcome'>;
   /** Problems of the BullMQ workers (queue webhooks or recording-polls; kind error, failed, stalled). */
   readonly eventsWorkerProblems: Counter<'queue' | 'kind'>;
+  /** Errors of the event log's Redis connections: `commands` (appends, reads) or a replica's stream `reader`. */
+  readonly eventLogRedisErrors: Counter<'connection'>;
   readonly webhookDuration: Histogram<'app' | 'outcome'>;
   /** Deliveries waiting, retrying or in flight; exported only once watchWebhookQueueDepth is called (with WEBHOOK_ENDPOINTS). */
   readonly webhookQueueDepth: Gauge;
@@ -95,6 +97,12 @@ export function createMetrics(): GatewayMetrics {
     registers: [],
   });
 
+  const eventLogRedisErrors = new Counter({
+    name: `${METRIC_PREFIX}event_log_redis_errors_total`,
+    help: "Errors of the event log's Redis connections, by connection (commands: appends and reads; reader: a stream tail).",
+    labelNames: ['connection'] as const,
+    registers,
+  });
   const eventsReceived = new Counter({
     name: `${METRIC_PREFIX}events_received_total`,
     help: 'Meeting events received, by source (bbb-callback), kind (ended, recording-ready, analytics) and outcome (accepted, rejected, unconfirmed: an end BBB did not confirm).',
@@ -156,6 +164,7 @@ export function createMetrics(): GatewayMetrics {
     },
     eventsReceived,
     eventsWorkerProblems,
+    eventLogRedisErrors,
     subscriptionConnections,
     subscriptions,
     webhookDeliveries,

@@ -167,6 +167,7 @@ describe('event log and subscription configuration', () => {
       logMaxAgeMs: 7 * 86_400_000,
       perConnection: 10,
       connectionsPerApp: 1000,
+      connectionsPerAccessToken: 5,
       maxMessageBytes: 65_536,
       idleTimeoutMs: 300_000,
       keepAliveMs: 12_000,
@@ -184,10 +185,16 @@ describe('event log and subscription configuration', () => {
 
   it('names a limit out of range', () => {
     expect(
-      problems({ EVENT_LOG_MAX_EVENTS: '0', SUBSCRIPTION_MAX_MESSAGE_BYTES: '10', EVENT_LOG_MAX_AGE_S: 'week' }),
+      problems({
+        EVENT_LOG_MAX_EVENTS: '0',
+        SUBSCRIPTION_MAX_MESSAGE_BYTES: '10',
+        EVENT_LOG_MAX_AGE_S: 'week',
+        SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN: '0',
+      }),
     ).toEqual(
       expect.arrayContaining([
         'EVENT_LOG_MAX_EVENTS: must be at least 1',
+        'SUBSCRIPTION_CONNECTIONS_PER_ACCESS_TOKEN: must be at least 1',
         'SUBSCRIPTION_MAX_MESSAGE_BYTES: must be at least 1024',
         'EVENT_LOG_MAX_AGE_S: must be a whole number',
       ]),

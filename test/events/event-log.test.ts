@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { MemoryEventLog, RedisEventLog, type EventLog } from '../../src/events/event-log.js';
-import { openEventStream, readEvents } from '../../src/events/event-stream.js';
+import { openEventStream, readEvents, UnknownEventError } from '../../src/events/event-stream.js';
 import type { GatewayEvent } from '../../src/events/types.js';
 import { deleteKeys, redisClient, REDIS_URL } from '../ops/support/ops-helpers.js';
 
@@ -53,12 +53,15 @@ describe('RedisEventLog (a Redis Stream per app, on the real Redis)', () => {
     await redis.quit();
   });
 
-  it('trims to EVENT_LOG_MAX_EVENTS; an id trimmed by count still resumes after it', async () => {
+  it('trims to EVENT_LOG_MAX_EVENTS; an id trimmed by count is unknown (resuming after it would skip t2)', async () => {
     const log = open(3);
     for (const id of ['t1', 't2', 't3', 't4', 't5']) await log.append(event(id, 'trim'));
     expect((await log.read('trim', undefined, 10)).map((e) => e.event.id)).toEqual(['t3', 't4', 't5']);
-    const page = await readEvents(log, 'trim', { first: 10, after: 't1' });
-    expect(page.events.map((e) => e.id)).toEqual(['t3', 't4', 't5']);
+    expect(await log.positionOf('trim', 't1')).toBeUndefined();
+    await expect(readEvents(log, 'trim', { first: 10, after: 't1' })).rejects.toThrow(UnknownEventError);
+    await expect(openEventStream(log, 'trim', { after: 't2' })).rejects.toThrow(UnknownEventError);
+    const page = await readEvents(log, 'trim', { first: 10, after: 't3' });
+    expect(page.events.map((e) => e.id)).toEqual(['t4', 't5']);
   });
 
   it('the seam between replay and live: events appended while a stream opens arrive once each, in order', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CreateMeetingMutation, JoinUrlQuery, MeetingEventsQuery } from '../generated/graphql.js';
+import type { GatewayEvent } from '../../src/events/types.js';
 import { CREATE, ISSUE_TOKEN, JOIN, MEETING_EVENTS } from '../helpers/operations.js';
 import { callSimulator, gql, openJoinLink, startStack, TOKENS, type Stack } from '../helpers/stack.js';
 import { sampleValue, scrapeMetrics, waitFor } from '../ops/support/ops-helpers.js';
@@ -188,7 +189,7 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
   it('closes a connection with 4401 for a missing or unknown token, in connectionParams or the upgrade header', async () => {
     for (const c of [client(undefined), client('not-a-token'), client('not-a-token', { header: true })]) {
       const sub = c.subscribe();
-      expect(await c.closed()).toMatchObject({ code: 4401 });
+      expect(await c.closed()).toMatchObject({ code: 4401, reason: expect.stringContaining('connection_init') });
       await sub.failed();
     }
     // The upgrade request's Authorization header works as well as connectionParams.
@@ -212,9 +213,12 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
       body: JSON.stringify({ query: 'subscription { meetingEvents { id } }' }),
     });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    const [error] = ((await res.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors;
+    expect(error!.extensions.code).toBe('UNAUTHENTICATED');
+    // The HTTP wording (the token goes in the Authorization header here), not graphql-ws' connection_init.
+    expect(error!.message).toContain('Authorization: Bearer <token>');
+    expect(error!.message).not.toContain('connection');
   });
 
   it('access tokens: 4403 without SUBSCRIBE_EVENTS; with it, only their own meeting', async () => {
@@ -246,8 +250,39 @@ describe('meeting-event subscriptions (one gateway, in-memory log)', () => {
     // The grant is checked when the connection opens; the connection ends when the token expires.
     const shortLived = client(shortToken);
     const stream = shortLived.subscribe();
-    expect(await shortLived.closed()).toEqual({ code: 4401, reason: 'Unauthorized: the access token expired' });
+    expect(await shortLived.closed()).toEqual({ code: 4401, reason: expect.stringContaining('access token expired') });
     await stream.failed();
+  });
+
+  it("access tokens: only their meeting instance's events (not a re-created one's), and no meeting.summary", async () => {
+    const m = await createMeeting(TOKENS.lms, false);
+    const res = await gql<{ issueAccessToken: { token: string } }>(stack, ISSUE_TOKEN, {
+      input: { meetingId: m.meetingId, scopes: ['SUBSCRIBE_EVENTS'], name: 'Student' },
+    });
+    const token = res.body.data!.issueAccessToken.token;
+    const logged = await stack.gateway.events!.log.read('lms', undefined, 10_000);
+    const created = logged.find((e) => e.event.type === 'meeting.created' && e.event.data['meetingId'] === m.meetingId);
+    const internal = String(created!.event.data['internalMeetingId']);
+    const [sha, createTime] = internal.split('-') as [string, string];
+    const later = String(Number(createTime) + 60_000);
+    const append = (id: string, type: GatewayEvent['type'], data: Record<string, unknown>) =>
+      stack.gateway.events!.log.append({ id, app: 'lms', type, timestamp: new Date().toISOString(), data });
+    const own = { meetingId: m.meetingId, internalMeetingId: internal };
+    // The same meetingId, created again after the token was minted: another meeting.
+    await append(`evt_again_${m.meetingId}`, 'meeting.created', {
+      meetingId: m.meetingId,
+      internalMeetingId: `${sha}-${later}`,
+      createTime: new Date(Number(later)).toISOString(),
+    });
+    await append(`evt_summary_${m.meetingId}`, 'meeting.summary', { ...own, attendees: [] });
+    await append(`evt_ready_${m.meetingId}`, 'recording.ready', { ...own, recordId: internal });
+    const seen = await log({}, token);
+    expect(seen.nodes.map((n) => n.id)).toEqual([created!.event.id, `evt_ready_${m.meetingId}`]);
+    const sub = client(token).subscribe({ after: created!.event.id });
+    const [first] = await sub.count(1);
+    expect(first).toMatchObject({ id: `evt_ready_${m.meetingId}`, type: 'RECORDING_READY' });
+    // The app's own token sees both instances.
+    expect((await log({ meetingId: m.meetingId, types: ['MEETING_CREATED'] })).nodes).toHaveLength(2);
   });
 
   it('bounds subscriptions per connection (SUBSCRIPTIONS_PER_CONNECTION) and refuses queries over the socket', async () => {
