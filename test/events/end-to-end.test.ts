@@ -65,11 +65,6 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === m.meetingId)!.params[param]!;
   /** The simulator's attempts at one of those URLs: the other tests' callbacks are not this test's business. */
   const callbacksTo = (url: string) => stack.sim.callbacks.filter((c) => c.url === url);
-  const typesFor = (r: Receiver, meetingId: string) =>
-    r.received
-      .map((x) => x.verified as Verified)
-      .filter((v) => v.data['meetingId'] === meetingId)
-      .map((v) => v.type);
   /**
    * Everything has settled: the simulator's callbacks (and retries) are done, no recording poll is pending, and a marker
    * event created last has reached each receiver, so any duplicate queued before it has had its chance to arrive.
@@ -84,7 +79,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
       const marker = await create({ name: 'Marker' }, token);
       await new Promise<void>((resolve) => {
         const check = () =>
-          typesFor(r, marker.meetingId).length > 0
+          r.typesFor(marker.meetingId).length > 0
             ? resolve()
             : void r.waitForRequests(r.received.length + 1).then(check);
         check();
@@ -99,7 +94,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     await settle();
     // BBB did call back (with a 2xx), and that made no second event.
     expect(callbacksTo(callbackUrlOf(m, 'meetingEndedURL')).map((c) => c.status)).toEqual([204]);
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
   });
 
   it('a recorded meeting gives exactly one recording.ready when the callback arrives (and the poll finds it too)', async () => {
@@ -108,7 +103,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect((await gql(stack, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
     await settle();
     expect(callbacksTo(callbackUrlOf(m, 'meta_bbb-recording-ready-url')).map((c) => c.status)).toEqual([204]);
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
   it("… and when the callback arrives twice (a balancer's duplicate)", async () => {
@@ -131,7 +126,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     });
     expect(res.status).toBe(204);
     await settle();
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
   it('… and when the callback is lost: the poll finds the recording', async () => {
@@ -141,7 +136,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     expect((await gql(stack, END, { meetingId: m.meetingId })).body.errors).toBeUndefined();
     await settle();
     expect(callbacksTo(callbackUrlOf(m, 'meta_bbb-recording-ready-url')).map((c) => c.lost)).toEqual([true]);
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
   it("a meeting ended on BBB (not through the gateway) is reported from BBB's callback, and its recording found by the poll even when recording-ready is lost", async () => {
@@ -150,7 +145,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     stack.sim.loseCallbacks('recording-ready');
     await callSimulator(stack.sim, 'end', { meetingID: m.meetingId });
     await settle();
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
   it("app A's callbacks never produce an event for app B", async () => {
@@ -161,10 +156,10 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     await callSimulator(stack.sim, 'end', { meetingID: a.meetingId });
     await callSimulator(stack.sim, 'end', { meetingID: b.meetingId });
     await settle();
-    expect(typesFor(lms, a.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
-    expect(typesFor(portal, b.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
-    expect(typesFor(portal, a.meetingId)).toEqual([]);
-    expect(typesFor(lms, b.meetingId)).toEqual([]);
+    expect(lms.typesFor(a.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(portal.typesFor(b.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
+    expect(portal.typesFor(a.meetingId)).toEqual([]);
+    expect(lms.typesFor(b.meetingId)).toEqual([]);
   });
 
   it('never logs a callback token (they are credentials): not from create, not from the callbacks', async () => {
@@ -173,7 +168,7 @@ describe('meeting events end to end (simulator callbacks → gateway → webhook
     await join(m);
     await callSimulator(stack.sim, 'end', { meetingID: m.meetingId });
     await settle();
-    expect(typesFor(lms, m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     const tokens = stack.sim.received
       .filter((r) => r.call === 'create')
       .flatMap((r) => [r.params['meetingEndedURL'], r.params['meta_bbb-recording-ready-url']])

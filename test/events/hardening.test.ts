@@ -8,7 +8,6 @@ import { startAppReceivers, type AppReceivers, type Receiver } from './support/r
 
 const SIGNING_KEY = 'hardening-test-current-signing-key-0123456789';
 const OLD_KEY = 'hardening-test-previous-signing-key-012345678';
-type Verified = { type: string; data: Record<string, unknown> };
 
 /**
  * The events pipeline's defences, over real HTTP against the simulator: end callbacks confirmed with BBB, recording polls
@@ -55,14 +54,9 @@ describe('events hardening', () => {
     stack.sim.received.find((r) => r.call === 'create' && r.params['meetingID'] === meetingId)!.params[
       'meetingEndedURL'
     ]!;
-  const typesFor = (meetingId: string) =>
-    lms.received
-      .map((x) => x.verified as Verified)
-      .filter((v) => v.data['meetingId'] === meetingId)
-      .map((v) => v.type);
   /** Waits until `meetingId`'s webhooks include `type` (a later event: anything queued before it has arrived too). */
   const arrived = async (meetingId: string, type: string) => {
-    while (!typesFor(meetingId).includes(type)) await lms.waitForRequests(lms.received.length + 1);
+    await lms.until(() => lms.typesFor(meetingId).includes(type));
   };
 
   it('a leaked end URL cannot announce an end BBB does not confirm: 409 while the session runs, one meeting.ended after', async () => {
@@ -78,7 +72,7 @@ describe('events hardening', () => {
     await stack.sim.callbacksIdle();
     expect(stack.sim.callbacks.filter((c) => c.url === url).map((c) => c.status)).toEqual([204]);
     await arrived(m.meetingId, 'meeting.ended');
-    expect(typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended']);
     expect(stack.logs.join('\n')).toContain('BBB reports as running');
   });
 
@@ -115,7 +109,7 @@ describe('events hardening', () => {
     expect((await fetch(endedUrlOf(m.meetingId))).status).toBe(204);
     await stack.gateway.events!.meetings.idle();
     expect(stack.sim.callCount('getRecordings')).toBe(polls);
-    expect(typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId)).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
   });
 
   it('accepts callback tokens minted with a previous key (live meetings survive a rotation); mints with the current one', async () => {

@@ -46,8 +46,6 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     expect(res.body.errors).toBeUndefined();
     return res.body.data!.createMeeting;
   };
-  const events = (r: Receiver, meetingId: string) =>
-    r.received.map((x) => x.verified as Verified).filter((v) => v.data['meetingId'] === meetingId);
 
   it('registers meetingEndedURL under the listen address (PUBLIC_URL unset), never meta_endCallbackUrl, and hides its own keys', async () => {
     const m = await create({ name: 'Plain' });
@@ -67,7 +65,7 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     // This meeting's delivery, whichever of the other tests' deliveries came before it.
     const forMeeting = () =>
       lms.received.find((x) => (x.verified as Verified | undefined)?.data['meetingId'] === m.meetingId);
-    while (!forMeeting()) await lms.waitForRequests(lms.received.length + 1);
+    await lms.until(() => forMeeting() !== undefined);
     const delivery = forMeeting()!;
     expect(delivery.error).toBeUndefined();
     expect(delivery.headers['webhook-id']).toBe(eventId('meeting.created', 'lms', m.meetingId, claims!.nonce));
@@ -110,12 +108,7 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
     const params = createParams(m.meetingId);
     for (let i = 0; i < 2; i++) expect((await fetch(params['meetingEndedURL']!)).status).toBe(204);
     // The poll finds the published recording; waiting for recording.ready also lets any duplicate meeting.ended arrive first.
-    const until = (pred: () => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
-        check();
-      });
-    await until(() => events(lms, m.meetingId).some((e) => e.type === 'recording.ready'));
+    await lms.until(() => lms.eventsFor(m.meetingId).some((e) => e.type === 'recording.ready'));
     const recs = await gql<RecordingsQuery>(stack, RECORDINGS, { meetingId: m.meetingId });
     const rec = recs.body.data!.recordings.edges[0]!.node;
     // The callback arriving after the poll (and twice) makes no second event; a different meeting's event then shows it.
@@ -131,8 +124,8 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
       expect(res.status).toBe(204);
     }
     const marker = await create({ name: 'Marker' });
-    await until(() => events(lms, marker.meetingId).length === 1);
-    expect(events(lms, m.meetingId).map((e) => e.type)).toEqual([
+    await lms.until(() => lms.eventsFor(marker.meetingId).length === 1);
+    expect(lms.eventsFor(m.meetingId).map((e) => e.type)).toEqual([
       'meeting.created',
       'meeting.ended',
       'recording.ready',
@@ -150,6 +143,6 @@ describe('events the gateway emits itself (createMeeting, endMeeting, recording 
         .map((e) => e.key)
         .filter((k) => k.includes('callback') || k.includes('ready-url') || k.includes('nonce')),
     ).toEqual([]);
-    expect(events(portal, m.meetingId)).toEqual([]);
+    expect(portal.eventsFor(m.meetingId)).toEqual([]);
   });
 });

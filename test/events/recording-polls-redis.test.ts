@@ -13,7 +13,6 @@ import { REDIS_URL } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
 
 const SIGNING_KEY = 'recording-polls-redis-signing-key-0123456789';
-type Verified = { type: string; data: Record<string, unknown> };
 
 /**
  * With REDIS_URL the recording polls are delayed BullMQ jobs: a replica that stops with a poll pending leaves it in Redis,
@@ -60,16 +59,6 @@ describe('recording polls on Redis', () => {
     stacks.push(s);
     return s;
   };
-  const typesFor = (meetingId: string) =>
-    lms.received
-      .map((x) => x.verified as Verified)
-      .filter((v) => v.data['meetingId'] === meetingId)
-      .map((v) => v.type);
-  const until = (pred: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
-      check();
-    });
 
   it("a poll pending when its replica stops is run by the next one: one recording.ready though BBB's callback was lost", async () => {
     // The simulator is the file's: only this test's callbacks count, whichever test ran before it.
@@ -89,18 +78,18 @@ describe('recording polls on Redis', () => {
     expect(await polls.getJobCounts('delayed', 'waiting', 'active')).toEqual({ delayed: 1, waiting: 0, active: 0 });
     await one.close();
     stacks.splice(stacks.indexOf(one), 1);
-    expect(typesFor(m.meetingId)).not.toContain('recording.ready');
+    expect(lms.typesFor(m.meetingId)).not.toContain('recording.ready');
 
     const two = await start();
     await two.gateway.events!.meetings.idle();
-    await until(() => typesFor(m.meetingId).includes('recording.ready'));
+    await lms.until(() => lms.typesFor(m.meetingId).includes('recording.ready'));
     expect(
       sim.callbacks
         .slice(firstCallback)
         .filter((c) => c.kind === 'recording-ready')
         .map((c) => c.status),
     ).not.toContain(204);
-    expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    expect(lms.typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     expect(lms.received.every((r) => r.error === undefined)).toBe(true);
   });
 

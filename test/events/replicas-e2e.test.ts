@@ -11,7 +11,6 @@ import { REDIS_URL } from '../ops/support/ops-helpers.js';
 import { Receiver } from './support/receiver.js';
 
 const SIGNING_KEY = 'replicas-e2e-events-signing-key-0123456789';
-type Verified = { type: string; data: Record<string, unknown> };
 
 /**
  * Two gateway replicas on the real Redis (BullMQ) in front of one simulator: the meeting is created through one, ended
@@ -54,17 +53,6 @@ describe('meeting events with two replicas on one Redis', () => {
     await connection.quit();
   });
 
-  const typesFor = (meetingId: string) =>
-    lms.received
-      .map((x) => x.verified as Verified)
-      .filter((v) => v.data['meetingId'] === meetingId)
-      .map((v) => v.type);
-  const until = (pred: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const check = () => (pred() ? resolve() : void lms.waitForRequests(lms.received.length + 1).then(check));
-      check();
-    });
-
   it('create on one, end on the other: one meeting.created, one meeting.ended, one recording.ready', async () => {
     const created = await gql<CreateMeetingMutation>(one, CREATE, { input: { name: 'Replicated', record: true } });
     expect(created.body.errors).toBeUndefined();
@@ -82,12 +70,12 @@ describe('meeting events with two replicas on one Redis', () => {
       ['ended', 204],
       ['recording-ready', 204],
     ]);
-    await until(() => typesFor(m.meetingId).length >= 3);
+    await lms.until(() => lms.typesFor(m.meetingId).length >= 3);
     // A later event through the other replica: once it is in, a duplicate queued before it would have had its turn.
     const marker = (await gql<CreateMeetingMutation>(two, CREATE, { input: { name: 'Marker' } })).body.data!
       .createMeeting;
-    await until(() => typesFor(marker.meetingId).length > 0);
-    expect(typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
+    await lms.until(() => lms.typesFor(marker.meetingId).length > 0);
+    expect(lms.typesFor(m.meetingId).sort()).toEqual(['meeting.created', 'meeting.ended', 'recording.ready']);
     expect(lms.received.map((r) => r.error)).toEqual(lms.received.map(() => undefined));
     expect(new Set(lms.received.map((r) => r.headers['webhook-id'])).size).toBe(lms.received.length);
   });

@@ -13,6 +13,13 @@ export interface Received {
   readonly error?: string;
 }
 
+/** A webhook as standardwebhooks verified it: the payload the gateway signed. */
+export interface VerifiedWebhook {
+  type: string;
+  timestamp?: string;
+  data: Record<string, unknown>;
+}
+
 export interface Answer {
   /** Never answer (the connection is closed with the receiver): the sender's timeout has to fire. */
   hang?: boolean;
@@ -87,6 +94,21 @@ export class Receiver {
   waitForRequests(n: number): Promise<void> {
     if (this.received.length >= n) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+
+  /** The webhooks about `meetingId`, in the order they arrived. */
+  eventsFor(meetingId: string): VerifiedWebhook[] {
+    return this.received.map((x) => x.verified as VerifiedWebhook).filter((v) => v.data['meetingId'] === meetingId);
+  }
+
+  /** The types of the webhooks about `meetingId`, in the order they arrived. */
+  typesFor(meetingId: string): string[] {
+    return this.eventsFor(meetingId).map((v) => v.type);
+  }
+
+  /** Resolves once `pred` holds, checked now and after each request that arrives. */
+  async until(pred: () => boolean): Promise<void> {
+    while (!pred()) await this.waitForRequests(this.received.length + 1);
   }
 
   async close(): Promise<void> {
