@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Agent, get } from 'node:http';
 import { createBbbClient } from '../../src/bbb/client.js';
+import { signQuery } from '../../src/bbb/signing.js';
 
 /**
  * The gateway's BBB client alone, in a process of its own, calling the simulator at BBB_URL: `create` for fresh meetings
@@ -25,6 +27,18 @@ const create = () =>
   });
 const [meeting] = await Promise.all([create()]);
 const info = () => bbb.getMeetingInfo(meeting!.meetingID);
+// The floor under any client: the same signed getMeetingInfo URL fetched with node:http alone on a keep-alive agent, no
+// parsing. What the gateway's client costs above it is got, signing, xml2js and the call event.
+const infoQuery = signQuery('getMeetingInfo', [['meetingID', meeting!.meetingID]], process.env.BBB_SECRET!, 'sha256');
+const infoUrl = `${new URL('api/getMeetingInfo', process.env.BBB_URL!)}?${infoQuery}`;
+const agent = new Agent({ keepAlive: true });
+const bareInfo = () =>
+  new Promise<void>((resolve, reject) => {
+    get(infoUrl, { agent }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', resolve);
+    }).on('error', reject);
+  });
 
 async function cpuPerCallUs(call: () => Promise<unknown>, n: number): Promise<number> {
   let next = 0;
@@ -41,5 +55,14 @@ async function cpuPerCallUs(call: () => Promise<unknown>, n: number): Promise<nu
 // Warm-up first (JIT, keep-alive sockets), then the measured calls.
 await cpuPerCallUs(info, 500);
 await cpuPerCallUs(create, 200);
-const result = { getMeetingInfoUs: await cpuPerCallUs(info, calls), createUs: await cpuPerCallUs(create, calls) };
+// The floor must fetch the same answer, not a checksum error.
+const bareAnswer = await (await fetch(infoUrl)).text();
+if (!bareAnswer.includes('<returncode>SUCCESS</returncode>')) throw new Error('The bare getMeetingInfo was refused.');
+await cpuPerCallUs(bareInfo, 500);
+const result = {
+  getMeetingInfoUs: await cpuPerCallUs(info, calls),
+  createUs: await cpuPerCallUs(create, calls),
+  bareHttpUs: await cpuPerCallUs(bareInfo, calls),
+};
+agent.destroy();
 process.stdout.write(`${JSON.stringify(result)}\n`);
