@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
+import { normaliseBaseUrl } from '../../src/bbb/base-url.js';
 import { createBbbClient } from '../../src/bbb/client.js';
+import { parseResponse } from '../../src/bbb/parse.js';
 import { signQuery } from '../../src/bbb/signing.js';
 
 /**
@@ -30,7 +32,7 @@ const info = () => bbb.getMeetingInfo(meeting!.meetingID);
 // The floor under any client: the same signed getMeetingInfo URL fetched with node:http alone on a keep-alive agent, no
 // parsing. What the gateway's client costs above it is got, signing, xml2js and the call event.
 const infoQuery = signQuery('getMeetingInfo', [['meetingID', meeting!.meetingID]], process.env.BBB_SECRET!, 'sha256');
-const infoUrl = `${new URL('api/getMeetingInfo', process.env.BBB_URL!)}?${infoQuery}`;
+const infoUrl = `${normaliseBaseUrl(process.env.BBB_URL!).apiBase}getMeetingInfo?${infoQuery}`;
 const agent = new Agent({ keepAlive: true });
 const bareInfo = () =>
   new Promise<void>((resolve, reject) => {
@@ -55,9 +57,8 @@ async function cpuPerCallUs(call: () => Promise<unknown>, n: number): Promise<nu
 // Warm-up first (JIT, keep-alive sockets), then the measured calls.
 await cpuPerCallUs(info, 500);
 await cpuPerCallUs(create, 200);
-// The floor must fetch the same answer, not a checksum error.
-const bareAnswer = await (await fetch(infoUrl)).text();
-if (!bareAnswer.includes('<returncode>SUCCESS</returncode>')) throw new Error('The bare getMeetingInfo was refused.');
+// The floor must fetch the same answer, not a checksum error: parseResponse throws on FAILED, naming BBB's messageKey.
+parseResponse(await (await fetch(infoUrl)).text(), { call: 'getMeetingInfo' });
 await cpuPerCallUs(bareInfo, 500);
 const result = {
   getMeetingInfoUs: await cpuPerCallUs(info, calls),
