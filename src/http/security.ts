@@ -43,7 +43,7 @@ export interface SecurityOptions {
   corsOrigins: readonly string[];
   /** Also allow any http://localhost, 127.0.0.1 or [::1] origin, on any port (development without CORS_ORIGINS). */
   corsLocalhost?: boolean;
-  /** The GraphQL path whose HTML answer is the Sandbox page. */
+  /** The GraphQL path: its HTML answer is the Sandbox page, and none of its answers may be stored by a cache. */
   graphqlPath: string;
 }
 
@@ -59,12 +59,12 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
   });
 
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (
-      req.method === 'GET' &&
-      req.routeOptions.url === options.graphqlPath &&
-      String(reply.getHeader('content-type') ?? '').startsWith('text/html')
-    ) {
-      void reply.header('content-security-policy', LANDING_PAGE_CSP);
+    if (req.routeOptions.url === options.graphqlPath) {
+      if (req.method === 'GET' && String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+        void reply.header('content-security-policy', LANDING_PAGE_CSP);
+      // A GraphQL answer (join links, passwords) is never stored by a cache: the `no-store` Apollo's cache-control
+      // plugin set on every answer of this schema (it has no cache hints), set here at no cost per field (graphql/server.ts).
+      else if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     }
     done(null, payload);
   });

@@ -15,13 +15,20 @@ const MAX_OPERATION_NAME_LENGTH = 100;
 export function operationObserverPlugin<TContext extends BaseContext>(
   observationOf: (context: TContext) => RequestObservation | undefined,
 ): ApolloServerPlugin<TContext> {
+  // Apollo hands every request with the same query text the same parsed document, so its label is worked out once.
+  const labels = new WeakMap<OperationDefinitionNode, string>();
+  const labelOf = (operation: OperationDefinitionNode, document: DocumentNode): string => {
+    let label = labels.get(operation);
+    if (label === undefined) labels.set(operation, (label = rootFields(operation, document)));
+    return label;
+  };
   return {
     async requestDidStart({ contextValue }) {
       const observation = observationOf(contextValue);
       if (observation === undefined) return;
       return {
         async didResolveOperation({ operation, operationName, document }) {
-          if (operation) observation.operation = rootFields(operation, document);
+          if (operation) observation.operation = labelOf(operation, document);
           if (operationName) observation.operationName = operationName.slice(0, MAX_OPERATION_NAME_LENGTH);
         },
         async didEncounterErrors({ errors }) {

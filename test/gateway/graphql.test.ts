@@ -206,6 +206,21 @@ describe('GraphQL createMeeting and joinUrl', () => {
     });
   });
 
+  it('tells every cache not to store a GraphQL answer (join links, passwords), a refusal too', async () => {
+    const m = await createMeeting({ name: 'Not cached' });
+    const answers = [
+      await gql(stack, JOIN, {
+        input: { name: 'Ana', meetingId: m.meetingId, password: m.attendeePass, createTime: m.createTime },
+      }),
+      await gql(stack, CREATE, { input: { name: '' } }),
+      await gql(stack, '{ createMeeting(', {}),
+      await gql(stack, JOIN, { input: {} }, null),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([200, 400, 400, 401]);
+    expect(answers[0]!.body.errors).toBeUndefined();
+    for (const res of answers) expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   describe('Apollo Sandbox', () => {
     it('is the landing page at GET /graphql', async () => {
       const res = await fetch(`${stack.url}/graphql`, { headers: { accept: 'text/html' } });
