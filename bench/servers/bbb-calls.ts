@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
+import got from 'got';
 import { normaliseBaseUrl } from '../../src/bbb/base-url.js';
 import { createBbbClient } from '../../src/bbb/client.js';
 import { parseResponse } from '../../src/bbb/parse.js';
@@ -7,8 +8,9 @@ import { signQuery } from '../../src/bbb/signing.js';
 
 /**
  * The gateway's BBB client alone, in a process of its own, calling the simulator at BBB_URL: `create` for fresh meetings
- * and `getMeetingInfo` (a join-cache refresh) at 8 at a time. Prints one JSON line with this process's CPU per call
- * (process.cpuUsage, user + system), which is what each such call costs the gateway. Used by `npm run bench` (bbbcall).
+ * and `getMeetingInfo` (a join-cache refresh) at 8 at a time, and two floors on the same signed getMeetingInfo URL:
+ * node:http alone and got alone. Prints one JSON line with this process's CPU per call (process.cpuUsage, user +
+ * system), which is what each such call costs the gateway. Used by `npm run bench` (bbbcall).
  */
 const CONCURRENCY = 8;
 const calls = Number(process.env.CALLS ?? 2000);
@@ -42,6 +44,10 @@ const bareInfo = () =>
     }).on('error', reject);
   });
 
+// got alone on the same URL with no options at all (Node's keep-alive global agent, as the client's), no parsing: what
+// got costs whatever it is told. Without the client's options it costs the same (measured: 353–417 µs against 371–390 µs).
+const gotInfo = () => got(infoUrl).text();
+
 async function cpuPerCallUs(call: () => Promise<unknown>, n: number): Promise<number> {
   let next = 0;
   const started = process.cpuUsage();
@@ -60,10 +66,12 @@ await cpuPerCallUs(create, 200);
 // The floor must fetch the same answer, not a checksum error: parseResponse throws on FAILED, naming BBB's messageKey.
 parseResponse(await (await fetch(infoUrl)).text(), { call: 'getMeetingInfo' });
 await cpuPerCallUs(bareInfo, 500);
+await cpuPerCallUs(gotInfo, 500);
 const result = {
   getMeetingInfoUs: await cpuPerCallUs(info, calls),
   createUs: await cpuPerCallUs(create, calls),
   bareHttpUs: await cpuPerCallUs(bareInfo, calls),
+  gotAloneUs: await cpuPerCallUs(gotInfo, calls),
 };
 agent.destroy();
 process.stdout.write(`${JSON.stringify(result)}\n`);
