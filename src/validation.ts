@@ -118,6 +118,10 @@ export function fieldName(field: string, style: FieldStyle): string {
  * each field and its sentence in `fields`.
  */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, style: FieldStyle): z.output<S> {
+  // The input on each issue (is the field missing, or of the wrong type?) matters only for a refusal, and asking zod for
+  // it makes every parse about twice as slow (2.2 against 0.8 µs for a join), so a valid input is parsed once without it.
+  const valid = schema.safeParse(input);
+  if (valid.success) return valid.data;
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const fields = new Map<string, FieldProblem>();
