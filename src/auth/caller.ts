@@ -74,7 +74,9 @@ export function requestIdentity(options: IdentityOptions, accessTokens: AccessTo
   // A Caller per request, never shared: the BBB calls made for it are counted on its request's log line (bbb-ids.ts).
   const callerFor = (req: FastifyRequest, app: string | undefined): Caller | undefined =>
     app === undefined ? undefined : actingFor(callerOfApp(app), req);
-  const auths = new WeakMap<FastifyRequest, RequestAuth>();
+  // Kept on the request under a symbol of this gateway's own rather than in a WeakMap (see request-context.ts).
+  const AUTH = Symbol('bbb-interface.auth');
+  type Authenticated = FastifyRequest & { [AUTH]?: RequestAuth };
   /**
    * An access token's grant for its app, or why it is refused; undefined when the value is no access token. With `req`,
    * the caller is that request's own (its BBB calls count on its log line).
@@ -99,9 +101,9 @@ export function requestIdentity(options: IdentityOptions, accessTokens: AccessTo
   };
   return {
     authOf(req) {
-      let found = auths.get(req);
+      let found = (req as Authenticated)[AUTH];
       if (found === undefined)
-        auths.set(req, (found = { caller: callerFor(req, appOfHeader(req.headers.authorization)) }));
+        (req as Authenticated)[AUTH] = found = { caller: callerFor(req, appOfHeader(req.headers.authorization)) };
       return found;
     },
     async authOfHeader(authorization) {
@@ -113,7 +115,7 @@ export function requestIdentity(options: IdentityOptions, accessTokens: AccessTo
       app.addHook('onRequest', async (req) => {
         if (req.url.split('?')[0] !== graphqlPath) return;
         const found = await accessAuth(req.headers.authorization, req);
-        if (found !== undefined) auths.set(req, found);
+        if (found !== undefined) (req as Authenticated)[AUTH] = found;
       });
     },
   };

@@ -21,13 +21,21 @@ export interface RequestObservation {
   bbbMs: number;
 }
 
-const observations = new WeakMap<FastifyRequest, RequestObservation>();
+/**
+ * Where a request keeps its observation, and a caller the request it acts for: a property under a symbol of this module
+ * (so no other code, log line or JSON reads it). Not WeakMaps keyed by each request: every entry of one is an ephemeron
+ * the garbage collector must treat apart, and three of them per request cost about 15 µs of CPU per REST join
+ * (bench/README.md).
+ */
+const OBSERVATION = Symbol('bbb-interface.observation');
+const ACTS_FOR = Symbol('bbb-interface.actsFor');
+type Observed = { [OBSERVATION]?: RequestObservation };
 /**
  * The request each caller acts for. The composition root makes a Caller per request (never shared between requests), so
  * a service that is handed one can tell which request's log line its BBB calls belong to, without an AsyncLocalStorage:
  * on Node 20 that runs async_hooks on every promise of the process (measured: about a fifth of a GraphQL join's CPU).
  */
-const callers = new WeakMap<object, FastifyRequest>();
+type ActingFor = { [ACTS_FOR]?: FastifyRequest };
 /** The observation of the BBB call starting right now (set synchronously around it by the observed client). */
 let calling: RequestObservation | undefined;
 
@@ -44,24 +52,24 @@ export function startObservation(req: FastifyRequest): RequestObservation {
     bbbCalls: 0,
     bbbMs: 0,
   };
-  observations.set(req, observation);
+  (req as Observed)[OBSERVATION] = observation;
   return observation;
 }
 
 export function observationOf(req: FastifyRequest): RequestObservation | undefined {
-  return observations.get(req);
+  return (req as Observed)[OBSERVATION];
 }
 
-/** Marks `caller` as acting for `req`: BBB calls made for it are counted on the request's observation. */
+/** Marks `caller` (made for this request alone) as acting for `req`: BBB calls made for it count on its observation. */
 export function actingFor<C extends object>(caller: C, req: FastifyRequest): C {
-  callers.set(caller, req);
+  (caller as ActingFor)[ACTS_FOR] = req;
   return caller;
 }
 
 /** The observation of the request `caller` acts for, if any. */
 export function observationOfCaller(caller: object): RequestObservation | undefined {
-  const req = callers.get(caller);
-  return req === undefined ? undefined : observations.get(req);
+  const req = (caller as ActingFor)[ACTS_FOR];
+  return req === undefined ? undefined : observationOf(req);
 }
 
 /** Runs `start` (which starts one BBB call synchronously) with `observation` as the call's context. */
