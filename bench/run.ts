@@ -288,9 +288,10 @@ async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string,
   for (let round = 0; round < o.rounds; round++) {
     for (const t of targets) {
       const since = Date.now();
-      const [cpu0, system0] = [t.server.cpuMs(), t.server.systemCpuMs()];
+      const before = t.server.cpuTimes();
       const result = await load(t, o.durationS / o.rounds);
-      const [cpuMs, systemMs] = [t.server.cpuMs() - cpu0, t.server.systemCpuMs() - system0];
+      const after = t.server.cpuTimes();
+      const [cpuMs, systemMs] = [after.totalMs - before.totalMs, after.systemMs - before.systemMs];
       const calls = bbbCallsSince(ctx.sim, 'getMeetingInfo', since).count;
       slices.set(t.name, [...(slices.get(t.name) ?? []), { result, cpuMs, systemMs, calls }]);
     }

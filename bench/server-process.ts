@@ -12,9 +12,14 @@ export interface ServerProcess {
   rssBytes(): number;
   /** User + system CPU time the process has used so far, in milliseconds (from /proc/<pid>/stat). */
   cpuMs(): number;
-  /** The system (kernel) part of cpuMs: socket reads and writes, wake-ups of the peer, the log's writes. */
-  systemCpuMs(): number;
+  /** The same, with its system (kernel) part (socket reads and writes, wake-ups of the peer, the log's writes), in one read. */
+  cpuTimes(): CpuTimes;
   stop(): Promise<void>;
+}
+
+interface CpuTimes {
+  totalMs: number;
+  systemMs: number;
 }
 
 export interface SpawnOptions {
@@ -85,8 +90,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
     url,
     startupMs,
     rssBytes: () => readRssBytes(pid),
-    cpuMs: () => readCpuMs(pid).total,
-    systemCpuMs: () => readCpuMs(pid).system,
+    cpuMs: () => readCpuTimes(pid).totalMs,
+    cpuTimes: () => readCpuTimes(pid),
     stop: () => stopChild(child, exited),
   };
 }
@@ -108,13 +113,13 @@ function readRssBytes(pid: number): number {
 
 const CLOCK_TICKS_PER_S = 100;
 
-function readCpuMs(pid: number): { total: number; system: number } {
+function readCpuTimes(pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name may contain spaces and parentheses; the fields after the last `)` are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  return { total: ((utime + stime) * 1000) / CLOCK_TICKS_PER_S, system: (stime * 1000) / CLOCK_TICKS_PER_S };
+  return { totalMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_S, systemMs: (stime * 1000) / CLOCK_TICKS_PER_S };
 }
 
 function sleep(ms: number): Promise<void> {
