@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signQuery } from '../src/bbb/signing.js';
@@ -44,6 +44,8 @@ const REST_THROUGHPUT_TARGET = 0.3;
 const REST_OK = [303];
 const GRAPHQL_OK = [200];
 const MIXED_OK = [200, 303];
+/** Unmeasured seconds of load before each interleaved slice (at most BENCH_WARMUP_S), see interleaved(). */
+const SLICE_WARMUP_S = 1;
 /** Distinct join requests cycled through in the throughput scenarios. */
 const WARM_POOL = 2_000;
 const MB = 1024 * 1024;
@@ -270,7 +272,10 @@ interface LoadTarget {
 
 /**
  * Every target warmed up once, then measured in `rounds` slices of durationS / rounds, taking turns, so a neighbour that
- * loads the machine for a while slows the gateway and its baseline alike. Slices of one target are merged.
+ * loads the machine for a while slows the gateway and its baseline alike. Slices of one target are merged. Each slice
+ * follows a short unmeasured load of its own (SLICE_WARMUP_S): while the other targets take their turns, the gateway's
+ * join cache expires (JOIN_CACHE_TTL_MS, 2 s), and a warm-join slice would otherwise begin by fetching every meeting
+ * again, which is the cold burst's measure, not this one's.
  */
 async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string, Throughput>> {
   const { o } = ctx;
@@ -284,9 +289,11 @@ async function interleaved(ctx: Ctx, targets: LoadTarget[]): Promise<Map<string,
       durationS,
     });
   if (o.warmupS > 0) for (const t of targets) await load(t, o.warmupS);
+  const sliceWarmupS = Math.min(o.warmupS, SLICE_WARMUP_S);
   const slices = new Map<string, Array<{ result: LoadResult; cpuMs: number; systemMs: number; calls: number }>>();
   for (let round = 0; round < o.rounds; round++) {
     for (const t of targets) {
+      if (sliceWarmupS > 0) await load(t, sliceWarmupS);
       const since = Date.now();
       const before = t.server.cpuTimes();
       const result = await load(t, o.durationS / o.rounds);
@@ -777,7 +784,9 @@ function writeResults(ctx: Ctx, totalS: number): string {
   const { o } = ctx;
   const date = new Date().toISOString().slice(0, 10);
   mkdirSync(o.resultsDir, { recursive: true });
-  const file = join(o.resultsDir, `${date}.md`);
+  // A second run on the same day gets a file of its own: an earlier one may be committed and quoted.
+  let file = join(o.resultsDir, `${date}.md`);
+  for (let n = 2; existsSync(file); n++) file = join(o.resultsDir, `${date}-${n}.md`);
   const missed = ctx.rows.filter((r) => r.met === false);
   const withTarget = ctx.rows.filter((r) => r.met !== undefined);
   const lines = [
