@@ -6,7 +6,7 @@ export interface BenchOptions {
   durationS: number;
   /** The warm-join measurements take turns in this many slices, so noise hits the gateway and its baseline alike (BENCH_ROUNDS, default 3). */
   rounds: number;
-  /** Warm-up seconds before each throughput scenario, not measured (BENCH_WARMUP_S, default 3). */
+  /** Warm-up seconds before each throughput scenario, not measured; also caps each slice's own 1 s (BENCH_WARMUP_S, default 3). */
   warmupS: number;
   /** Concurrent keep-alive connections for throughput scenarios (BENCH_CONNECTIONS, default 32). */
   connections: number;
