@@ -54,12 +54,7 @@ export class MeetingResolver {
       });
     }
     // Left-out and null mean the same; the service then names a missing name, password or createTime as required.
-    const given = Object.fromEntries(
-      Object.entries({ ...input, avatar: str(input.avatar), errorRedirectUrl: str(input.errorRedirectUrl) }).filter(
-        ([, v]) => v != null,
-      ),
-    );
-    return this.service.joinUrl(callerOf(ctx), given as JoinInput);
+    return this.service.joinUrl(callerOf(ctx), givenFields(input) as JoinInput);
   }
 
   @Extensions({ [BBB_CALLS_EXTENSION]: 1 })
@@ -142,4 +137,17 @@ export class MeetingResolver {
     await this.service.endMeeting(callerOf(ctx), meetingId);
     return true;
   }
+}
+
+/**
+ * The fields of a join that were given (left-out and null mean the same), its URLs as strings. A loop, not
+ * Object.entries of a spread: that was 1.7 against 0.2 µs per join on Node 20 (bench/README.md).
+ */
+function givenFields(input: JoinMeetingInput): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(input) as (keyof JoinMeetingInput)[]) {
+    const value = key === 'avatar' || key === 'errorRedirectUrl' ? str(input[key]) : input[key];
+    if (value != null) given[key] = value;
+  }
+  return given;
 }

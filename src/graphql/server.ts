@@ -99,13 +99,20 @@ export async function registerGraphQL(
   });
 
   await app.register(fastifyApollo(apollo), {
-    context: async (req, reply): Promise<GatewayContext> => ({
-      ...authOf(req),
-      requestId: req.id,
-      log: req.log,
-      observation: observationOf(req),
-      chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
-    }),
+    context: async (req, reply): Promise<GatewayContext> => {
+      const { caller, access, accessRefusal } = authOf(req);
+      // Named fields rather than a spread of authOf's result: Node 20's V8 builds a literal that starts with a spread
+      // and goes on with more properties about a hundred times slower than one without (µs per request, bench/README.md).
+      return {
+        caller,
+        access,
+        accessRefusal,
+        requestId: req.id,
+        log: req.log,
+        observation: observationOf(req),
+        chargeRateLimit: chargeRateLimit && ((points) => chargeRateLimit(req, reply, points)),
+      };
+    },
   });
   return apollo;
 }

@@ -177,9 +177,10 @@ export class MeetingService {
       errorRedirectUrl: valid.errorRedirectUrl ?? undefined,
       enforceLayout: valid.enforceLayout ?? undefined,
       excludeFromDashboard: valid.excludeFromDashboard ?? undefined,
-      ...(valid.userdata && valid.userdata.length > 0
-        ? { userdata: valid.userdata.map(({ key, value }): [string, string] => [key, value]) }
-        : {}),
+      userdata:
+        valid.userdata && valid.userdata.length > 0
+          ? valid.userdata.map(({ key, value }): [string, string] => [key, value])
+          : undefined,
     });
   }
 
