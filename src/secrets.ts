@@ -7,13 +7,19 @@ import * as crypto from 'node:crypto';
 
 // crypto.hash (Node 20.12+) is the one-shot form, about twice as fast for short inputs; a namespace lookup rather than
 // a named import, which would fail to link on Node 20.11. Every request hashes its token, every join a password.
-const ONE_SHOT_HASH: ((algorithm: string, data: string | Uint8Array, encoding: 'buffer') => Buffer) | undefined =
+const ONE_SHOT_HASH: ((algorithm: string, data: string | Uint8Array, encoding: 'binary') => string) | undefined =
   typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
-/** SHA-256 of a text (UTF-8) or of bytes. */
+/**
+ * SHA-256 of a text (UTF-8) or of bytes. The Buffer may be a slice of Node's shared 8 KB pool: one kept for long (in a
+ * cache) should be copied into bytes of its own (`new Uint8Array(digest)`), or it keeps the whole pool alive.
+ */
 export function sha256(data: string | Uint8Array): Buffer {
+  // The digest as a 'binary' (latin1) string, one char per byte, made into a Buffer, not crypto.hash's 'buffer' output: that one
+  // gets an ArrayBuffer of its own, which the GC tracks one by one, while Buffer.from of 32 bytes takes a slice of
+  // Node's shared pool. In the server, a token's or a password's hash cost about three times as much (bench/README.md).
   return ONE_SHOT_HASH
-    ? ONE_SHOT_HASH('sha256', data, 'buffer')
+    ? Buffer.from(ONE_SHOT_HASH('sha256', data, 'binary'), 'binary')
     : typeof data === 'string'
       ? crypto.createHash('sha256').update(data, 'utf8').digest()
       : crypto.createHash('sha256').update(data).digest();

@@ -352,8 +352,8 @@ function roleForPassword(
 interface PasswordDigests {
   moderatorPW: string;
   attendeePW: string;
-  moderator: Buffer | undefined;
-  attendee: Buffer | undefined;
+  moderator: Uint8Array | undefined;
+  attendee: Uint8Array | undefined;
 }
 
 // One cached MeetingInfo answers every join of a burst: its two passwords are hashed once, not on every join.
@@ -366,9 +366,14 @@ function passwordDigests(info: Pick<MeetingInfo, 'moderatorPW' | 'attendeePW'>):
   const fresh: PasswordDigests = {
     moderatorPW: info.moderatorPW,
     attendeePW: info.attendeePW,
-    moderator: info.moderatorPW === '' ? undefined : sha256(info.moderatorPW),
-    attendee: info.attendeePW === '' ? undefined : sha256(info.attendeePW),
+    moderator: info.moderatorPW === '' ? undefined : keptDigest(info.moderatorPW),
+    attendee: info.attendeePW === '' ? undefined : keptDigest(info.attendeePW),
   };
   digestsByInfo.set(info, fresh);
   return fresh;
+}
+
+/** A digest that lives as long as its cache entry: 32 bytes of its own, not a slice that holds a pool's 8 KB (secrets.ts). */
+function keptDigest(password: string): Uint8Array {
+  return new Uint8Array(sha256(password));
 }
