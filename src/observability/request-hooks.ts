@@ -47,9 +47,12 @@ function finish(
   const operation = observation.operation ?? route.replace(/^\//, '');
   const durationMs = reply.elapsedTime;
 
-  const labels = { method: req.method, route: route === '' ? '(unmatched)' : route, operation, status: String(status) };
-  metrics.httpRequests.inc({ ...labels, app: observation.app ?? '' });
-  metrics.httpDuration.observe(labels, durationMs / 1000);
+  const method = req.method;
+  const routeLabel = route === '' ? '(unmatched)' : route;
+  const statusLabel = String(status);
+  // Both label sets written out: an object made by a spread is on V8's slow path for added properties (bench/README.md).
+  metrics.httpRequests.inc({ method, route: routeLabel, operation, status: statusLabel, app: observation.app ?? '' });
+  metrics.httpDuration.observe({ method, route: routeLabel, operation, status: statusLabel }, durationMs / 1000);
 
   const quiet = options.quietRoutes.has(route) && status < 400;
   observation.log[quiet ? 'debug' : 'info'](
