@@ -7,7 +7,7 @@ import type { GatewayContext } from './context.js';
 import { BBB_CALLS_EXTENSION } from './limits.js';
 import { CreateMeetingInput, JoinMeetingInput } from './meeting.inputs.js';
 import { Meeting } from './meeting.type.js';
-import { accessCaller, callerOf, pinnedJoin } from './access-scopes.js';
+import { accessCaller, callerOf, pinnedJoin, type TokenJoinRequest } from './access-scopes.js';
 import { PresentationInput, presentationsOf } from './meeting-options.js';
 
 const str = (v: URL | string | null | undefined) => (v == null ? v : v.toString());
@@ -47,11 +47,12 @@ export class MeetingResolver {
   ): Promise<string> {
     if (ctx.access) {
       const caller = accessCaller(ctx.access, ctx.caller, 'joinUrl', input.meetingId);
-      const { input: join, password } = pinnedJoin(ctx.access, { ...input, avatar: str(input.avatar) });
-      return this.service.joinUrl(caller, {
-        ...join,
-        ...(ctx.access.role !== undefined ? { role: ctx.access.role } : { password }),
-      });
+      // pinnedJoin takes left-out and null alike; its answer is a fresh object, so the role or password goes onto it.
+      const { input: join, password } = pinnedJoin(ctx.access, givenFields(input) as unknown as TokenJoinRequest);
+      return this.service.joinUrl(
+        caller,
+        Object.assign(join, ctx.access.role !== undefined ? { role: ctx.access.role } : { password }),
+      );
     }
     // Left-out and null mean the same; the service then names a missing name, password or createTime as required.
     return this.service.joinUrl(callerOf(ctx), givenFields(input) as JoinInput);
