@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Simulator } from '../../../src/simulator/index.js';
 import { TOKENS } from '../../helpers/stack.js';
 import { waitFor } from './ops-helpers.js';
@@ -35,8 +36,9 @@ export async function startMain(
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => stdout.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  // By line, not by chunk: the gateway writes a turn's log lines at once, and a pipe may split a write anywhere.
+  createInterface({ input: child.stdout! }).on('line', (line) => line !== '' && stdout.push(line));
+  createInterface({ input: child.stderr! }).on('line', (line) => line !== '' && stderr.push(line));
   let url: string | undefined;
   await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`main.js exited with ${child.exitCode}: ${stderr.join('\n')}`);
