@@ -47,6 +47,21 @@ describe('encodeQuery', () => {
     expect(encodeQuery([['v', raw]])).toBe(`v=${encoded}`);
   });
 
+  it("encodes each of the 128 ASCII characters as encodeURIComponent does, with + for a space and !'()* escaped", () => {
+    for (let code = 0; code < 128; code++) {
+      const char = String.fromCharCode(code);
+      const expected = /[A-Za-z0-9_.~-]/.test(char)
+        ? char
+        : char === ' '
+          ? '+'
+          : encodeURIComponent(char).replace(/[!'()*]/, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+      // Alone, amid unreserved characters, and next to a character outside ASCII (the UTF-8 path).
+      expect(encodeQuery([['v', char]])).toBe(`v=${expected}`);
+      expect(encodeQuery([['v', `a${char}b`]])).toBe(`v=a${expected}b`);
+      expect(encodeQuery([['v', `${char}é`]])).toBe(`v=${expected}%C3%A9`);
+    }
+  });
+
   it('leaves the unreserved characters A-Z a-z 0-9 - _ . ~ as they are', () => {
     const unreserved = 'ABCXYZabcxyz0189-_.~';
     expect(encodeQuery([['v', unreserved]])).toBe(`v=${unreserved}`);
